@@ -1,0 +1,45 @@
+/**
+ * connect-metrics: parse the command line, dispatch to a command, and turn
+ * any error into one line on stderr and an exit code.
+ */
+import denoJson from "./deno.json" with { type: "json" };
+import { demoCommand } from "./src/cli/demo.ts";
+import { USAGE } from "./src/cli/help.ts";
+import { runCommand } from "./src/cli/run.ts";
+import { simulateCommand } from "./src/cli/simulate.ts";
+import { EXIT, exitCodeFor, UsageError } from "./src/util/errors.ts";
+import { redact } from "./src/util/redact.ts";
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  demo: demoCommand,
+  simulate: simulateCommand,
+};
+
+export async function main(argv: string[]): Promise<number> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    console.log(USAGE);
+    return EXIT.ok;
+  }
+  if (argv.includes("--version") || argv.includes("-V")) {
+    console.log(`connect-metrics ${denoJson.version}`);
+    return EXIT.ok;
+  }
+  const command = COMMANDS[argv[0]];
+  try {
+    return command ? await command(argv.slice(1)) : await runCommand(argv);
+  } catch (error) {
+    const { message, hint } = error as { message?: string; hint?: string };
+    console.error(redact(`error: ${message ?? String(error)}`));
+    if (hint) console.error(redact(`hint: ${hint}`));
+    if (error instanceof UsageError) console.error(`\n${USAGE}`);
+    const code = exitCodeFor(error);
+    if (code === EXIT.failure && !(error as Error).name?.endsWith("Error")) {
+      console.error(redact(String((error as Error).stack ?? "")));
+    }
+    return code;
+  }
+}
+
+if (import.meta.main) {
+  Deno.exit(await main(Deno.args));
+}

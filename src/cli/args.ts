@@ -1,0 +1,111 @@
+/**
+ * Command-line parsing for every command: one parser, one way to fail.
+ * Flags the 2019 tool took keep their names.
+ */
+import { parseArgs } from "node:util";
+import { UsageError } from "../util/errors.ts";
+
+export interface RunArgs {
+  readonly client: string;
+  readonly environment: string;
+  readonly profile: string;
+  readonly configDir?: string;
+  readonly outputDir: string;
+  readonly region?: string;
+}
+
+export interface DemoArgs {
+  readonly outputDir: string;
+}
+
+export interface SimulateArgs {
+  readonly port: number;
+  readonly configDir?: string;
+  readonly latencyMs: number;
+  readonly seed: number;
+  /** Accounts of the generated fleet, when no config files are served. */
+  readonly fleet: number;
+  readonly queues: number;
+}
+
+export const DEFAULT_OUTPUT_DIR = "output";
+export const DEFAULT_SIMULATOR_PORT = 8484;
+
+type Options = NonNullable<Parameters<typeof parseArgs>[0]>["options"];
+
+/** parseArgs, strict, with its errors turned into one-line UsageErrors. */
+function parse(argv: string[], options: Options, command: string): Record<string, unknown> {
+  try {
+    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
+  } catch (e) {
+    const message = (e as Error).message.replace(/\.?\s*To specify.*$/s, "").split("\n")[0];
+    throw new UsageError(
+      message.replace(/^Unknown option/, "unknown flag"),
+      `see: connect-metrics ${command} --help`.replace("  ", " "),
+    );
+  }
+}
+
+function required(values: Record<string, unknown>, name: string, example: string): string {
+  const value = values[name];
+  if (typeof value !== "string" || value.trim() === "") {
+    throw new UsageError(`missing --${name} (e.g. --${name} ${example})`);
+  }
+  return value.trim();
+}
+
+function integer(values: Record<string, unknown>, name: string, fallback: number, min: number, max: number): number {
+  const raw = values[name];
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new UsageError(`--${name} expects a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return n;
+}
+
+/** `connect-metrics --client C --environment E --profile P [...]` */
+export function parseRunArgs(argv: string[]): RunArgs {
+  const values = parse(argv, {
+    client: { type: "string" },
+    environment: { type: "string" },
+    profile: { type: "string" },
+    "config-dir": { type: "string" },
+    "output-dir": { type: "string" },
+    region: { type: "string" },
+  }, "");
+  return {
+    client: required(values, "client", "tradeuk"),
+    environment: required(values, "environment", "dev"),
+    profile: required(values, "profile", "capita-tradeuk-dev"),
+    ...(values["config-dir"] ? { configDir: values["config-dir"] as string } : {}),
+    outputDir: (values["output-dir"] as string | undefined) ?? DEFAULT_OUTPUT_DIR,
+    ...(values.region ? { region: values.region as string } : {}),
+  };
+}
+
+/** `connect-metrics demo [--output-dir DIR]` */
+export function parseDemoArgs(argv: string[]): DemoArgs {
+  const values = parse(argv, { "output-dir": { type: "string" } }, "demo");
+  return { outputDir: (values["output-dir"] as string | undefined) ?? DEFAULT_OUTPUT_DIR };
+}
+
+/** `connect-metrics simulate [--port N] [--config-dir DIR] [...]` */
+export function parseSimulateArgs(argv: string[]): SimulateArgs {
+  const values = parse(argv, {
+    port: { type: "string" },
+    "config-dir": { type: "string" },
+    "latency-ms": { type: "string" },
+    seed: { type: "string" },
+    fleet: { type: "string" },
+    queues: { type: "string" },
+  }, "simulate");
+  return {
+    port: integer(values, "port", DEFAULT_SIMULATOR_PORT, 0, 65535),
+    ...(values["config-dir"] ? { configDir: values["config-dir"] as string } : {}),
+    latencyMs: integer(values, "latency-ms", 0, 0, 60_000),
+    seed: integer(values, "seed", 1, 0, 2 ** 31 - 1),
+    fleet: integer(values, "fleet", 3, 1, 1000),
+    queues: integer(values, "queues", 10, 1, 10_000),
+  };
+}

@@ -1,0 +1,30 @@
+/** The help text: what a user sees with --help or after a usage error. */
+
+export const USAGE = `connect-metrics: Amazon Connect queue KPIs to JSON and Power BI
+
+Usage:
+  connect-metrics --client NAME --environment ENV --profile PROFILE [options]
+  connect-metrics demo [--output-dir DIR]
+  connect-metrics simulate [--port N] [--config-dir DIR] [--latency-ms N] [--seed N]
+
+Fetch one client's metrics (the 2019 command line):
+  --client NAME         the client, e.g. tradeuk (must match clientName in the config)
+  --environment ENV     dev, test or prod (must match environment in the config)
+  --profile PROFILE     the AWS profile; also names config/PROFILE-instance-queues.json
+  --config-dir DIR      where config files are (default: ./config, then beside the exe)
+  --output-dir DIR      where the JSON file goes (default: output)
+  --region REGION       the AWS Region (default: the config's region, then the profile's)
+
+Commands:
+  demo                  the whole pipeline against the built-in Connect emulator
+  simulate              serve the Connect emulator on 127.0.0.1 for other tools
+    --port N            port to listen on (default 8484; 0 picks a free one)
+    --config-dir DIR    serve the instances and queues of these config files
+    --fleet N --queues N  without config files: N accounts of N queues (default 3 x 10)
+    --latency-ms N      delay every answer by N ms
+    --seed N            a different, still repeatable, set of values
+
+  --help, -h            this text
+  --version, -V         the version
+
+Exit codes: 0 success, 1 AWS or network failure, 2 usage or config error.`;

@@ -1,0 +1,130 @@
+/**
+ * The default command: one client's KPIs from Amazon Connect to
+ * `output/<client>-<environment>-metric-data.json`.
+ */
+import { join } from "node:path";
+import { parseRunArgs } from "./args.ts";
+import { type Credentials, profileCredentials } from "../aws/credentials.ts";
+import { configDirInputs } from "../config/paths.ts";
+import { loadClient, type LoadedClient } from "../config/load.ts";
+import { createConnectClient } from "../connect/client.ts";
+import { type FetchedMetrics, fetchMetrics } from "../connect/fetch.ts";
+import { planRequests } from "../connect/plan.ts";
+import { type TimeWindow, todaySoFar } from "../connect/window.ts";
+import { flattenRows, type MetricRow } from "../rows/flatten.ts";
+import { outputFileName, writeRowsFile } from "../sinks/json_file.ts";
+import { ConfigError } from "../util/errors.ts";
+import { localWallClock } from "../util/time.ts";
+
+export interface CollectOptions {
+  readonly profile?: string;
+  readonly region?: string;
+  readonly credentials?: Credentials;
+  /** The demo's in-process emulator; otherwise AWS_ENDPOINT_URL_CONNECT or AWS. */
+  readonly endpoint?: string;
+  /** The run's instant (epoch ms): one Date for every row. */
+  readonly now?: number;
+  /** MaxResults per page (tests use small pages to exercise pagination). */
+  readonly pageSize?: number;
+}
+
+export interface CollectedClient {
+  readonly rows: MetricRow[];
+  readonly fetched: FetchedMetrics;
+  /** Null when "today so far" was empty and GetMetricData was not called. */
+  readonly window: TimeWindow | null;
+}
+
+/** config -> plan -> fetch -> rows, for one client. */
+export async function collectClient(loaded: LoadedClient, options: CollectOptions): Promise<CollectedClient> {
+  const { config, settings } = loaded;
+  const now = options.now ?? Date.now();
+  const window = todaySoFar(now, config.timeZone);
+  const plan = planRequests({
+    instanceId: config.instanceId,
+    queues: config.queues,
+    channels: config.channels,
+    columns: settings.columns,
+    window,
+    ...(options.pageSize ? { pageSize: options.pageSize } : {}),
+  });
+  const region = options.region ?? config.region;
+  const client = createConnectClient({
+    accountId: config.accountId,
+    ...(region ? { region } : {}),
+    ...(options.profile ? { profile: options.profile } : {}),
+    ...(options.credentials ? { credentials: options.credentials } : {}),
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+  });
+  try {
+    const fetched = await fetchMetrics(client, plan, {
+      clientName: config.clientName,
+      instanceId: config.instanceId,
+      configFile: config.file,
+      ...(settings.oldestContactAgeUnit ? { oldestContactAgeUnit: settings.oldestContactAgeUnit } : {}),
+    });
+    const rows = flattenRows({
+      date: localWallClock(now, config.timeZone),
+      clientName: config.clientName,
+      queues: config.queues,
+      columns: settings.columns,
+      values: fetched.values,
+    });
+    return { rows, fetched, window };
+  } finally {
+    client.destroy();
+  }
+}
+
+/** The 2019 flags must agree with the file they select. */
+export function checkArgsMatchConfig(loaded: LoadedClient, client: string, environment: string): void {
+  const { config } = loaded;
+  if (client.toLowerCase() !== config.clientName.toLowerCase()) {
+    throw new ConfigError(
+      `--client ${client} does not match clientName "${config.clientName}" in ${config.file}`,
+      "use the client the profile's config file is for, or the right --profile",
+    );
+  }
+  if (environment.toUpperCase() !== config.environment) {
+    throw new ConfigError(
+      `--environment ${environment} does not match environment "${config.environment}" in ${config.file}`,
+    );
+  }
+}
+
+/** Writes the rows and says what was done, in one line. */
+export async function writeClientOutput(
+  loaded: LoadedClient,
+  collected: CollectedClient,
+  outputDir: string,
+): Promise<string> {
+  const path = join(outputDir, outputFileName(loaded.config));
+  await writeRowsFile(path, collected.rows);
+  return path;
+}
+
+/** One line for the user about a finished client. */
+export function describeRun(loaded: LoadedClient, collected: CollectedClient, path: string): string {
+  const { config } = loaded;
+  const { requests, retries } = collected.fetched;
+  const history = collected.window
+    ? `since ${localWallClock(collected.window.start.getTime(), config.timeZone).slice(11, 16)}`
+    : "none yet today (first five minutes after midnight)";
+  return `${config.clientName} ${config.environment}: ${collected.rows.length} queues, ` +
+    `${requests} API requests (${retries} retried), history ${history} -> ${path}`;
+}
+
+export async function runCommand(argv: string[]): Promise<number> {
+  const args = parseRunArgs(argv);
+  const loaded = await loadClient(configDirInputs(args.configDir), args.profile);
+  for (const warning of loaded.warnings) console.error(`warning: ${warning}`);
+  checkArgsMatchConfig(loaded, args.client, args.environment);
+  const collected = await collectClient(loaded, {
+    profile: args.profile,
+    credentials: profileCredentials(args.profile),
+    ...(args.region ? { region: args.region } : {}),
+  });
+  const path = await writeClientOutput(loaded, collected, args.outputDir);
+  console.log(describeRun(loaded, collected, path));
+  return 0;
+}

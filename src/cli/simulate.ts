@@ -1,0 +1,51 @@
+/**
+ * `connect-metrics simulate`: the Connect emulator as a server, for the AWS
+ * CLI, boto3 or this tool (AWS_ENDPOINT_URL_CONNECT=http://127.0.0.1:PORT).
+ */
+import { parseSimulateArgs } from "./args.ts";
+import { configDirCandidates, configDirInputs } from "../config/paths.ts";
+import { loadAllClientConfigs } from "../config/load.ts";
+import { ConnectModel } from "../simulator/connect_model.ts";
+import { addConfiguredInstances, addGeneratedFleet } from "../simulator/fleet.ts";
+import { startEmulatorServer } from "../simulator/server.ts";
+
+export async function simulateCommand(argv: string[]): Promise<number> {
+  const args = parseSimulateArgs(argv);
+  const model = new ConnectModel(args.seed);
+  let source = "";
+  if (args.configDir) {
+    const [{ dir }] = configDirCandidates(configDirInputs(args.configDir));
+    const configs = await loadAllClientConfigs(dir);
+    addConfiguredInstances(model, configs);
+    source = `${configs.length} config file(s) in ${dir}`;
+  }
+  if (model.instances.size === 0) {
+    addGeneratedFleet(model, { accounts: args.fleet, queuesPerInstance: args.queues, agentQueuesPerInstance: 2 });
+    source = `a generated fleet of ${args.fleet} account(s) x ${args.queues} queues (seed ${args.seed})`;
+  }
+  const server = await startEmulatorServer({ port: args.port, model, latencyMs: args.latencyMs });
+  console.log(`Amazon Connect emulator on ${server.url}, serving ${source}:`);
+  for (const instance of model.instances.values()) {
+    const queues = [...instance.queues.values()].filter((q) => q.type === "STANDARD");
+    console.log(
+      `  account ${instance.accountId}  instance ${instance.id}  ${queues.length} queues  (${instance.alias})`,
+    );
+  }
+  const first = model.instances.values().next().value!;
+  const queue = [...first.queues.values()][0];
+  console.log(`
+Point any AWS client at it; any non-empty keys will do:
+  export AWS_ENDPOINT_URL_CONNECT=${server.url} AWS_ACCESS_KEY_ID=emulator AWS_SECRET_ACCESS_KEY=emulator AWS_REGION=eu-west-2
+  aws connect get-current-metric-data --instance-id ${first.id} \\
+    --filters Queues=${queue.id},Channels=VOICE --groupings QUEUE \\
+    --current-metrics Name=AGENTS_ONLINE,Unit=COUNT
+Press Ctrl+C to stop.`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    Deno.addSignalListener("SIGINT", stop);
+    if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", stop);
+  });
+  await server.close();
+  console.log("stopped");
+  return 0;
+}

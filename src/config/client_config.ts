@@ -1,0 +1,170 @@
+/**
+ * `<profile>-instance-queues.json`: one client's Connect instance and the
+ * queues on the dashboard. The 2019 format is the contract; the optional
+ * fields are new and default to what the 2019 tool did.
+ */
+import { ConfigError } from "../util/errors.ts";
+import { JsonSyntaxError, parseJson } from "../util/json.ts";
+import { isTimeZone } from "../util/time.ts";
+
+export const CONFIG_SUFFIX = "-instance-queues.json";
+export const ENVIRONMENTS = ["DEV", "TEST", "PROD"] as const;
+export const CHANNELS = ["VOICE", "CHAT", "TASK", "EMAIL"] as const;
+export const DEFAULT_TIME_ZONE = "Europe/London";
+
+export type Environment = typeof ENVIRONMENTS[number];
+export type Channel = typeof CHANNELS[number];
+
+export interface Queue {
+  readonly id: string;
+  readonly name: string;
+}
+
+export interface ClientConfig {
+  /** The file it came from, as the user should see it in messages. */
+  readonly file: string;
+  readonly clientName: string;
+  readonly accountId: string;
+  readonly environment: Environment;
+  readonly instanceId: string;
+  /** In the file's order: the order of the rows. */
+  readonly queues: readonly Queue[];
+  readonly region?: string;
+  readonly timeZone: string;
+  readonly channels: readonly Channel[];
+}
+
+export interface ParsedClientConfig {
+  readonly config: ClientConfig;
+  /** Things worth telling the user that do not stop the run. */
+  readonly warnings: readonly string[];
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+const KNOWN_FIELDS = new Set([
+  "clientName",
+  "accountId",
+  "environment",
+  "instanceId",
+  "queues",
+  "region",
+  "timeZone",
+  "channels",
+]);
+
+/** The config file name for an AWS profile. */
+export function configFileName(profile: string): string {
+  return `${profile}${CONFIG_SUFFIX}`;
+}
+
+/** Validates a config file's text. Throws a one-line `ConfigError`. */
+export function parseClientConfig(
+  text: string,
+  file: string,
+): ParsedClientConfig {
+  let raw: unknown;
+  try {
+    raw = parseJson(text);
+  } catch (e) {
+    if (e instanceof JsonSyntaxError) {
+      throw new ConfigError(`${file}: ${e.message}`);
+    }
+    throw e;
+  }
+  const bad = (field: string, expected: string, got: unknown): never => {
+    throw new ConfigError(
+      `${file}: field "${field}": expected ${expected}, got ${show(got)}`,
+    );
+  };
+  if (!isObject(raw)) {
+    throw new ConfigError(
+      `${file}: expected a JSON object { "clientName": ..., ... }, got ${show(raw)}`,
+    );
+  }
+
+  const clientName = raw.clientName;
+  if (typeof clientName !== "string" || clientName.trim() === "") {
+    bad("clientName", 'the client\'s name as text, e.g. "TradeUK"', clientName);
+  }
+  const accountId = raw.accountId;
+  if (typeof accountId !== "string" || !/^\d{12}$/.test(accountId)) {
+    bad("accountId", 'a 12-digit AWS account id in quotes, e.g. "111111111111"', accountId);
+  }
+  const environment = raw.environment;
+  if (
+    typeof environment !== "string" ||
+    !(ENVIRONMENTS as readonly string[]).includes(environment.toUpperCase())
+  ) {
+    bad("environment", "DEV, TEST or PROD", environment);
+  }
+  const instanceId = raw.instanceId;
+  if (typeof instanceId !== "string" || !GUID.test(instanceId)) {
+    bad("instanceId", "the Connect instance id, a GUID like 0d525d33-c2af-4b86-9d67-393db396e896", instanceId);
+  }
+  const queues = parseQueues(raw.queues, bad);
+
+  const region = raw.region;
+  if (region !== undefined && (typeof region !== "string" || !REGION.test(region))) {
+    bad("region", "an AWS Region such as eu-west-2", region);
+  }
+  const timeZone = raw.timeZone ?? DEFAULT_TIME_ZONE;
+  if (typeof timeZone !== "string" || !isTimeZone(timeZone)) {
+    bad("timeZone", "an IANA time zone such as Europe/London", raw.timeZone);
+  }
+  const channels = raw.channels ?? ["VOICE"];
+  if (
+    !Array.isArray(channels) || channels.length === 0 ||
+    channels.some((c) => !(CHANNELS as readonly unknown[]).includes(c)) ||
+    new Set(channels).size !== channels.length
+  ) {
+    bad("channels", `a list of distinct channels from ${CHANNELS.join(", ")}`, raw.channels);
+  }
+
+  const warnings = Object.keys(raw)
+    .filter((key) => !KNOWN_FIELDS.has(key))
+    .map((key) => `${file}: unknown field "${key}" ignored`);
+
+  return {
+    config: {
+      file,
+      clientName: (clientName as string).trim(),
+      accountId: accountId as string,
+      environment: (environment as string).toUpperCase() as Environment,
+      instanceId: instanceId as string,
+      queues,
+      ...(region === undefined ? {} : { region: region as string }),
+      timeZone: timeZone as string,
+      channels: channels as Channel[],
+    },
+    warnings,
+  };
+}
+
+function parseQueues(
+  value: unknown,
+  bad: (field: string, expected: string, got: unknown) => never,
+): Queue[] {
+  const expected = 'a map of queue id to queue name, e.g. { "e42fa1d8-620e-4bf8-bd9a-eafc60b9c0ef": "BasicQueue" }';
+  if (!isObject(value)) return bad("queues", expected, value);
+  const entries = Object.entries(value);
+  if (entries.length === 0) return bad("queues", `at least one queue: ${expected}`, value);
+  return entries.map(([id, name]) => {
+    if (!GUID.test(id)) bad(`queues.${id}`, "a queue id (GUID) as the key", id);
+    if (typeof name !== "string" || name.trim() === "") {
+      bad(`queues.${id}`, "the queue's name as text", name);
+    }
+    return { id, name: (name as string).trim() };
+  });
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** A short, one-line rendering of a bad value for an error message. */
+function show(value: unknown): string {
+  if (value === undefined) return "nothing (the field is missing)";
+  const text = JSON.stringify(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}

@@ -1,0 +1,76 @@
+/** Reading a client's config file and the settings beside it. */
+import { join } from "node:path";
+import { type ClientConfig, CONFIG_SUFFIX, configFileName, parseClientConfig } from "./client_config.ts";
+import { type ConfigDirInputs, findConfigFile } from "./paths.ts";
+import { DEFAULT_SETTINGS, parseSettings, type Settings, SETTINGS_FILE } from "./settings.ts";
+import { ConfigError } from "../util/errors.ts";
+
+export interface LoadedClient {
+  readonly config: ClientConfig;
+  readonly settings: Settings;
+  /** The directory both came from, and why that one. */
+  readonly configDir: string;
+  readonly configDirSource: string;
+  readonly warnings: readonly string[];
+}
+
+/** Finds and validates `<profile>-instance-queues.json` and its settings. */
+export async function loadClient(
+  inputs: ConfigDirInputs,
+  profile: string,
+): Promise<LoadedClient> {
+  const found = await findConfigFile(inputs, configFileName(profile));
+  const { config, warnings } = parseClientConfig(
+    await readText(found.path),
+    found.path,
+  );
+  const settingsPath = join(found.dir, SETTINGS_FILE);
+  const settingsText = await readText(settingsPath, { optional: true });
+  const parsedSettings = settingsText === undefined
+    ? { settings: DEFAULT_SETTINGS, warnings: [] }
+    : parseSettings(settingsText, settingsPath);
+  return {
+    config,
+    settings: parsedSettings.settings,
+    configDir: found.dir,
+    configDirSource: found.source,
+    warnings: [...warnings, ...parsedSettings.warnings],
+  };
+}
+
+async function readText(path: string): Promise<string>;
+async function readText(
+  path: string,
+  options: { optional: true },
+): Promise<string | undefined>;
+async function readText(
+  path: string,
+  options?: { optional: true },
+): Promise<string | undefined> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch (e) {
+    if (options?.optional && e instanceof Deno.errors.NotFound) return undefined;
+    throw new ConfigError(`${path}: cannot read: ${(e as Error).message}`);
+  }
+}
+
+/** Every `*-instance-queues.json` in `dir`, validated, in name order. */
+export async function loadAllClientConfigs(dir: string): Promise<ClientConfig[]> {
+  const names: string[] = [];
+  try {
+    for await (const entry of Deno.readDir(dir)) {
+      if (entry.isFile && entry.name.endsWith(CONFIG_SUFFIX)) names.push(entry.name);
+    }
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) throw new ConfigError(`config directory ${dir} not found`);
+    throw e;
+  }
+  names.sort();
+  const configs: ClientConfig[] = [];
+  for (const name of names) {
+    const path = join(dir, name);
+    configs.push(parseClientConfig(await readText(path), path).config);
+  }
+  return configs;
+}

@@ -1,0 +1,86 @@
+/**
+ * Where config files are found. In order: `--config-dir`, then
+ * CONNECT_METRICS_CONFIG_DIR, then ./config in the working directory, then
+ * config/ beside the executable, then the copy built into the executable.
+ * A directory named by the flag or the variable is the only place looked.
+ */
+import { dirname, join, resolve } from "node:path";
+import { ConfigError } from "../util/errors.ts";
+
+export type ConfigDirSource =
+  | "--config-dir"
+  | "CONNECT_METRICS_CONFIG_DIR"
+  | "working directory"
+  | "beside the executable"
+  | "built-in defaults";
+
+export interface ConfigDir {
+  readonly dir: string;
+  readonly source: ConfigDirSource;
+}
+
+export interface ConfigDirInputs {
+  readonly flag?: string;
+  readonly env?: string;
+  readonly cwd: string;
+  readonly execPath: string;
+  readonly embedded: string;
+}
+
+/** The built-in example configs (embedded by `deno compile --include config`). */
+export const EMBEDDED_CONFIG_DIR = join(import.meta.dirname!, "..", "..", "config");
+
+/** The environment's inputs, read once. */
+export function configDirInputs(flag?: string): ConfigDirInputs {
+  return {
+    flag,
+    env: Deno.env.get("CONNECT_METRICS_CONFIG_DIR") || undefined,
+    cwd: Deno.cwd(),
+    execPath: Deno.execPath(),
+    embedded: EMBEDDED_CONFIG_DIR,
+  };
+}
+
+/** The directories to look in, in order (pure). */
+export function configDirCandidates(inputs: ConfigDirInputs): ConfigDir[] {
+  if (inputs.flag) {
+    return [{ dir: resolve(inputs.cwd, inputs.flag), source: "--config-dir" }];
+  }
+  if (inputs.env) {
+    return [{ dir: resolve(inputs.cwd, inputs.env), source: "CONNECT_METRICS_CONFIG_DIR" }];
+  }
+  return [
+    { dir: join(inputs.cwd, "config"), source: "working directory" },
+    { dir: join(dirname(inputs.execPath), "config"), source: "beside the executable" },
+    { dir: inputs.embedded, source: "built-in defaults" },
+  ];
+}
+
+/**
+ * The first candidate directory that holds `fileName`, with the file's path.
+ * Throws a ConfigError listing every place looked when none does.
+ */
+export async function findConfigFile(
+  inputs: ConfigDirInputs,
+  fileName: string,
+): Promise<ConfigDir & { path: string }> {
+  const candidates = configDirCandidates(inputs);
+  for (const candidate of candidates) {
+    const path = join(candidate.dir, fileName);
+    if (await isFile(path)) return { ...candidate, path };
+  }
+  const places = candidates.map((c) => `${c.dir} (${c.source})`).join(", ");
+  throw new ConfigError(
+    `config file ${fileName} not found; looked in ${places}`,
+    "the file is named <profile>-instance-queues.json: check --profile, or pass --config-dir",
+  );
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isFile;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return false;
+    throw e;
+  }
+}

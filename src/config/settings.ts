@@ -1,0 +1,140 @@
+/**
+ * `settings.json` (optional, beside the client configs): what the whole
+ * install shares. Today: extra or renamed KPI columns, and an override for
+ * the OLDEST_CONTACT_AGE unit should Connect disagree with its model.
+ */
+import {
+  DEFAULT_COLUMNS,
+  MAX_SERVICE_LEVEL_METRICS,
+  type MetricColumn,
+  METRICS,
+  type OldestContactAgeUnit,
+  ROW_KEY_COLUMNS,
+  SERVICE_LEVEL_THRESHOLD,
+} from "../connect/catalogue.ts";
+import { ConfigError } from "../util/errors.ts";
+import { JsonSyntaxError, parseJson } from "../util/json.ts";
+
+export const SETTINGS_FILE = "settings.json";
+
+export interface Settings {
+  /** The KPI columns of every row, in order. */
+  readonly columns: readonly MetricColumn[];
+  /** Set only when the user overrides the catalogue's rule. */
+  readonly oldestContactAgeUnit?: OldestContactAgeUnit;
+}
+
+export const DEFAULT_SETTINGS: Settings = { columns: DEFAULT_COLUMNS };
+
+const KNOWN_FIELDS = new Set([
+  "$comment",
+  "addColumns",
+  "renameColumns",
+  "oldestContactAgeUnit",
+]);
+
+/** Validates the text of settings.json. Throws a one-line `ConfigError`. */
+export function parseSettings(
+  text: string,
+  file: string,
+): { settings: Settings; warnings: string[] } {
+  let raw: unknown;
+  try {
+    raw = parseJson(text);
+  } catch (e) {
+    if (e instanceof JsonSyntaxError) {
+      throw new ConfigError(`${file}: ${e.message}`);
+    }
+    throw e;
+  }
+  const bad = (field: string, expected: string): never => {
+    throw new ConfigError(`${file}: field "${field}": expected ${expected}`);
+  };
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    throw new ConfigError(`${file}: expected a JSON object { ... }`);
+  }
+  const fields = raw as Record<string, unknown>;
+
+  const columns: MetricColumn[] = [...DEFAULT_COLUMNS];
+  const rename = fields.renameColumns ?? {};
+  if (typeof rename !== "object" || rename === null || Array.isArray(rename)) {
+    bad("renameColumns", 'a map of old column name to new, e.g. { "Call": "Queued" }');
+  }
+  for (const [from, to] of Object.entries(rename as Record<string, unknown>)) {
+    const index = columns.findIndex((c) => c.column === from);
+    if (index < 0) {
+      bad(`renameColumns.${from}`, `one of the columns ${DEFAULT_COLUMNS.map((c) => c.column).join(", ")}`);
+    }
+    if (typeof to !== "string" || to.trim() === "") {
+      bad(`renameColumns.${from}`, "the new column name as text");
+    }
+    columns[index] = { ...columns[index], column: (to as string).trim() };
+  }
+
+  const added = fields.addColumns ?? [];
+  if (!Array.isArray(added)) {
+    bad("addColumns", 'a list like [{ "column": "SL60", "metric": "SERVICE_LEVEL", "threshold": 60 }]');
+  }
+  (added as unknown[]).forEach((entry, i) => {
+    const where = `addColumns[${i}]`;
+    if (typeof entry !== "object" || entry === null) {
+      bad(where, '{ "column": NAME, "metric": METRIC }');
+    }
+    const { column, metric, threshold } = entry as Record<string, unknown>;
+    if (typeof column !== "string" || column.trim() === "") {
+      bad(`${where}.column`, "the column name as text");
+    }
+    const definition = typeof metric === "string" ? METRICS.get(metric) : undefined;
+    if (!definition) {
+      bad(
+        `${where}.metric`,
+        `an Amazon Connect metric name such as SERVICE_LEVEL or HANDLE_TIME (got ${JSON.stringify(metric)})`,
+      );
+    }
+    if (definition!.needsThreshold) {
+      if (
+        typeof threshold !== "number" || !Number.isInteger(threshold) ||
+        threshold < SERVICE_LEVEL_THRESHOLD.min || threshold > SERVICE_LEVEL_THRESHOLD.max
+      ) {
+        bad(
+          `${where}.threshold`,
+          `whole seconds from ${SERVICE_LEVEL_THRESHOLD.min} to ${SERVICE_LEVEL_THRESHOLD.max} for ${metric}`,
+        );
+      }
+    } else if (threshold !== undefined) {
+      bad(`${where}.threshold`, `nothing: only SERVICE_LEVEL takes a threshold`);
+    }
+    columns.push({
+      column: (column as string).trim(),
+      metric: definition!,
+      ...(threshold === undefined ? {} : { threshold: threshold as number }),
+    });
+  });
+
+  const seen = new Set<string>(ROW_KEY_COLUMNS);
+  for (const c of columns) {
+    if (seen.has(c.column)) {
+      throw new ConfigError(`${file}: column "${c.column}" appears twice; every column needs its own name`);
+    }
+    seen.add(c.column);
+  }
+  if (columns.filter((c) => c.metric.needsThreshold).length > MAX_SERVICE_LEVEL_METRICS) {
+    throw new ConfigError(`${file}: at most ${MAX_SERVICE_LEVEL_METRICS} SERVICE_LEVEL columns are allowed by Connect`);
+  }
+
+  const unit = fields.oldestContactAgeUnit;
+  if (unit !== undefined && unit !== "SECONDS" && unit !== "MILLISECONDS") {
+    bad("oldestContactAgeUnit", "SECONDS or MILLISECONDS (leave it out to follow the Connect service model)");
+  }
+
+  const warnings = Object.keys(fields)
+    .filter((key) => !KNOWN_FIELDS.has(key))
+    .map((key) => `${file}: unknown field "${key}" ignored`);
+  return {
+    settings: {
+      columns,
+      ...(unit === undefined ? {} : { oldestContactAgeUnit: unit as OldestContactAgeUnit }),
+    },
+    warnings,
+  };
+}

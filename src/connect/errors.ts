@@ -1,0 +1,108 @@
+/**
+ * Turning what the SDK throws into one line an analyst can act on: which
+ * client, which instance, the AWS error code, and what to check.
+ */
+import { AwsError, ConfigError } from "../util/errors.ts";
+
+export interface ErrorContext {
+  readonly clientName: string;
+  readonly instanceId: string;
+  readonly configFile: string;
+  readonly operation: string;
+  readonly region?: string;
+}
+
+const CREDENTIAL_CODES = new Set([
+  "MissingAuthenticationTokenException",
+  "UnrecognizedClientException",
+  "InvalidClientTokenId",
+  "InvalidSignatureException",
+  "SignatureDoesNotMatch",
+  "ExpiredTokenException",
+  "ExpiredToken",
+]);
+
+const NETWORK_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ETIMEDOUT",
+  "EPIPE",
+  "TimeoutError",
+  "RequestTimeout",
+]);
+
+/** An AwsError (or ConfigError, for a missing Region) for any SDK failure. */
+export function describeConnectError(
+  error: unknown,
+  context: ErrorContext,
+): AwsError | ConfigError {
+  if (error instanceof AwsError || error instanceof ConfigError) return error;
+  const e = (error ?? {}) as {
+    name?: string;
+    code?: string;
+    message?: string;
+    $metadata?: { httpStatusCode?: number; attempts?: number };
+  };
+  const code = e.name && e.name !== "Error" ? e.name : (e.code ?? "Error");
+  const said = oneLine(e.message ?? String(error));
+  const where = `instance ${context.instanceId} in ${context.region ?? "(no Region)"}`;
+  const who = `client ${context.clientName}`;
+
+  if (/region is missing/i.test(said)) {
+    return new ConfigError(
+      `no AWS Region for ${who}: give --region, add "region" to ${context.configFile}, or set region in the AWS profile`,
+    );
+  }
+  switch (code) {
+    case "ResourceNotFoundException": {
+      const field = /queue/i.test(said) ? "queues" : "instanceId";
+      return new AwsError(
+        `ResourceNotFoundException: ${said} (${who}, ${where}) - check ${field} in ${context.configFile}`,
+        undefined,
+        code,
+      );
+    }
+    case "AccessDeniedException":
+      return new AwsError(
+        `AccessDeniedException: the credentials for ${who} are not allowed connect:${context.operation} on ${where}`,
+        `the role needs the IAM action connect:${context.operation}; scripts/deploy-customer.sh creates a role that has it`,
+        code,
+      );
+    case "ThrottlingException":
+      return new AwsError(
+        `ThrottlingException: Amazon Connect kept throttling ${context.operation} for ${who} after ${
+          e.$metadata?.attempts ?? "several"
+        } attempts (${where})`,
+        "another tool may be using the account's quota of 5 requests per second; try again in a minute",
+        code,
+      );
+    case "CredentialsProviderError":
+      return new AwsError(`no usable AWS credentials for ${who}: ${said}`, undefined, code);
+  }
+  if (CREDENTIAL_CODES.has(code)) {
+    return new AwsError(
+      `${code}: AWS did not accept the credentials for ${who} (${where}): ${said}`,
+      "check the profile's keys, or refresh them if they are temporary",
+      code,
+    );
+  }
+  if (NETWORK_CODES.has(code) || /ECONNREFUSED|ETIMEDOUT|socket hang up|timed out/i.test(said)) {
+    return new AwsError(
+      `cannot reach Amazon Connect for ${who} (${where}): ${said}`,
+      "check the network connection and proxy settings",
+      code,
+    );
+  }
+  const status = e.$metadata?.httpStatusCode;
+  return new AwsError(
+    `${code}${status ? ` (HTTP ${status})` : ""}: ${said} (${who}, ${context.operation} on ${where})`,
+    undefined,
+    code,
+  );
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, " ").trim();
+}

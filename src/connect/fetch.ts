@@ -1,0 +1,96 @@
+/**
+ * Fetching one client's metrics through the SDK: every planned request,
+ * every page, values normalised and keyed by queue id and metric key.
+ */
+import { type ConnectClient, paginateGetCurrentMetricData, paginateGetMetricData } from "@aws-sdk/client-connect";
+import { metricKey, normaliseValue, type OldestContactAgeUnit, oldestContactAgeUnit } from "./catalogue.ts";
+import type { MetricsPlan } from "./plan.ts";
+import { describeConnectError } from "./errors.ts";
+
+/** queue id -> metric key -> value. A queue with no data has no entry. */
+export type QueueValues = Map<string, Map<string, number>>;
+
+export interface FetchedMetrics {
+  readonly values: QueueValues;
+  /** HTTP requests made, retries included. */
+  readonly requests: number;
+  readonly retries: number;
+}
+
+export interface FetchContext {
+  readonly clientName: string;
+  readonly instanceId: string;
+  readonly configFile: string;
+  /** Overrides the catalogue's OLDEST_CONTACT_AGE rule (settings.json). */
+  readonly oldestContactAgeUnit?: OldestContactAgeUnit;
+}
+
+/** Runs the plan's requests concurrently (the pacer spaces them). */
+export async function fetchMetrics(
+  client: ConnectClient,
+  plan: MetricsPlan,
+  context: FetchContext,
+): Promise<FetchedMetrics> {
+  const values: QueueValues = new Map();
+  let requests = 0;
+  let retries = 0;
+  const record = (queueId: string | undefined, key: string, value: number | undefined) => {
+    // A null Value means no data: the row shows 0, as for an absent queue.
+    if (!queueId || value === undefined || value === null) return;
+    let queue = values.get(queueId);
+    if (!queue) values.set(queueId, queue = new Map());
+    queue.set(key, value);
+  };
+  const count = (attempts = 1) => {
+    requests += attempts;
+    retries += attempts - 1;
+  };
+  const guarded = async (operation: string, work: () => Promise<void>) => {
+    try {
+      await work();
+    } catch (error) {
+      const region = await client.config.region().catch(() => undefined);
+      throw describeConnectError(error, { ...context, operation, region });
+    }
+  };
+
+  await Promise.all([
+    ...plan.current.map((input) =>
+      guarded("GetCurrentMetricData", async () => {
+        const unit = context.oldestContactAgeUnit ??
+          oldestContactAgeUnit((input.Groupings ?? []).length > 0);
+        for await (const page of paginateGetCurrentMetricData({ client }, input)) {
+          count(page.$metadata.attempts);
+          for (const result of page.MetricResults ?? []) {
+            for (const { Metric, Value } of result.Collections ?? []) {
+              if (!Metric?.Name) continue;
+              record(
+                result.Dimensions?.Queue?.Id,
+                Metric.Name,
+                Value === undefined || Value === null ? undefined : normaliseValue(Metric.Name, Value, unit),
+              );
+            }
+          }
+        }
+      })
+    ),
+    ...plan.historical.map((input) =>
+      guarded("GetMetricData", async () => {
+        for await (const page of paginateGetMetricData({ client }, input)) {
+          count(page.$metadata.attempts);
+          for (const result of page.MetricResults ?? []) {
+            for (const { Metric, Value } of result.Collections ?? []) {
+              if (!Metric?.Name) continue;
+              record(
+                result.Dimensions?.Queue?.Id,
+                metricKey(Metric.Name, Metric.Threshold?.ThresholdValue),
+                Value ?? undefined,
+              );
+            }
+          }
+        }
+      })
+    ),
+  ]);
+  return { values, requests, retries };
+}

@@ -1,0 +1,33 @@
+/**
+ * Client-side pacing: one token bucket per account + Region + operation,
+ * at Connect's own quota, so that concurrent requests queue politely
+ * instead of being throttled and retried.
+ */
+import { TokenBucket } from "../util/token_bucket.ts";
+import { CONNECT_QUOTAS, type ConnectOperation } from "./quotas.ts";
+
+export class RequestPacer {
+  readonly #buckets = new Map<string, TokenBucket>();
+
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  ) {}
+
+  /** Waits until a request of `operation` may be sent for this account. */
+  async wait(account: string, region: string, operation: string): Promise<void> {
+    const quota = CONNECT_QUOTAS[operation as ConnectOperation];
+    if (!quota) return;
+    const key = `${account}/${region}/${operation}`;
+    let bucket = this.#buckets.get(key);
+    if (!bucket) {
+      bucket = new TokenBucket(quota, this.now);
+      this.#buckets.set(key, bucket);
+    }
+    const delay = bucket.reserve();
+    if (delay > 0) await this.sleep(delay);
+  }
+}
+
+/** The pacer every client in this process shares. */
+export const processPacer = new RequestPacer();

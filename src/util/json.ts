@@ -1,0 +1,117 @@
+/** JSON parsing whose errors say where: line and column, on one line. */
+
+export class JsonSyntaxError extends Error {
+  override name = "JsonSyntaxError";
+  constructor(
+    readonly line: number,
+    readonly column: number,
+    readonly problem: string,
+  ) {
+    super(`malformed JSON at line ${line} column ${column}: ${problem}`);
+  }
+}
+
+/** `JSON.parse`, but a syntax error is a `JsonSyntaxError` with a position. */
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    const { offset, problem } = findSyntaxError(text.replace(/^\uFEFF/, ""));
+    const before = text.slice(0, offset).split("\n");
+    throw new JsonSyntaxError(
+      before.length,
+      before[before.length - 1].length + 1,
+      problem,
+    );
+  }
+}
+
+/**
+ * Walks the text as a JSON grammar and returns where it first breaks.
+ * Only called once JSON.parse has failed, whose messages do not always
+ * carry a position.
+ */
+function findSyntaxError(text: string): { offset: number; problem: string } {
+  let i = 0;
+  const fail = (problem: string): never => {
+    throw { offset: i, problem };
+  };
+  const ws = () => {
+    while (i < text.length && " \t\r\n".includes(text[i])) i++;
+  };
+  const describe = () => i >= text.length ? "end of file" : JSON.stringify(text[i]);
+  const literal = (word: string) => {
+    if (text.startsWith(word, i)) i += word.length;
+    else fail(`unexpected ${describe()}`);
+  };
+  const string = () => {
+    i++;
+    while (i < text.length && text[i] !== '"') {
+      if (text[i] === "\n") fail("line break inside a string");
+      i += text[i] === "\\" ? 2 : 1;
+    }
+    if (i >= text.length) fail("unterminated string");
+    i++;
+  };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === "{") {
+      i++;
+      ws();
+      if (text[i] === "}") return void i++;
+      for (;;) {
+        ws();
+        if (text[i] !== '"') fail(`expected a "quoted" name, found ${describe()}`);
+        string();
+        ws();
+        if (text[i] !== ":") fail(`expected ':' after a name, found ${describe()}`);
+        i++;
+        value();
+        ws();
+        if (text[i] === ",") {
+          i++;
+          continue;
+        }
+        if (text[i] === "}") return void i++;
+        fail(`expected ',' or '}', found ${describe()}`);
+      }
+    }
+    if (c === "[") {
+      i++;
+      ws();
+      if (text[i] === "]") return void i++;
+      for (;;) {
+        value();
+        ws();
+        if (text[i] === ",") {
+          i++;
+          continue;
+        }
+        if (text[i] === "]") return void i++;
+        fail(`expected ',' or ']', found ${describe()}`);
+      }
+    }
+    if (c === '"') return string();
+    if (c === "t") return literal("true");
+    if (c === "f") return literal("false");
+    if (c === "n") return literal("null");
+    const number = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i));
+    if (number) {
+      i += number[0].length;
+      return;
+    }
+    fail(`unexpected ${describe()}`);
+  };
+  try {
+    value();
+    ws();
+    if (i < text.length) fail(`unexpected ${describe()} after the end`);
+  } catch (e) {
+    if (typeof e === "object" && e !== null && "offset" in e) {
+      return e as { offset: number; problem: string };
+    }
+    throw e;
+  }
+  return { offset: 0, problem: "not valid JSON" };
+}

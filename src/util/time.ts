@@ -1,0 +1,43 @@
+/** Time helpers that know nothing of Connect. All instants are epoch ms. */
+
+const MINUTE_MS = 60_000;
+
+/** The instant rounded down to a multiple of `minutes`. */
+export function floorToMinutes(instantMs: number, minutes: number): number {
+  const step = minutes * MINUTE_MS;
+  return Math.floor(instantMs / step) * step;
+}
+
+/** The instant rounded up to a multiple of `minutes`. */
+export function ceilToMinutes(instantMs: number, minutes: number): number {
+  const step = minutes * MINUTE_MS;
+  return Math.ceil(instantMs / step) * step;
+}
+
+/** The first instant of the local calendar day that `instantMs` falls in. */
+export function startOfLocalDay(instantMs: number, timeZone: string): number {
+  return Temporal.Instant.fromEpochMilliseconds(instantMs)
+    .toZonedDateTimeISO(timeZone)
+    .startOfDay().epochMilliseconds;
+}
+
+/**
+ * Local wall-clock time without an offset, to the millisecond, e.g.
+ * `2019-04-30T10:44:13.032`: Power BI shows such a timestamp as written.
+ */
+export function localWallClock(instantMs: number, timeZone: string): string {
+  return Temporal.Instant.fromEpochMilliseconds(instantMs)
+    .toZonedDateTimeISO(timeZone)
+    .toPlainDateTime()
+    .toString({ fractionalSecondDigits: 3 });
+}
+
+/** Whether `name` is an IANA time zone this runtime knows. */
+export function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: name });
+    return name.length > 0;
+  } catch {
+    return false;
+  }
+}
