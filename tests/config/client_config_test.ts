@@ -1,0 +1,114 @@
+import { assertEquals, assertMatch, throws } from "../assert.ts";
+import { parseClientConfig } from "../../src/config/client_config.ts";
+import { ConfigError } from "../../src/util/errors.ts";
+import { seedConfig } from "../helpers.ts";
+
+const FILE = "config/capita-tradeuk-dev-instance-queues.json";
+const parse = (value: unknown) => parseClientConfig(typeof value === "string" ? value : JSON.stringify(value), FILE);
+const withField = (field: string, value: unknown) => ({ ...seedConfig(), [field]: value });
+const without = (field: string) => {
+  const config = seedConfig();
+  delete config[field];
+  return config;
+};
+
+Deno.test("the 2019 example file is valid and gets the 2019 defaults", () => {
+  const { config, warnings } = parse(seedConfig());
+  assertEquals(config.clientName, "TradeUK");
+  assertEquals(config.environment, "DEV");
+  assertEquals(config.timeZone, "Europe/London");
+  assertEquals(config.channels, ["VOICE"]);
+  assertEquals(config.region, undefined);
+  assertEquals(config.queues.map((q) => q.name), ["BasicQueue", "Customer Services", "Collections"]);
+  assertEquals(warnings, []);
+});
+
+Deno.test("environment is accepted in any case and stored upper-case", () => {
+  assertEquals(parse(withField("environment", "prod")).config.environment, "PROD");
+  assertEquals(parse(withField("environment", "Test")).config.environment, "TEST");
+});
+
+Deno.test("optional fields: region, timeZone, channels", () => {
+  const { config } = parse({
+    ...seedConfig(),
+    region: "eu-west-2",
+    timeZone: "America/New_York",
+    channels: ["VOICE", "CHAT"],
+  });
+  assertEquals([config.region, config.timeZone, config.channels], ["eu-west-2", "America/New_York", ["VOICE", "CHAT"]]);
+});
+
+Deno.test("an unknown field is a warning naming it, not a failure", () => {
+  const { warnings } = parse(withField("dashboardColour", "blue"));
+  assertEquals(warnings, [`${FILE}: unknown field "dashboardColour" ignored`]);
+});
+
+Deno.test("each bad field gets one line naming the file, the field and what was expected", async (t) => {
+  const cases: [string, unknown, RegExp][] = [
+    [
+      "clientName",
+      without("clientName"),
+      /field "clientName": expected the client's name.*got nothing \(the field is missing\)/,
+    ],
+    ["clientName", withField("clientName", "  "), /field "clientName"/],
+    ["accountId", withField("accountId", "1234"), /field "accountId": expected a 12-digit AWS account id.*got "1234"/],
+    ["accountId", withField("accountId", 111111111111), /field "accountId": expected a 12-digit .* in quotes/],
+    [
+      "environment",
+      withField("environment", "staging"),
+      /field "environment": expected DEV, TEST or PROD, got "staging"/,
+    ],
+    [
+      "instanceId",
+      withField("instanceId", "not-a-guid"),
+      /field "instanceId": expected the Connect instance id, a GUID/,
+    ],
+    ["queues", without("queues"), /field "queues": expected a map of queue id to queue name/],
+    ["queues", withField("queues", {}), /field "queues": expected at least one queue/],
+    ["queues", withField("queues", ["a"]), /field "queues": expected a map/],
+    [
+      "queue id",
+      withField("queues", { "Customer Services": "e42fa1d8" }),
+      /field "queues.Customer Services": expected a queue id \(GUID\) as the key/,
+    ],
+    [
+      "queue name",
+      withField("queues", { "e42fa1d8-620e-4bf8-bd9a-eafc60b9c0ef": 7 }),
+      /field "queues.e42fa1d8-620e-4bf8-bd9a-eafc60b9c0ef": expected the queue's name/,
+    ],
+    ["region", withField("region", "London"), /field "region": expected an AWS Region such as eu-west-2, got "London"/],
+    ["timeZone", withField("timeZone", "GMT+99"), /field "timeZone": expected an IANA time zone/],
+    [
+      "channels",
+      withField("channels", ["PHONE"]),
+      /field "channels": expected a list of distinct channels from VOICE, CHAT, TASK, EMAIL/,
+    ],
+    ["channels", withField("channels", []), /field "channels"/],
+    ["not an object", [seedConfig()], /expected a JSON object/],
+  ];
+  for (const [name, config, pattern] of cases) {
+    await t.step(name, () => {
+      const error = throws(() => parse(config), ConfigError);
+      assertMatch(error.message, new RegExp(`^${FILE.replaceAll(".", "\\.")}: `));
+      assertMatch(error.message, pattern);
+      assertEquals(error.message.includes("\n"), false);
+    });
+  }
+});
+
+Deno.test("malformed JSON names the line and column", async (t) => {
+  const cases: [string, string, string][] = [
+    ["trailing comma", '{\n  "clientName": "TradeUK",\n}', "line 3 column 1"],
+    ["missing comma", '{\n  "clientName": "TradeUK"\n  "accountId": "111111111111"\n}', "line 3 column 3"],
+    ["bare word", '{\n  "clientName": tradeuk\n}', "line 2 column 17"],
+    ["cut short", '{\n  "clientName": "TradeUK",', "line 2 column 27"],
+    ["empty file", "", "line 1 column 1"],
+  ];
+  for (const [name, text, where] of cases) {
+    await t.step(name, () => {
+      const error = throws(() => parse(text), ConfigError);
+      assertMatch(error.message, new RegExp(`^${FILE.replaceAll(".", "\\.")}: malformed JSON at ${where}: `));
+      assertEquals(error.message.includes("\n"), false);
+    });
+  }
+});

@@ -1,0 +1,84 @@
+/** Shared test helpers: running the real CLI, writing real config files. */
+import { join } from "node:path";
+
+export const REPO = join(import.meta.dirname!, "..");
+const MAIN = join(REPO, "main.ts");
+const DENO_JSON = join(REPO, "deno.json");
+
+export interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs main.ts as a subprocess with exactly the permissions the compiled
+ * exe gets (the "default" permission set of deno.json).
+ */
+export async function runCli(
+  args: string[],
+  options: { cwd: string; env?: Record<string, string>; execPath?: string },
+): Promise<CliResult> {
+  const output = await new Deno.Command(options.execPath ?? Deno.execPath(), {
+    args: ["run", "-P", "--no-prompt", "--config", DENO_JSON, MAIN, ...args],
+    cwd: options.cwd,
+    env: { NO_COLOR: "1", ...isolatedAwsEnv(options.cwd), ...options.env },
+    clearEnv: true,
+    stdin: "null",
+  }).output();
+  const decoder = new TextDecoder();
+  return { code: output.code, stdout: decoder.decode(output.stdout), stderr: decoder.decode(output.stderr) };
+}
+
+/** An environment that cannot see the machine's own AWS set-up. */
+export function isolatedAwsEnv(home: string): Record<string, string> {
+  return {
+    HOME: home,
+    PATH: Deno.env.get("PATH") ?? "",
+    DENO_DIR: Deno.env.get("DENO_DIR") ?? join(Deno.env.get("HOME") ?? "/root", ".cache", "deno"),
+    AWS_CONFIG_FILE: join(home, ".aws", "config"),
+    AWS_SHARED_CREDENTIALS_FILE: join(home, ".aws", "credentials"),
+    AWS_EC2_METADATA_DISABLED: "true",
+  };
+}
+
+/** A profile with static keys in `home`/.aws/credentials. */
+export async function writeAwsProfile(
+  home: string,
+  profile: string,
+  keys: { accessKeyId: string; secretAccessKey: string; region?: string },
+): Promise<void> {
+  await Deno.mkdir(join(home, ".aws"), { recursive: true });
+  await Deno.writeTextFile(
+    join(home, ".aws", "credentials"),
+    `[${profile}]\naws_access_key_id = ${keys.accessKeyId}\naws_secret_access_key = ${keys.secretAccessKey}\n`,
+    { append: true },
+  );
+  if (keys.region) {
+    await Deno.writeTextFile(join(home, ".aws", "config"), `[profile ${profile}]\nregion = ${keys.region}\n`, {
+      append: true,
+    });
+  }
+}
+
+/** The seed's example config, as a plain object to vary. */
+export function seedConfig(): Record<string, unknown> {
+  return {
+    clientName: "TradeUK",
+    accountId: "111111111111",
+    environment: "DEV",
+    instanceId: "0d525d33-c2af-4b86-9d67-393db396e896",
+    queues: {
+      "e42fa1d8-620e-4bf8-bd9a-eafc60b9c0ef": "BasicQueue",
+      "5b1c9a5e-3f0e-4c1a-9a57-6c1d2f0a7b11": "Customer Services",
+      "8d0f3f2a-1e57-4a4b-b0a8-2c7e9b1f4d22": "Collections",
+    },
+  };
+}
+
+export async function writeConfig(dir: string, profile: string, config: unknown): Promise<string> {
+  await Deno.mkdir(dir, { recursive: true });
+  const path = join(dir, `${profile}-instance-queues.json`);
+  await Deno.writeTextFile(path, typeof config === "string" ? config : JSON.stringify(config, null, 2));
+  return path;
+}
