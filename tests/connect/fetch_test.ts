@@ -1,0 +1,167 @@
+/** Fetching through the real AWS SDK from the emulator over loopback. */
+import { assert, assertEquals, assertMatch, rejects } from "../assert.ts";
+import { createConnectClient } from "../../src/connect/client.ts";
+import { DEFAULT_COLUMNS } from "../../src/connect/catalogue.ts";
+import { fetchMetrics } from "../../src/connect/fetch.ts";
+import { RequestPacer } from "../../src/connect/pacing.ts";
+import { planRequests } from "../../src/connect/plan.ts";
+import { todaySoFar } from "../../src/connect/window.ts";
+import { flattenRows } from "../../src/rows/flatten.ts";
+import { ConnectModel } from "../../src/simulator/connect_model.ts";
+import { addGeneratedFleet, type FleetInstance } from "../../src/simulator/fleet.ts";
+import { type EmulatorServer, startEmulatorServer } from "../../src/simulator/server.ts";
+import { AwsError } from "../../src/util/errors.ts";
+
+const REGION = "eu-west-2";
+
+async function scenario(
+  queues: number,
+  fn: (
+    s: {
+      server: EmulatorServer;
+      instance: FleetInstance;
+      fetch: (pageSize?: number) => ReturnType<typeof fetchMetrics>;
+    },
+  ) => Promise<void>,
+) {
+  const server = await startEmulatorServer({ model: new ConnectModel(11) });
+  const [instance] = addGeneratedFleet(server.model, { accounts: 1, queuesPerInstance: queues });
+  const fetch = async (pageSize?: number) => {
+    const client = createConnectClient({
+      accountId: instance.accountId,
+      region: REGION,
+      credentials: { accessKeyId: "AKIAFETCHTEST0000001", secretAccessKey: "fetch-test-secret" },
+      endpoint: server.url,
+      // A pacer of its own: tests must not share quota with each other.
+      pacer: new RequestPacer(),
+    });
+    try {
+      const plan = planRequests({
+        instanceId: instance.instanceId,
+        queues: instance.queues,
+        channels: ["VOICE"],
+        columns: DEFAULT_COLUMNS,
+        window: todaySoFar(Date.now(), "Europe/London") ??
+          {
+            start: new Date(Date.now() - 3_600_000 - (Date.now() % 300_000)),
+            end: new Date(Date.now() - (Date.now() % 300_000)),
+          },
+        ...(pageSize ? { pageSize } : {}),
+      });
+      return await fetchMetrics(client, plan, {
+        clientName: "Client01",
+        instanceId: instance.instanceId,
+        configFile: "config/c-instance-queues.json",
+      });
+    } finally {
+      client.destroy();
+    }
+  };
+  try {
+    await fn({ server, instance, fetch });
+  } finally {
+    await server.close();
+  }
+}
+
+Deno.test("250 queues: 3 requests per API, every queue's values fetched", async () => {
+  await scenario(250, async ({ server, instance, fetch }) => {
+    const fetched = await fetch();
+    const byOperation = (op: string) => server.connect.requests.filter((r) => r.operation === op).map((r) => r.queues);
+    assertEquals(byOperation("GetCurrentMetricData"), [100, 100, 50]);
+    assertEquals(byOperation("GetMetricData"), [100, 100, 50]);
+    assertEquals([fetched.requests, fetched.retries], [6, 0]);
+    assertEquals(fetched.values.size, 250);
+    for (const q of instance.queues) {
+      assert.ok(fetched.values.get(q.id)!.has("AGENTS_ONLINE") && fetched.values.get(q.id)!.has("CONTACTS_QUEUED"));
+    }
+  });
+});
+
+Deno.test("pagination: small pages are followed to the end, nothing missed", async () => {
+  await scenario(25, async ({ server, fetch }) => {
+    const fetched = await fetch(10);
+    assertEquals(server.connect.requests.filter((r) => r.operation === "GetCurrentMetricData").length, 3);
+    assertEquals(server.connect.requests.filter((r) => r.operation === "GetMetricData").length, 3);
+    assertEquals(fetched.values.size, 25);
+  });
+});
+
+Deno.test("a throttled burst still succeeds: the SDK retries 429 with backoff", async () => {
+  await scenario(5, async ({ server, instance, fetch }) => {
+    // Another tool has just spent the account's quota for both APIs.
+    server.connect.exhaustQuota(instance.accountId, REGION, "GetCurrentMetricData");
+    server.connect.exhaustQuota(instance.accountId, REGION, "GetMetricData");
+    const fetched = await fetch();
+    const throttled = server.connect.requests.filter((r) => r.status === 429).length;
+    assert.ok(throttled >= 2, `expected throttling, saw ${throttled} 429s`);
+    assertEquals(fetched.retries, throttled);
+    assertEquals(fetched.values.size, 5);
+  });
+});
+
+Deno.test("5xx answers are retried by the SDK", async () => {
+  await scenario(3, async ({ server, fetch }) => {
+    server.connect.failNext(2, 500, "InternalServiceException");
+    const fetched = await fetch();
+    assertEquals(fetched.retries, 2);
+    assertEquals(fetched.values.size, 3);
+  });
+});
+
+Deno.test("an unknown instance fails with one line naming client, instance, code and config file", async () => {
+  await scenario(3, async ({ server, instance, fetch }) => {
+    server.model.instances.delete(instance.instanceId);
+    const error = await rejects(() => fetch(), AwsError);
+    assertEquals(
+      error.message,
+      `ResourceNotFoundException: Instance ${instance.instanceId} not found (client Client01, instance ${instance.instanceId} in ${REGION}) - check instanceId in config/c-instance-queues.json`,
+    );
+    // One 404 for each API, neither retried: a 404 is final.
+    assertEquals(server.connect.requests.map((r) => r.status), [404, 404]);
+  });
+});
+
+Deno.test("an unknown queue points at the queues in the config file", async () => {
+  await scenario(3, async ({ server, instance, fetch }) => {
+    server.model.instances.get(instance.instanceId)!.queues.delete(instance.queues[1].id);
+    const error = await rejects(() => fetch(), AwsError);
+    assertMatch(
+      error.message,
+      new RegExp(
+        `^ResourceNotFoundException: Queue ${
+          instance.queues[1].id
+        } not found .* - check queues in config/c-instance-queues.json$`,
+      ),
+    );
+  });
+});
+
+Deno.test("AccessDeniedException names the missing IAM action", async () => {
+  await scenario(3, async ({ server, fetch }) => {
+    server.model.deny("*", "GetMetricData");
+    const error = await rejects(() => fetch(), AwsError);
+    assertMatch(
+      error.message,
+      /^AccessDeniedException: the credentials for client Client01 are not allowed connect:GetMetricData on instance /,
+    );
+    assertMatch(error.hint!, /connect:GetMetricData/);
+  });
+});
+
+Deno.test("queues with no data still get a row of zeros", async () => {
+  await scenario(4, async ({ server, instance, fetch }) => {
+    server.model.instances.get(instance.instanceId)!.queues.get(instance.queues[2].id)!.quiet = true;
+    const fetched = await fetch();
+    const rows = flattenRows({
+      date: "d",
+      clientName: "C",
+      queues: instance.queues,
+      columns: DEFAULT_COLUMNS,
+      values: fetched.values,
+    });
+    assertEquals(rows.length, 4);
+    assertEquals(DEFAULT_COLUMNS.map((c) => rows[2][c.column]), DEFAULT_COLUMNS.map(() => 0));
+    assert.ok((rows[0].Agents as number) > 0);
+  });
+});
