@@ -103,7 +103,7 @@ Deno.test("GetMetricData: handled never exceeds queued, and windows add up", asy
     const a = await sdk.send(historical(instance, { StartTime, EndTime: middle }));
     const b = await sdk.send(historical(instance, { StartTime: middle, EndTime }));
     const queued = (out: typeof whole, id: string) =>
-      out.MetricResults!.find((r) => r.Dimensions!.Queue!.Id === id)?.Collections!.find((c) =>
+      out.MetricResults!.find((r) => r.Dimensions!.Queue!.Id === id)?.Collections?.find((c) =>
         c.Metric!.Name === "CONTACTS_QUEUED"
       )?.Value ?? 0;
     for (const result of whole.MetricResults!) {
