@@ -20,7 +20,7 @@ export async function runCli(
   options: { cwd: string; env?: Record<string, string>; execPath?: string },
 ): Promise<CliResult> {
   const output = await new Deno.Command(options.execPath ?? Deno.execPath(), {
-    args: ["run", "-P", "--no-prompt", "--config", DENO_JSON, MAIN, ...args],
+    args: ["run", "-q", "-P", "--no-prompt", "--config", DENO_JSON, MAIN, ...args],
     cwd: options.cwd,
     env: { NO_COLOR: "1", ...isolatedAwsEnv(options.cwd), ...options.env },
     clearEnv: true,

@@ -1,0 +1,95 @@
+/** `demo` and `simulate`, as a new user runs them. */
+import { join } from "node:path";
+import { ConnectClient, GetCurrentMetricDataCommand, ListInstancesCommand } from "@aws-sdk/client-connect";
+import { assert, assertEquals, assertMatch } from "../assert.ts";
+import { isolatedAwsEnv, REPO, runCli } from "../helpers.ts";
+
+Deno.test("demo: rows flow from the emulator through the SDK into output/tradeuk-dev-metric-data.json", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const result = await runCli(["demo"], { cwd: dir });
+    assertEquals(result.code, 0, result.stderr);
+    assertMatch(result.stdout, /GetCurrentMetricData \(6 queues\) -> 200\n {2}GetMetricData \(6 queues\) -> 200/);
+    assertMatch(
+      result.stdout,
+      /\nQueueName +Call +CONTACTS_HANDLED +Abandoned +Agents +AGENTS_ON_CALL +MaxOCW +InQueue +ACW +Available\n/,
+    );
+    assertMatch(result.stdout, /\nOut of Hours +0 +0 +0 +0 +0 +0 +0 +0 +0\n/);
+    assertMatch(result.stdout, /Wrote 6 rows to output\/tradeuk-dev-metric-data\.json\n$/);
+    const rows = JSON.parse(await Deno.readTextFile(join(dir, "output", "tradeuk-dev-metric-data.json")));
+    assertEquals(rows.length, 6);
+    assert.ok(rows.slice(0, 5).some((r: { Agents: number }) => r.Agents > 0), "active queues show agents");
+    assertEquals(result.stderr, "");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("simulate: serves a generated fleet until SIGTERM", async () => {
+  const dir = await Deno.makeTempDir();
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-q",
+      "-P",
+      "--config",
+      join(REPO, "deno.json"),
+      join(REPO, "main.ts"),
+      "simulate",
+      "--port",
+      "0",
+      "--fleet",
+      "2",
+      "--queues",
+      "4",
+    ],
+    cwd: dir,
+    env: { NO_COLOR: "1", ...isolatedAwsEnv(dir) },
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let banner = "";
+  try {
+    while (!banner.includes("Press Ctrl+C")) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      banner += value;
+    }
+    const url = banner.match(/emulator on (http:\/\/127\.0\.0\.1:\d+)/)![1];
+    assertMatch(banner, /serving a generated fleet of 2 account\(s\) x 4 queues/);
+    const sdk = new ConnectClient({
+      region: "eu-west-2",
+      endpoint: url,
+      credentials: { accessKeyId: "AKIAX", secretAccessKey: "y" },
+    });
+    const instances = await sdk.send(new ListInstancesCommand({}));
+    assertEquals(instances.InstanceSummaryList!.length, 2);
+    const instanceId = instances.InstanceSummaryList![0].Id!;
+    const queueId = banner.match(/--filters Queues=([0-9a-f-]+)/)![1];
+    const out = await sdk.send(
+      new GetCurrentMetricDataCommand({
+        InstanceId: instanceId,
+        Filters: { Queues: [queueId], Channels: ["VOICE"] },
+        Groupings: ["QUEUE"],
+        CurrentMetrics: [{ Name: "AGENTS_ONLINE", Unit: "COUNT" }],
+      }),
+    );
+    assertEquals(out.MetricResults![0].Dimensions!.Queue!.Id, queueId);
+    sdk.destroy();
+  } finally {
+    child.kill("SIGTERM");
+    const status = await child.status;
+    let rest = "";
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      rest += value;
+    }
+    await child.stderr.cancel();
+    assertEquals(status.code, 0);
+    assertMatch(rest, /stopped/);
+    await Deno.remove(dir, { recursive: true });
+  }
+});

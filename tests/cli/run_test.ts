@@ -1,0 +1,264 @@
+/**
+ * The 2019 command line, run as a subprocess with the exe's permissions,
+ * against the Connect emulator: exit codes, messages and the output file.
+ */
+import { join } from "node:path";
+import { assert, assertEquals, assertMatch, assertNotMatch } from "../assert.ts";
+import { ConnectModel } from "../../src/simulator/connect_model.ts";
+import { addConfiguredInstances } from "../../src/simulator/fleet.ts";
+import { type EmulatorServer, startEmulatorServer } from "../../src/simulator/server.ts";
+import { parseClientConfig } from "../../src/config/client_config.ts";
+import { type CliResult, REPO, runCli, seedConfig, writeAwsProfile, writeConfig } from "../helpers.ts";
+
+const PROFILE = "capita-tradeuk-dev";
+const ACCESS_KEY = "AKIARUNTESTKEY000001";
+const SECRET_KEY = "run-test-SECRET-wJalrXUtnFEMI-K7MDENG";
+const ARGS = ["--client", "tradeuk", "--environment", "dev", "--profile", PROFILE];
+
+interface Env {
+  readonly dir: string;
+  readonly server: EmulatorServer;
+  readonly run: (args: string[], env?: Record<string, string>, execPath?: string) => Promise<CliResult>;
+}
+
+/** A temp working directory with ./config, an AWS profile, and the emulator serving the config's instance. */
+async function withWorkspace(fn: (env: Env) => Promise<void>, config = seedConfig()) {
+  const dir = await Deno.makeTempDir({ prefix: "connect-metrics-cli-" });
+  const server = await startEmulatorServer({ model: new ConnectModel(5) });
+  try {
+    const path = await writeConfig(join(dir, "config"), PROFILE, config);
+    addConfiguredInstances(server.model, [parseClientConfig(JSON.stringify(seedConfig()), path).config]);
+    await writeAwsProfile(dir, PROFILE, { accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY, region: "eu-west-2" });
+    const run = (args: string[], env: Record<string, string> = {}, execPath?: string) =>
+      runCli(args, {
+        cwd: dir,
+        env: { AWS_ENDPOINT_URL_CONNECT: server.url, ...env },
+        ...(execPath ? { execPath } : {}),
+      });
+    await fn({ dir, server, run });
+  } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+const readRows = async (path: string) => JSON.parse(await Deno.readTextFile(path)) as Record<string, unknown>[];
+const noSecrets = (result: CliResult) => {
+  for (const text of [result.stdout, result.stderr]) {
+    assert.ok(!text.includes(SECRET_KEY), "the secret key must never be printed");
+    assert.ok(!text.includes(ACCESS_KEY), "the access key must never be printed whole");
+  }
+};
+
+Deno.test("the 2019 command line writes output/tradeuk-dev-metric-data.json", async () => {
+  await withWorkspace(async ({ dir, server, run }) => {
+    const result = await run(ARGS);
+    assertEquals(result.code, 0, result.stderr);
+    assertMatch(
+      result.stdout,
+      /^TradeUK DEV: 3 queues, 2 API requests \(0 retried\), history .* -> output\/tradeuk-dev-metric-data\.json\n$/,
+    );
+    const rows = await readRows(join(dir, "output", "tradeuk-dev-metric-data.json"));
+    assertEquals(rows.map((r) => r.QueueName), ["BasicQueue", "Customer Services", "Collections"]);
+    assertEquals(Object.keys(rows[0]), [
+      "Date",
+      "Client",
+      "QueueName",
+      "Call",
+      "CONTACTS_HANDLED",
+      "Abandoned",
+      "Agents",
+      "AGENTS_ON_CALL",
+      "MaxOCW",
+      "InQueue",
+      "ACW",
+      "Available",
+    ]);
+    assertMatch(rows[0].Date as string, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}$/);
+    assertEquals(new Set(rows.map((r) => r.Date)).size, 1, "one Date per run");
+    assertEquals(rows[0].Client, "TradeUK");
+    // The profile's own keys signed every request, in the profile's Region.
+    assertEquals(server.connect.requests.map((r) => [r.accessKeyId, r.region]), [
+      [ACCESS_KEY, "eu-west-2"],
+      [ACCESS_KEY, "eu-west-2"],
+    ]);
+    noSecrets(result);
+    const leftovers = [...Deno.readDirSync(join(dir, "output"))].map((e) => e.name);
+    assertEquals(leftovers, ["tradeuk-dev-metric-data.json"]);
+  });
+});
+
+Deno.test("--output-dir is created if missing; --region overrides the profile's", async () => {
+  await withWorkspace(async ({ dir, server, run }) => {
+    const result = await run([...ARGS, "--output-dir", "reports/today", "--region", "eu-central-1"]);
+    assertEquals(result.code, 0, result.stderr);
+    assertEquals((await readRows(join(dir, "reports", "today", "tradeuk-dev-metric-data.json"))).length, 3);
+    assertEquals(server.connect.requests[0].region, "eu-central-1");
+  });
+});
+
+Deno.test("usage errors: one line, the usage, exit 2", async (t) => {
+  await withWorkspace(async ({ run }) => {
+    const cases: [string, string[], RegExp][] = [
+      ["unknown flag", [...ARGS, "--clent", "x"], /^error: unknown flag '--clent'/],
+      [
+        "missing --profile",
+        ["--client", "tradeuk", "--environment", "dev"],
+        /^error: missing --profile \(e\.g\. --profile capita-tradeuk-dev\)/,
+      ],
+      ["missing --client", ["--environment", "dev", "--profile", PROFILE], /^error: missing --client/],
+      ["stray argument", [...ARGS, "extra"], /^error: Unexpected argument 'extra'/],
+    ];
+    for (const [name, args, pattern] of cases) {
+      await t.step(name, async () => {
+        const result = await run(args);
+        assertEquals(result.code, 2);
+        assertMatch(result.stderr, pattern);
+        assertMatch(result.stderr, /\nUsage:\n {2}connect-metrics --client NAME --environment ENV --profile PROFILE/);
+        assertEquals(result.stdout, "");
+      });
+    }
+  });
+});
+
+Deno.test("config errors: exit 2, one line naming the file and field, no output file", async (t) => {
+  await t.step("--client that disagrees with clientName", async () => {
+    await withWorkspace(async ({ dir, run }) => {
+      const result = await run(["--client", "acme", "--environment", "dev", "--profile", PROFILE]);
+      assertEquals(result.code, 2);
+      assertMatch(
+        result.stderr,
+        /^error: --client acme does not match clientName "TradeUK" in .*capita-tradeuk-dev-instance-queues\.json\n/,
+      );
+      await Deno.stat(join(dir, "output")).then(() => assert.fail("no output expected"), () => {});
+    });
+  });
+  await t.step("--environment that disagrees with environment", async () => {
+    await withWorkspace(async ({ run }) => {
+      const result = await run(["--client", "TRADEUK", "--environment", "prod", "--profile", PROFILE]);
+      assertEquals(result.code, 2);
+      assertMatch(result.stderr, /^error: --environment prod does not match environment "DEV"/);
+    });
+  });
+  await t.step("a bad accountId", async () => {
+    await withWorkspace(async ({ run }) => {
+      const result = await run(ARGS);
+      assertEquals(result.code, 2);
+      assertMatch(
+        result.stderr,
+        /^error: .*config\/capita-tradeuk-dev-instance-queues\.json: field "accountId": expected a 12-digit AWS account id in quotes, e\.g\. "111111111111", got "12-34"\n$/,
+      );
+    }, { ...seedConfig(), accountId: "12-34" });
+  });
+  await t.step("no config file for the profile", async () => {
+    await withWorkspace(async ({ run }) => {
+      const result = await run(["--client", "tradeuk", "--environment", "dev", "--profile", "nobody"]);
+      assertEquals(result.code, 2);
+      assertMatch(result.stderr, /^error: config file nobody-instance-queues\.json not found; looked in /);
+    });
+  });
+  await t.step("an unknown field only warns", async () => {
+    await withWorkspace(async ({ run }) => {
+      const result = await run(ARGS);
+      assertEquals(result.code, 0, result.stderr);
+      assertMatch(result.stderr, /^warning: .*: unknown field "notes" ignored\n$/);
+    }, { ...seedConfig(), notes: "hello" });
+  });
+});
+
+Deno.test("an AWS failure exits 1 and leaves the previous output file untouched", async () => {
+  await withWorkspace(async ({ dir, server, run }) => {
+    assertEquals((await run(ARGS)).code, 0);
+    const path = join(dir, "output", "tradeuk-dev-metric-data.json");
+    const before = await Deno.readTextFile(path);
+    server.model.instances.clear();
+    const result = await run(ARGS);
+    assertEquals(result.code, 1);
+    assertMatch(
+      result.stderr,
+      /^error: ResourceNotFoundException: Instance 0d525d33-c2af-4b86-9d67-393db396e896 not found \(client TradeUK, instance 0d525d33-c2af-4b86-9d67-393db396e896 in eu-west-2\) - check instanceId in .*capita-tradeuk-dev-instance-queues\.json\n/,
+    );
+    assertEquals(await Deno.readTextFile(path), before);
+    assertEquals([...Deno.readDirSync(join(dir, "output"))].length, 1, "no temp file left behind");
+    noSecrets(result);
+  });
+});
+
+Deno.test("denied access exits 1 naming the IAM action; secrets stay out of the message", async () => {
+  await withWorkspace(async ({ server, run }) => {
+    server.model.deny(ACCESS_KEY, "GetCurrentMetricData");
+    const result = await run(ARGS);
+    assertEquals(result.code, 1);
+    assertMatch(
+      result.stderr,
+      /^error: AccessDeniedException: .* connect:GetCurrentMetricData .*\nhint: the role needs the IAM action connect:GetCurrentMetricData/,
+    );
+    noSecrets(result);
+  });
+});
+
+Deno.test("no Region anywhere is a config error (exit 2) saying where to set one", async () => {
+  await withWorkspace(async ({ dir, run }) => {
+    await Deno.writeTextFile(join(dir, ".aws", "config"), "");
+    const result = await run(ARGS);
+    assertEquals(result.code, 2);
+    assertMatch(
+      result.stderr,
+      /^error: no AWS Region for client TradeUK: give --region, add "region" to .*, or set region in the AWS profile\n$/,
+    );
+  });
+});
+
+Deno.test("the config lookup through the real program: env var, beside the exe, built in", async (t) => {
+  await withWorkspace(async ({ dir, server, run }) => {
+    const elsewhere = join(dir, "elsewhere");
+    await Deno.rename(join(dir, "config"), elsewhere);
+
+    // The workspace config has 3 queues, the built-in example 1: the row count tells which was used.
+    const queuesWritten = async () => (await readRows(join(dir, "output", "tradeuk-dev-metric-data.json"))).length;
+
+    await t.step("CONNECT_METRICS_CONFIG_DIR", async () => {
+      const result = await run(ARGS, { CONNECT_METRICS_CONFIG_DIR: elsewhere });
+      assertEquals(result.code, 0, result.stderr);
+      assertEquals(await queuesWritten(), 3);
+    });
+
+    await t.step("config/ beside the executable", async () => {
+      // A copy of the runtime stands in for connect-metrics.exe: Deno.execPath() is then beside our config.
+      const bin = join(dir, "bin");
+      await Deno.mkdir(bin);
+      const exe = join(bin, "deno");
+      await Deno.link(Deno.execPath(), exe).catch(() => Deno.copyFile(Deno.execPath(), exe));
+      await Deno.rename(elsewhere, join(bin, "config"));
+      const result = await run(ARGS, {}, exe);
+      assertEquals(result.code, 0, result.stderr);
+      assertEquals(await queuesWritten(), 3);
+      await Deno.rename(join(bin, "config"), elsewhere);
+    });
+
+    await t.step("the built-in example when no config directory exists", async () => {
+      const example = JSON.parse(await Deno.readTextFile(join(REPO, "config", `${PROFILE}-instance-queues.json`)));
+      server.model.instances.clear();
+      addConfiguredInstances(server.model, [parseClientConfig(JSON.stringify(example), "built-in").config]);
+      const result = await run(ARGS);
+      assertEquals(result.code, 0, result.stderr);
+      const rows = await readRows(join(dir, "output", "tradeuk-dev-metric-data.json"));
+      assertEquals(rows.map((r) => r.QueueName), Object.values(example.queues));
+      assertEquals(rows.length, 1);
+    });
+  });
+});
+
+Deno.test("--help and --version exit 0 without touching AWS", async () => {
+  await withWorkspace(async ({ server, run }) => {
+    const help = await run(["--help"]);
+    assertEquals(help.code, 0);
+    assertMatch(help.stdout, /^connect-metrics: Amazon Connect queue KPIs/);
+    const version = await run(["--version"]);
+    assertEquals(version.code, 0);
+    const { version: expected } = JSON.parse(await Deno.readTextFile(join(REPO, "deno.json")));
+    assertEquals(version.stdout, `connect-metrics ${expected}\n`);
+    assertEquals(server.connect.requests.length, 0);
+    assertNotMatch(help.stderr + version.stderr, /./);
+  });
+});
