@@ -32,11 +32,7 @@ export async function main(argv: string[]): Promise<number> {
     console.error(redact(`error: ${message ?? String(error)}`));
     if (hint) console.error(redact(`hint: ${hint}`));
     if (error instanceof UsageError) console.error(`\n${USAGE}`);
-    const code = exitCodeFor(error);
-    if (code === EXIT.failure && !(error as Error).name?.endsWith("Error")) {
-      console.error(redact(String((error as Error).stack ?? "")));
-    }
-    return code;
+    return exitCodeFor(error);
   }
 }
 

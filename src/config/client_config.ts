@@ -4,7 +4,7 @@
  * fields are new and default to what the 2019 tool did.
  */
 import { ConfigError } from "../util/errors.ts";
-import { JsonSyntaxError, parseJson } from "../util/json.ts";
+import { parseConfigJson } from "./json.ts";
 import { isTimeZone } from "../util/time.ts";
 
 export const CONFIG_SUFFIX = "-instance-queues.json";
@@ -63,15 +63,7 @@ export function parseClientConfig(
   text: string,
   file: string,
 ): ParsedClientConfig {
-  let raw: unknown;
-  try {
-    raw = parseJson(text);
-  } catch (e) {
-    if (e instanceof JsonSyntaxError) {
-      throw new ConfigError(`${file}: ${e.message}`);
-    }
-    throw e;
-  }
+  const raw = parseConfigJson(text, file);
   const bad = (field: string, expected: string, got: unknown): never => {
     throw new ConfigError(
       `${file}: field "${field}": expected ${expected}, got ${show(got)}`,

@@ -13,7 +13,7 @@ import {
   SERVICE_LEVEL_THRESHOLD,
 } from "../connect/catalogue.ts";
 import { ConfigError } from "../util/errors.ts";
-import { JsonSyntaxError, parseJson } from "../util/json.ts";
+import { parseConfigJson } from "./json.ts";
 
 export const SETTINGS_FILE = "settings.json";
 
@@ -38,15 +38,7 @@ export function parseSettings(
   text: string,
   file: string,
 ): { settings: Settings; warnings: string[] } {
-  let raw: unknown;
-  try {
-    raw = parseJson(text);
-  } catch (e) {
-    if (e instanceof JsonSyntaxError) {
-      throw new ConfigError(`${file}: ${e.message}`);
-    }
-    throw e;
-  }
+  const raw = parseConfigJson(text, file);
   const bad = (field: string, expected: string): never => {
     throw new ConfigError(`${file}: field "${field}": expected ${expected}`);
   };
