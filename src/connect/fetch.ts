@@ -34,16 +34,31 @@ export async function fetchMetrics(
   const values: QueueValues = new Map();
   let requests = 0;
   let retries = 0;
-  const record = (queueId: string | undefined, key: string, value: number | undefined) => {
-    // A null Value means no data: the row shows 0, as for an absent queue.
-    if (!queueId || value === undefined || value === null) return;
-    let queue = values.get(queueId);
-    if (!queue) values.set(queueId, queue = new Map());
-    queue.set(key, value);
-  };
-  const count = (attempts = 1) => {
+  /** Stores one page's values; `keyOf` names a metric, `valueOf` normalises it. */
+  const recordPage = <M extends { Name?: string }>(
+    page: {
+      $metadata: { attempts?: number };
+      MetricResults?: {
+        Dimensions?: { Queue?: { Id?: string } };
+        Collections?: { Metric?: M; Value?: number | null }[];
+      }[];
+    },
+    keyOf: (metric: M & { Name: string }) => string,
+    valueOf: (name: string, value: number) => number = (_name, value) => value,
+  ) => {
+    const attempts = page.$metadata.attempts ?? 1;
     requests += attempts;
     retries += attempts - 1;
+    for (const result of page.MetricResults ?? []) {
+      const queueId = result.Dimensions?.Queue?.Id;
+      for (const { Metric, Value } of result.Collections ?? []) {
+        // A null Value means no data: the row shows 0, as for an absent queue.
+        if (!queueId || !Metric?.Name || Value === undefined || Value === null) continue;
+        let queue = values.get(queueId);
+        if (!queue) values.set(queueId, queue = new Map());
+        queue.set(keyOf(Metric as M & { Name: string }), valueOf(Metric.Name, Value));
+      }
+    }
   };
   const guarded = async (operation: string, work: () => Promise<void>) => {
     try {
@@ -57,37 +72,16 @@ export async function fetchMetrics(
   await Promise.all([
     ...plan.current.map((input) =>
       guarded("GetCurrentMetricData", async () => {
-        const unit = context.oldestContactAgeUnit ??
-          oldestContactAgeUnit((input.Groupings ?? []).length > 0);
+        const unit = context.oldestContactAgeUnit ?? oldestContactAgeUnit((input.Groupings ?? []).length > 0);
         for await (const page of paginateGetCurrentMetricData({ client }, input)) {
-          count(page.$metadata.attempts);
-          for (const result of page.MetricResults ?? []) {
-            for (const { Metric, Value } of result.Collections ?? []) {
-              if (!Metric?.Name) continue;
-              record(
-                result.Dimensions?.Queue?.Id,
-                Metric.Name,
-                Value === undefined || Value === null ? undefined : normaliseValue(Metric.Name, Value, unit),
-              );
-            }
-          }
+          recordPage(page, (metric) => metric.Name, (name, value) => normaliseValue(name, value, unit));
         }
       })
     ),
     ...plan.historical.map((input) =>
       guarded("GetMetricData", async () => {
         for await (const page of paginateGetMetricData({ client }, input)) {
-          count(page.$metadata.attempts);
-          for (const result of page.MetricResults ?? []) {
-            for (const { Metric, Value } of result.Collections ?? []) {
-              if (!Metric?.Name) continue;
-              record(
-                result.Dimensions?.Queue?.Id,
-                metricKey(Metric.Name, Metric.Threshold?.ThresholdValue),
-                Value ?? undefined,
-              );
-            }
-          }
+          recordPage(page, (metric) => metricKey(metric.Name, metric.Threshold?.ThresholdValue));
         }
       })
     ),
