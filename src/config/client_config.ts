@@ -4,7 +4,7 @@
  * fields are new and default to what the 2019 tool did.
  */
 import { ConfigError } from "../util/errors.ts";
-import { parseConfigJson } from "./json.ts";
+import { isObject, parseConfigJson, unknownFieldWarnings } from "./json.ts";
 import { isTimeZone } from "../util/time.ts";
 
 export const CONFIG_SUFFIX = "-instance-queues.json";
@@ -113,9 +113,7 @@ export function parseClientConfig(
     bad("channels", `a list of distinct channels from ${CHANNELS.join(", ")}`, raw.channels);
   }
 
-  const warnings = Object.keys(raw)
-    .filter((key) => !KNOWN_FIELDS.has(key))
-    .map((key) => `${file}: unknown field "${key}" ignored`);
+  const warnings = unknownFieldWarnings(raw, KNOWN_FIELDS, file);
 
   return {
     config: {
@@ -148,10 +146,6 @@ function parseQueues(
     }
     return { id, name: (name as string).trim() };
   });
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** A short, one-line rendering of a bad value for an error message. */

@@ -10,3 +10,19 @@ export function parseConfigJson(text: string, file: string): unknown {
     throw e;
   }
 }
+
+/** A JSON object (not an array, not null). */
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** One warning per field of `fields` that the format does not know. */
+export function unknownFieldWarnings(
+  fields: Record<string, unknown>,
+  known: ReadonlySet<string>,
+  file: string,
+): string[] {
+  return Object.keys(fields)
+    .filter((key) => !known.has(key))
+    .map((key) => `${file}: unknown field "${key}" ignored`);
+}

@@ -13,7 +13,7 @@ import {
   SERVICE_LEVEL_THRESHOLD,
 } from "../connect/catalogue.ts";
 import { ConfigError } from "../util/errors.ts";
-import { parseConfigJson } from "./json.ts";
+import { isObject, parseConfigJson, unknownFieldWarnings } from "./json.ts";
 
 export const SETTINGS_FILE = "settings.json";
 
@@ -42,14 +42,12 @@ export function parseSettings(
   const bad = (field: string, expected: string): never => {
     throw new ConfigError(`${file}: field "${field}": expected ${expected}`);
   };
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-    throw new ConfigError(`${file}: expected a JSON object { ... }`);
-  }
-  const fields = raw as Record<string, unknown>;
+  if (!isObject(raw)) throw new ConfigError(`${file}: expected a JSON object { ... }`);
+  const fields = raw;
 
   const columns: MetricColumn[] = [...DEFAULT_COLUMNS];
   const rename = fields.renameColumns ?? {};
-  if (typeof rename !== "object" || rename === null || Array.isArray(rename)) {
+  if (!isObject(rename)) {
     bad("renameColumns", 'a map of old column name to new, e.g. { "Call": "Queued" }');
   }
   for (const [from, to] of Object.entries(rename as Record<string, unknown>)) {
@@ -119,9 +117,7 @@ export function parseSettings(
     bad("oldestContactAgeUnit", "SECONDS or MILLISECONDS (leave it out to follow the Connect service model)");
   }
 
-  const warnings = Object.keys(fields)
-    .filter((key) => !KNOWN_FIELDS.has(key))
-    .map((key) => `${file}: unknown field "${key}" ignored`);
+  const warnings = unknownFieldWarnings(fields, KNOWN_FIELDS, file);
   return {
     settings: {
       columns,
