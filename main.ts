@@ -6,12 +6,14 @@ import denoJson from "./deno.json" with { type: "json" };
 import { demoCommand } from "./src/cli/demo.ts";
 import { USAGE } from "./src/cli/help.ts";
 import { runCommand } from "./src/cli/run.ts";
+import { schemaCommand } from "./src/cli/schema.ts";
 import { simulateCommand } from "./src/cli/simulate.ts";
 import { EXIT, exitCodeFor, UsageError } from "./src/util/errors.ts";
 import { redact } from "./src/util/redact.ts";
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   demo: demoCommand,
+  schema: schemaCommand,
   simulate: simulateCommand,
 };
 

@@ -1,5 +1,9 @@
 /** Shared test helpers: running the real CLI, writing real config files. */
 import { join } from "node:path";
+import { parseClientConfig } from "../src/config/client_config.ts";
+import { ConnectModel } from "../src/simulator/connect_model.ts";
+import { addConfiguredInstances } from "../src/simulator/fleet.ts";
+import { type EmulatorServer, startEmulatorServer } from "../src/simulator/server.ts";
 
 export const REPO = join(import.meta.dirname!, "..");
 const MAIN = join(REPO, "main.ts");
@@ -81,4 +85,41 @@ export async function writeConfig(dir: string, profile: string, config: unknown)
   const path = join(dir, `${profile}-instance-queues.json`);
   await Deno.writeTextFile(path, typeof config === "string" ? config : JSON.stringify(config, null, 2));
   return path;
+}
+
+/** The CLI tests' profile and its recognisable fake keys (grepped for in output). */
+export const PROFILE = "capita-tradeuk-dev";
+export const ACCESS_KEY = "AKIARUNTESTKEY000001";
+export const SECRET_KEY = "run-test-SECRET-wJalrXUtnFEMI-K7MDENG";
+export const RUN_ARGS = ["--client", "tradeuk", "--environment", "dev", "--profile", PROFILE];
+
+export interface Workspace {
+  readonly dir: string;
+  readonly server: EmulatorServer;
+  readonly run: (args: string[], env?: Record<string, string>, execPath?: string) => Promise<CliResult>;
+}
+
+/**
+ * A temp working directory with ./config, an AWS profile, and both emulators
+ * (Connect serving the config's instance); the CLI runs with
+ * AWS_ENDPOINT_URL_CONNECT pointing at it.
+ */
+export async function withWorkspace(fn: (env: Workspace) => Promise<void>, config = seedConfig()): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "connect-metrics-cli-" });
+  const server = await startEmulatorServer({ model: new ConnectModel(5) });
+  try {
+    const path = await writeConfig(join(dir, "config"), PROFILE, config);
+    addConfiguredInstances(server.model, [parseClientConfig(JSON.stringify(seedConfig()), path).config]);
+    await writeAwsProfile(dir, PROFILE, { accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY, region: "eu-west-2" });
+    const run = (args: string[], env: Record<string, string> = {}, execPath?: string) =>
+      runCli(args, {
+        cwd: dir,
+        env: { AWS_ENDPOINT_URL_CONNECT: server.url, ...env },
+        ...(execPath ? { execPath } : {}),
+      });
+    await fn({ dir, server, run });
+  } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
 }

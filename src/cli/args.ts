@@ -2,7 +2,9 @@
  * Command-line parsing for every command: one parser, one way to fail.
  * Flags the 2019 tool took keep their names.
  */
+import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { DATASET_MODES, type DatasetMode } from "../config/settings.ts";
 import { UsageError } from "../util/errors.ts";
 
 export interface RunArgs {
@@ -12,6 +14,10 @@ export interface RunArgs {
   readonly configDir?: string;
   readonly outputDir: string;
   readonly region?: string;
+  /** Set with --push; `url` only when the flag carried one. */
+  readonly push?: { readonly url?: string };
+  /** Where undelivered rows wait (default: outbox/ beside the output folder). */
+  readonly outboxDir: string;
 }
 
 export interface DemoArgs {
@@ -26,6 +32,11 @@ export interface SimulateArgs {
   /** Accounts of the generated fleet, when no config files are served. */
   readonly fleet: number;
   readonly queues: number;
+}
+
+export interface SchemaArgs {
+  readonly configDir?: string;
+  readonly mode?: DatasetMode;
 }
 
 export const DEFAULT_OUTPUT_DIR = "output";
@@ -64,23 +75,53 @@ function integer(values: Record<string, unknown>, name: string, fallback: number
   return n;
 }
 
+/**
+ * `--push` takes an optional value, which parseArgs cannot express:
+ * `--push`, `--push URL` and `--push=URL` become `--push` plus `--push-url`.
+ */
+function splitOptionalPush(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg.startsWith("--push=")) {
+      out.push("--push", "--push-url", arg.slice("--push=".length));
+    } else if (arg === "--push" && i + 1 < argv.length && !argv[i + 1].startsWith("-")) {
+      out.push("--push", "--push-url", argv[++i]);
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
+/** outbox/ beside the output folder. */
+export function defaultOutboxDir(outputDir: string): string {
+  return join(dirname(resolve(outputDir)), "outbox");
+}
+
 /** `connect-metrics --client C --environment E --profile P [...]` */
 export function parseRunArgs(argv: string[]): RunArgs {
-  const values = parse(argv, {
+  const values = parse(splitOptionalPush(argv), {
     client: { type: "string" },
     environment: { type: "string" },
     profile: { type: "string" },
     "config-dir": { type: "string" },
     "output-dir": { type: "string" },
     region: { type: "string" },
+    push: { type: "boolean" },
+    "push-url": { type: "string" },
+    "outbox-dir": { type: "string" },
   }, "");
+  const outputDir = (values["output-dir"] as string | undefined) ?? DEFAULT_OUTPUT_DIR;
   return {
     client: required(values, "client", "tradeuk"),
     environment: required(values, "environment", "dev"),
     profile: required(values, "profile", "capita-tradeuk-dev"),
     ...(values["config-dir"] ? { configDir: values["config-dir"] as string } : {}),
-    outputDir: (values["output-dir"] as string | undefined) ?? DEFAULT_OUTPUT_DIR,
+    outputDir,
     ...(values.region ? { region: values.region as string } : {}),
+    ...(values.push ? { push: values["push-url"] ? { url: values["push-url"] as string } : {} } : {}),
+    outboxDir: (values["outbox-dir"] as string | undefined) ?? defaultOutboxDir(outputDir),
   };
 }
 
@@ -107,5 +148,18 @@ export function parseSimulateArgs(argv: string[]): SimulateArgs {
     seed: integer(values, "seed", 1, 0, 2 ** 31 - 1),
     fleet: integer(values, "fleet", 3, 1, 1000),
     queues: integer(values, "queues", 10, 1, 10_000),
+  };
+}
+
+/** `connect-metrics schema [--config-dir DIR] [--mode MODE]` */
+export function parseSchemaArgs(argv: string[]): SchemaArgs {
+  const values = parse(argv, { "config-dir": { type: "string" }, mode: { type: "string" } }, "schema");
+  const mode = values.mode as string | undefined;
+  if (mode !== undefined && !DATASET_MODES.includes(mode as DatasetMode)) {
+    throw new UsageError(`--mode expects one of ${DATASET_MODES.join(", ")}, got "${mode}"`);
+  }
+  return {
+    ...(values["config-dir"] ? { configDir: values["config-dir"] as string } : {}),
+    ...(mode ? { mode: mode as DatasetMode } : {}),
   };
 }

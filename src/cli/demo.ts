@@ -1,10 +1,11 @@
 /**
  * `connect-metrics demo`: the whole pipeline, through the real AWS SDK,
- * against the built-in Connect emulator on a free loopback port.
+ * against the built-in Connect emulator, then `--push` to the built-in
+ * Power BI emulator, each on a free loopback port.
  */
 import { join } from "node:path";
 import { parseDemoArgs } from "./args.ts";
-import { collectClient, describeRun, writeClientOutput } from "./run.ts";
+import { collectClient, deliverRows, describePush, describeRun, preparePush, writeClientOutput } from "./run.ts";
 import { formatTable } from "./table.ts";
 import { loadClient } from "../config/load.ts";
 import { configFileName } from "../config/client_config.ts";
@@ -12,6 +13,7 @@ import { ROW_KEY_COLUMNS } from "../connect/catalogue.ts";
 import { ConnectModel } from "../simulator/connect_model.ts";
 import { addConfiguredInstances } from "../simulator/fleet.ts";
 import { startEmulatorServer } from "../simulator/server.ts";
+import { datasetColumns } from "../sinks/powerbi_schema.ts";
 
 export const DEMO_PROFILE = "capita-tradeuk-dev";
 
@@ -65,6 +67,15 @@ export async function demoCommand(argv: string[]): Promise<number> {
     );
     console.log(describeRun(loaded, collected, path));
     console.log(`Wrote ${collected.rows.length} rows to ${path}`);
+
+    const dataset = server.powerBi.addDataset(datasetColumns(loaded.settings.columns));
+    const push = preparePush(
+      { push: { url: server.powerBi.pushUrl(server.powerBiUrl, dataset) }, outboxDir: join(configDir, "outbox") },
+      loaded.settings,
+    )!;
+    console.log(`\nPower BI emulator on ${server.powerBiUrl}; pushing as --push would:`);
+    console.log(describePush(await deliverRows(collected.rows, push), push.target));
+    console.log(`Power BI emulator received ${dataset.rows.length} rows for dataset ${dataset.id}`);
     return 0;
   } finally {
     await server.close();

@@ -5,6 +5,7 @@ export const USAGE = `connect-metrics: Amazon Connect queue KPIs to JSON and Pow
 Usage:
   connect-metrics --client NAME --environment ENV --profile PROFILE [options]
   connect-metrics demo [--output-dir DIR]
+  connect-metrics schema [--config-dir DIR] [--mode Push|Streaming|PushStreaming]
   connect-metrics simulate [--port N] [--config-dir DIR] [--latency-ms N] [--seed N]
 
 Fetch one client's metrics (the 2019 command line):
@@ -14,10 +15,16 @@ Fetch one client's metrics (the 2019 command line):
   --config-dir DIR      where config files are (default: ./config, then beside the exe)
   --output-dir DIR      where the JSON file goes (default: output)
   --region REGION       the AWS Region (default: the config's region, then the profile's)
+  --push [URL]          also send the rows to a Power BI push URL; better than a URL here
+                        (visible to other processes): CONNECT_METRICS_POWERBI_URL or
+                        "powerBiUrl" in config/settings.json
+  --outbox-dir DIR      rows waiting for Power BI (default: outbox beside the output folder)
 
 Commands:
-  demo                  the whole pipeline against the built-in Connect emulator
-  simulate              serve the Connect emulator on 127.0.0.1 for other tools
+  demo                  the whole pipeline against the built-in Connect and Power BI emulators
+  schema                the Power BI dataset columns and PostDataset body for the current settings
+    --mode MODE         Push, Streaming or PushStreaming (default: settings, else Streaming)
+  simulate              serve the Connect and Power BI emulators on 127.0.0.1 for other tools
     --port N            port to listen on (default 8484; 0 picks a free one)
     --config-dir DIR    serve the instances and queues of these config files
     --fleet N --queues N  without config files: N accounts of N queues (default 3 x 10)

@@ -13,6 +13,11 @@ import { planRequests } from "../connect/plan.ts";
 import { type TimeWindow, todaySoFar } from "../connect/window.ts";
 import { flattenRows, type MetricRow } from "../rows/flatten.ts";
 import { outputFileName, writeRowsFile } from "../sinks/json_file.ts";
+import { PushOutbox } from "../sinks/outbox.ts";
+import { type BatchLimits, batchLimitsFor, PowerBiPusher } from "../sinks/powerbi.ts";
+import { type PushReport, pushRows } from "../sinks/push.ts";
+import { PUSH_URL_ENV, type PushTarget, resolvePushTarget } from "../sinks/push_target.ts";
+import type { Settings } from "../config/settings.ts";
 import { ConfigError } from "../util/errors.ts";
 import { localWallClock } from "../util/time.ts";
 
@@ -114,11 +119,64 @@ export function describeRun(loaded: LoadedClient, collected: CollectedClient, pa
     `${requests} API requests (${retries} retried), history ${history} -> ${path}`;
 }
 
+/** Everything `--push` needs, resolved before any work so a bad URL is exit 2. */
+export interface PushSetup {
+  readonly target: PushTarget;
+  readonly outbox: PushOutbox;
+  readonly pusher: PowerBiPusher;
+  readonly limits: BatchLimits;
+}
+
+export function preparePush(
+  args: { readonly push?: { readonly url?: string }; readonly outboxDir: string },
+  settings: Settings,
+  settingsFile?: string,
+): PushSetup | undefined {
+  if (!args.push) return undefined;
+  const { push } = settings;
+  const target = resolvePushTarget({
+    ...(args.push.url ? { flag: args.push.url } : {}),
+    ...(Deno.env.get(PUSH_URL_ENV) ? { env: Deno.env.get(PUSH_URL_ENV) } : {}),
+    ...(push.powerBiUrl ? { settings: push.powerBiUrl } : {}),
+    ...(settingsFile ? { settingsFile } : {}),
+  });
+  return {
+    target,
+    outbox: new PushOutbox(args.outboxDir, { maxAgeDays: push.outboxMaxDays, maxMB: push.outboxMaxMB }),
+    pusher: new PowerBiPusher(target, { timeoutMs: push.timeoutSeconds * 1000, maxAttempts: push.attempts }),
+    limits: batchLimitsFor(push.datasetMode),
+  };
+}
+
+/** Sends rows (and any backlog) to Power BI; says loudly what the outbox bound dropped. */
+export async function deliverRows(rows: readonly MetricRow[], setup: PushSetup): Promise<PushReport> {
+  const report = await pushRows(rows, {
+    ...setup,
+    onDropped: (d) =>
+      console.error(
+        `warning: outbox ${setup.outbox.dir}: DROPPED ${d.rows} row(s) in ${d.files} file(s) ${d.reason}; ` +
+          `they never reached Power BI`,
+      ),
+  });
+  for (const name of report.unreadable) {
+    console.error(`warning: outbox file ${name} is not a JSON array of rows; renamed to ${name}.unreadable`);
+  }
+  return report;
+}
+
+/** One line about a push. */
+export function describePush(report: PushReport, target: PushTarget): string {
+  const backlog = report.backlogRows > 0 ? ` (${report.backlogRows} of them waiting from earlier runs)` : "";
+  return `pushed ${report.sentRows} row(s)${backlog} to ${target.display} in ${report.requests} request(s)` +
+    (report.retries > 0 ? `, ${report.retries} retried` : "");
+}
+
 export async function runCommand(argv: string[]): Promise<number> {
   const args = parseRunArgs(argv);
   const loaded = await loadClient(configDirInputs(args.configDir), args.profile);
   for (const warning of loaded.warnings) console.error(`warning: ${warning}`);
   checkArgsMatchConfig(loaded, args.client, args.environment);
+  const push = preparePush(args, loaded.settings, loaded.settingsFile);
   const collected = await collectClient(loaded, {
     profile: args.profile,
     credentials: profileCredentials(args.profile),
@@ -126,5 +184,6 @@ export async function runCommand(argv: string[]): Promise<number> {
   });
   const path = await writeClientOutput(loaded, collected, args.outputDir);
   console.log(describeRun(loaded, collected, path));
+  if (push) console.log(describePush(await deliverRows(collected.rows, push), push.target));
   return 0;
 }

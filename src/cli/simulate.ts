@@ -1,6 +1,7 @@
 /**
  * `connect-metrics simulate`: the Connect emulator as a server, for the AWS
- * CLI, boto3 or this tool (AWS_ENDPOINT_URL_CONNECT=http://127.0.0.1:PORT).
+ * CLI, boto3 or this tool (AWS_ENDPOINT_URL_CONNECT=http://127.0.0.1:PORT),
+ * and the Power BI emulator beside it for `--push`.
  */
 import { parseSimulateArgs } from "./args.ts";
 import { configDirCandidates, configDirInputs } from "../config/paths.ts";
@@ -8,6 +9,8 @@ import { loadAllClientConfigs } from "../config/load.ts";
 import { ConnectModel } from "../simulator/connect_model.ts";
 import { addConfiguredInstances, addGeneratedFleet } from "../simulator/fleet.ts";
 import { startEmulatorServer } from "../simulator/server.ts";
+import { loadSettings } from "../config/load.ts";
+import { datasetColumns } from "../sinks/powerbi_schema.ts";
 
 export async function simulateCommand(argv: string[]): Promise<number> {
   const args = parseSimulateArgs(argv);
@@ -31,6 +34,13 @@ export async function simulateCommand(argv: string[]): Promise<number> {
       `  account ${instance.accountId}  instance ${instance.id}  ${queues.length} queues  (${instance.alias})`,
     );
   }
+  const { settings } = await loadSettings(configDirInputs(args.configDir));
+  const dataset = server.powerBi.addDataset(datasetColumns(settings.columns), { mode: settings.push.datasetMode });
+  console.log(`
+Power BI emulator on ${server.powerBiUrl}, one ${dataset.mode} dataset with the columns of \`schema\`:
+  push URL (the emulator's own key): ${server.powerBi.pushUrl(server.powerBiUrl, dataset)}
+  rows received: GET ${server.powerBiUrl}/emulator/datasets/${dataset.id}/rows
+  faults: POST ${server.powerBiUrl}/emulator/faults {"kind": "status", "status": 503, "count": 2}`);
   const first = model.instances.values().next().value!;
   const queue = [...first.queues.values()][0];
   console.log(`

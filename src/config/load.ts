@@ -1,13 +1,15 @@
 /** Reading a client's config file and the settings beside it. */
 import { join } from "node:path";
 import { type ClientConfig, CONFIG_SUFFIX, configFileName, parseClientConfig } from "./client_config.ts";
-import { type ConfigDirInputs, findConfigFile } from "./paths.ts";
+import { configDirCandidates, type ConfigDirInputs, findConfigFile } from "./paths.ts";
 import { DEFAULT_SETTINGS, parseSettings, type Settings, SETTINGS_FILE } from "./settings.ts";
 import { ConfigError } from "../util/errors.ts";
 
 export interface LoadedClient {
   readonly config: ClientConfig;
   readonly settings: Settings;
+  /** Undefined when there is no settings.json. */
+  readonly settingsFile?: string;
   /** The directory both came from, and why that one. */
   readonly configDir: string;
   readonly configDirSource: string;
@@ -24,18 +26,38 @@ export async function loadClient(
     await readText(found.path),
     found.path,
   );
-  const settingsPath = join(found.dir, SETTINGS_FILE);
-  const settingsText = await readText(settingsPath, { optional: true });
-  const parsedSettings = settingsText === undefined
-    ? { settings: DEFAULT_SETTINGS, warnings: [] }
-    : parseSettings(settingsText, settingsPath);
+  const parsedSettings = await readSettings(found.dir);
   return {
     config,
     settings: parsedSettings.settings,
+    ...(parsedSettings.file ? { settingsFile: parsedSettings.file } : {}),
     configDir: found.dir,
     configDirSource: found.source,
     warnings: [...warnings, ...parsedSettings.warnings],
   };
+}
+
+export interface LoadedSettings {
+  readonly settings: Settings;
+  /** Undefined when there is no settings.json and the defaults apply. */
+  readonly file?: string;
+  readonly warnings: readonly string[];
+}
+
+/** `dir`/settings.json, or the defaults when there is none. */
+export async function readSettings(dir: string): Promise<LoadedSettings> {
+  const file = join(dir, SETTINGS_FILE);
+  const text = await readText(file, { optional: true });
+  return text === undefined ? { settings: DEFAULT_SETTINGS, warnings: [] } : { ...parseSettings(text, file), file };
+}
+
+/** The settings of the first config directory that has a settings.json, else the defaults. */
+export async function loadSettings(inputs: ConfigDirInputs): Promise<LoadedSettings> {
+  for (const { dir } of configDirCandidates(inputs)) {
+    const loaded = await readSettings(dir);
+    if (loaded.file) return loaded;
+  }
+  return { settings: DEFAULT_SETTINGS, warnings: [] };
 }
 
 async function readText(path: string): Promise<string>;

@@ -1,7 +1,8 @@
 /**
  * `settings.json` (optional, beside the client configs): what the whole
- * install shares. Today: extra or renamed KPI columns, and an override for
- * the OLDEST_CONTACT_AGE unit should Connect disagree with its model.
+ * install shares: extra or renamed KPI columns, an override for the
+ * OLDEST_CONTACT_AGE unit should Connect disagree with its model, and how
+ * `--push` reaches Power BI.
  */
 import {
   DEFAULT_COLUMNS,
@@ -13,6 +14,7 @@ import {
   SERVICE_LEVEL_THRESHOLD,
 } from "../connect/catalogue.ts";
 import { ConfigError } from "../util/errors.ts";
+import { registerSecret } from "../util/redact.ts";
 import { isObject, parseConfigJson, unknownFieldWarnings } from "./json.ts";
 
 export const SETTINGS_FILE = "settings.json";
@@ -22,15 +24,49 @@ export interface Settings {
   readonly columns: readonly MetricColumn[];
   /** Set only when the user overrides the catalogue's rule. */
   readonly oldestContactAgeUnit?: OldestContactAgeUnit;
+  readonly push: PushSettings;
 }
 
-export const DEFAULT_SETTINGS: Settings = { columns: DEFAULT_COLUMNS };
+/** Power BI dataset modes (PostDataset's defaultMode); Streaming and PushStreaming limit requests to 15 KB. */
+export type DatasetMode = "Push" | "Streaming" | "PushStreaming";
+export const DATASET_MODES: readonly DatasetMode[] = ["Push", "Streaming", "PushStreaming"];
+
+/** How `--push` behaves; the URL itself is a secret. */
+export interface PushSettings {
+  readonly powerBiUrl?: string;
+  readonly datasetMode: DatasetMode;
+  readonly timeoutSeconds: number;
+  readonly attempts: number;
+  readonly outboxMaxDays: number;
+  readonly outboxMaxMB: number;
+}
+
+export const DEFAULT_PUSH_SETTINGS: PushSettings = {
+  datasetMode: "Streaming",
+  timeoutSeconds: 30,
+  attempts: 5,
+  outboxMaxDays: 7,
+  outboxMaxMB: 50,
+};
+
+export const DEFAULT_SETTINGS: Settings = { columns: DEFAULT_COLUMNS, push: DEFAULT_PUSH_SETTINGS };
+
+/** Number fields of settings.json: [field, PushSettings key, min, max]. */
+const PUSH_NUMBERS = [
+  ["pushTimeoutSeconds", "timeoutSeconds", 1, 600],
+  ["pushAttempts", "attempts", 1, 20],
+  ["outboxMaxDays", "outboxMaxDays", 1, 365],
+  ["outboxMaxMB", "outboxMaxMB", 1, 10_000],
+] as const;
 
 const KNOWN_FIELDS = new Set([
   "$comment",
   "addColumns",
   "renameColumns",
   "oldestContactAgeUnit",
+  "powerBiUrl",
+  "powerBiDatasetMode",
+  ...PUSH_NUMBERS.map(([field]) => field),
 ]);
 
 /** Validates the text of settings.json. Throws a one-line `ConfigError`. */
@@ -117,11 +153,33 @@ export function parseSettings(
     bad("oldestContactAgeUnit", "SECONDS or MILLISECONDS (leave it out to follow the Connect service model)");
   }
 
+  const push: { -readonly [K in keyof PushSettings]: PushSettings[K] } = { ...DEFAULT_PUSH_SETTINGS };
+  if (fields.powerBiUrl !== undefined) {
+    if (typeof fields.powerBiUrl !== "string") bad("powerBiUrl", "the Power BI push URL as text");
+    registerSecret(fields.powerBiUrl as string);
+    if ((fields.powerBiUrl as string).trim() !== "") push.powerBiUrl = (fields.powerBiUrl as string).trim();
+  }
+  if (fields.powerBiDatasetMode !== undefined) {
+    if (!DATASET_MODES.includes(fields.powerBiDatasetMode as DatasetMode)) {
+      bad("powerBiDatasetMode", `one of ${DATASET_MODES.join(", ")} (the dataset's defaultMode)`);
+    }
+    push.datasetMode = fields.powerBiDatasetMode as DatasetMode;
+  }
+  for (const [field, key, min, max] of PUSH_NUMBERS) {
+    const value = fields[field];
+    if (value === undefined) continue;
+    if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+      bad(field, `a whole number from ${min} to ${max}`);
+    }
+    push[key] = value as number;
+  }
+
   const warnings = unknownFieldWarnings(fields, KNOWN_FIELDS, file);
   return {
     settings: {
       columns,
       ...(unit === undefined ? {} : { oldestContactAgeUnit: unit as OldestContactAgeUnit }),
+      push,
     },
     warnings,
   };

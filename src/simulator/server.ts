@@ -1,39 +1,51 @@
 /** Serving the emulators over loopback HTTP. */
 import { ConnectModel } from "./connect_model.ts";
 import { ConnectEmulator, type ConnectHandlerOptions } from "./connect_handler.ts";
+import { serveHttp1 } from "./http1.ts";
+import { PowerBiEmulator } from "./powerbi_handler.ts";
 
 export interface EmulatorServer {
-  /** e.g. http://127.0.0.1:43210 */
+  /** The Connect emulator, e.g. http://127.0.0.1:43210 */
   readonly url: string;
   readonly port: number;
   readonly connect: ConnectEmulator;
   readonly model: ConnectModel;
+  /** The Power BI emulator, on its own port: it must be able to drop connections. */
+  readonly powerBiUrl: string;
+  readonly powerBi: PowerBiEmulator;
   /** Stops listening and waits for open requests to finish. */
   close(): Promise<void>;
 }
 
 export interface EmulatorServerOptions extends ConnectHandlerOptions {
-  /** 0 (the default) picks a free port. */
+  /** 0 (the default) picks a free port; Power BI gets the next free one. */
   readonly port?: number;
   readonly model?: ConnectModel;
 }
 
-/** Starts the emulator on 127.0.0.1; only loopback is ever served. */
+/** Starts both emulators on 127.0.0.1; only loopback is ever served. */
 export function startEmulatorServer(options: EmulatorServerOptions = {}): Promise<EmulatorServer> {
   const model = options.model ?? new ConnectModel();
   const connect = new ConnectEmulator(model, options);
+  const powerBi = new PowerBiEmulator(options.now ? { now: options.now } : {});
   return new Promise((resolve) => {
     const server = Deno.serve(
       {
         hostname: "127.0.0.1",
         port: options.port ?? 0,
         onListen: ({ port }) => {
+          const powerBiServer = serveHttp1({ port: options.port ? port + 1 : 0 }, (request) => powerBi.handle(request));
           resolve({
             url: `http://127.0.0.1:${port}`,
             port,
             connect,
             model,
-            close: () => server.shutdown(),
+            powerBiUrl: `http://127.0.0.1:${powerBiServer.port}`,
+            powerBi,
+            close: async () => {
+              powerBi.releaseHanging();
+              await Promise.all([server.shutdown(), powerBiServer.close()]);
+            },
           });
         },
       },

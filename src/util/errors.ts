@@ -31,6 +31,19 @@ export class AwsError extends Error {
   }
 }
 
+/** Power BI refused the rows or could not be reached (exit 1). */
+export class PushError extends Error {
+  override name = "PushError";
+  constructor(
+    message: string,
+    readonly hint?: string,
+    /** The HTTP status, when Power BI answered. */
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
 /** Exit codes: the contract with schedulers and wrappers. */
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
 

@@ -4,43 +4,21 @@
  */
 import { join } from "node:path";
 import { assert, assertEquals, assertMatch, assertNotMatch } from "../assert.ts";
-import { ConnectModel } from "../../src/simulator/connect_model.ts";
-import { addConfiguredInstances } from "../../src/simulator/fleet.ts";
-import { type EmulatorServer, startEmulatorServer } from "../../src/simulator/server.ts";
 import { parseClientConfig } from "../../src/config/client_config.ts";
-import { type CliResult, REPO, runCli, seedConfig, writeAwsProfile, writeConfig } from "../helpers.ts";
+import { addConfiguredInstances } from "../../src/simulator/fleet.ts";
+import {
+  ACCESS_KEY,
+  type CliResult,
+  PROFILE,
+  REPO,
+  RUN_ARGS,
+  SECRET_KEY,
+  seedConfig,
+  withWorkspace,
+  writeConfig,
+} from "../helpers.ts";
 
-const PROFILE = "capita-tradeuk-dev";
-const ACCESS_KEY = "AKIARUNTESTKEY000001";
-const SECRET_KEY = "run-test-SECRET-wJalrXUtnFEMI-K7MDENG";
-const ARGS = ["--client", "tradeuk", "--environment", "dev", "--profile", PROFILE];
-
-interface Env {
-  readonly dir: string;
-  readonly server: EmulatorServer;
-  readonly run: (args: string[], env?: Record<string, string>, execPath?: string) => Promise<CliResult>;
-}
-
-/** A temp working directory with ./config, an AWS profile, and the emulator serving the config's instance. */
-async function withWorkspace(fn: (env: Env) => Promise<void>, config = seedConfig()) {
-  const dir = await Deno.makeTempDir({ prefix: "connect-metrics-cli-" });
-  const server = await startEmulatorServer({ model: new ConnectModel(5) });
-  try {
-    const path = await writeConfig(join(dir, "config"), PROFILE, config);
-    addConfiguredInstances(server.model, [parseClientConfig(JSON.stringify(seedConfig()), path).config]);
-    await writeAwsProfile(dir, PROFILE, { accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY, region: "eu-west-2" });
-    const run = (args: string[], env: Record<string, string> = {}, execPath?: string) =>
-      runCli(args, {
-        cwd: dir,
-        env: { AWS_ENDPOINT_URL_CONNECT: server.url, ...env },
-        ...(execPath ? { execPath } : {}),
-      });
-    await fn({ dir, server, run });
-  } finally {
-    await server.close();
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+const ARGS = RUN_ARGS;
 
 const readRows = async (path: string) => JSON.parse(await Deno.readTextFile(path)) as Record<string, unknown>[];
 const noSecrets = (result: CliResult) => {

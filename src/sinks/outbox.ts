@@ -1,0 +1,160 @@
+/**
+ * The push outbox: rows waiting for Power BI, one file per request body,
+ * beside the output folder. Rows are written here before they are sent and
+ * a file is deleted only after Power BI's 200, so a run that dies at any
+ * moment loses nothing (a row may arrive twice, never zero times).
+ */
+import { join } from "node:path";
+import type { MetricRow } from "../rows/flatten.ts";
+import { writeFileAtomic } from "./json_file.ts";
+
+export interface OutboxBound {
+  readonly maxAgeDays: number;
+  readonly maxMB: number;
+}
+
+export const DEFAULT_OUTBOX_BOUND: OutboxBound = { maxAgeDays: 7, maxMB: 50 };
+
+/** One waiting request body. */
+export interface OutboxFile {
+  readonly name: string;
+  readonly path: string;
+  readonly bytes: number;
+  /** When it was queued (epoch ms), read from the name. */
+  readonly queuedAt: number;
+}
+
+/** What enforcing the bound threw away: said loudly by the caller. */
+export interface DroppedRows {
+  readonly files: number;
+  readonly rows: number;
+  readonly reason: string;
+}
+
+const NAME = /^(\d{8}T\d{9}Z)-(\d{6})-[0-9a-f]{8}\.json$/;
+const DAY_MS = 86_400_000;
+/** Temp files older than this belong to a run that died mid-write. */
+const STALE_TEMP_MS = 3_600_000;
+
+/** `20261128T151538123Z`: sorts in time order as text. */
+function stamp(ms: number): string {
+  return new Date(ms).toISOString().replace(/[-:.]/g, "");
+}
+
+function parseStamp(text: string): number {
+  const [, y, mo, d, h, mi, s, ms] = text.match(/^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)(\d{3})Z$/)!;
+  return Date.UTC(+y, +mo - 1, +d, +h, +mi, +s, +ms);
+}
+
+let sequence = 0;
+
+export class PushOutbox {
+  constructor(
+    readonly dir: string,
+    readonly bound: OutboxBound = DEFAULT_OUTBOX_BOUND,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Queues each batch as its own file, atomically, in order. */
+  async add(batches: readonly (readonly MetricRow[])[]): Promise<OutboxFile[]> {
+    const added: OutboxFile[] = [];
+    for (const rows of batches) {
+      const queuedAt = this.now();
+      sequence = (sequence + 1) % 1_000_000;
+      const random = crypto.getRandomValues(new Uint32Array(1))[0].toString(16).padStart(8, "0");
+      const name = `${stamp(queuedAt)}-${String(sequence).padStart(6, "0")}-${random}.json`;
+      const path = join(this.dir, name);
+      const text = JSON.stringify(rows) + "\n";
+      await writeFileAtomic(path, text);
+      added.push({ name, path, bytes: new TextEncoder().encode(text).length, queuedAt });
+    }
+    return added;
+  }
+
+  /** Every waiting file, oldest first. */
+  async pending(): Promise<OutboxFile[]> {
+    const files: OutboxFile[] = [];
+    try {
+      for await (const entry of Deno.readDir(this.dir)) {
+        const match = entry.isFile ? entry.name.match(NAME) : null;
+        if (!match) continue;
+        const path = join(this.dir, entry.name);
+        const { size } = await Deno.stat(path);
+        files.push({ name: entry.name, path, bytes: size, queuedAt: parseStamp(match[1]) });
+      }
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return [];
+      throw error;
+    }
+    return files.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  async read(file: OutboxFile): Promise<MetricRow[]> {
+    return JSON.parse(await Deno.readTextFile(file.path));
+  }
+
+  /** After Power BI's 200. A file already gone (another run sent it) is fine. */
+  async remove(file: OutboxFile): Promise<void> {
+    await Deno.remove(file.path).catch((error) => {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    });
+  }
+
+  /** Rows waiting, counted by reading the files. */
+  async countRows(files: readonly OutboxFile[]): Promise<number> {
+    let rows = 0;
+    for (const file of files) rows += (await this.read(file).catch(() => [])).length;
+    return rows;
+  }
+
+  /**
+   * Drops files older than the age bound, then the oldest files until the
+   * rest fit the size bound; also clears temp files of runs that died.
+   */
+  async enforceBound(): Promise<DroppedRows[]> {
+    const now = this.now();
+    await this.#removeStaleTemps(now);
+    let files = await this.pending();
+    const dropped: DroppedRows[] = [];
+    const old = files.filter((f) => now - f.queuedAt > this.bound.maxAgeDays * DAY_MS);
+    if (old.length > 0) {
+      dropped.push({
+        files: old.length,
+        rows: await this.#drop(old),
+        reason: `older than ${this.bound.maxAgeDays} days`,
+      });
+      files = files.slice(old.length);
+    }
+    const maxBytes = this.bound.maxMB * 1024 * 1024;
+    let total = files.reduce((sum, f) => sum + f.bytes, 0);
+    const over: OutboxFile[] = [];
+    for (const file of files) {
+      if (total <= maxBytes) break;
+      over.push(file);
+      total -= file.bytes;
+    }
+    if (over.length > 0) {
+      dropped.push({ files: over.length, rows: await this.#drop(over), reason: `over ${this.bound.maxMB} MB` });
+    }
+    return dropped;
+  }
+
+  async #drop(files: readonly OutboxFile[]): Promise<number> {
+    const rows = await this.countRows(files);
+    for (const file of files) await this.remove(file);
+    return rows;
+  }
+
+  async #removeStaleTemps(now: number): Promise<void> {
+    try {
+      for await (const entry of Deno.readDir(this.dir)) {
+        if (!entry.isFile || !entry.name.endsWith(".tmp")) continue;
+        const path = join(this.dir, entry.name);
+        const { mtime } = await Deno.stat(path);
+        if (mtime && now - mtime.getTime() > STALE_TEMP_MS) await Deno.remove(path).catch(() => {});
+      }
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
+  }
+}

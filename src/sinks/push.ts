@@ -1,0 +1,80 @@
+/**
+ * `--push`: this run's rows join the outbox, then the whole outbox goes to
+ * Power BI oldest first, each file deleted only after Power BI took it.
+ */
+import type { MetricRow } from "../rows/flatten.ts";
+import { PushError } from "../util/errors.ts";
+import type { DroppedRows, PushOutbox } from "./outbox.ts";
+import { type BatchLimits, type PowerBiPusher, splitIntoBatches } from "./powerbi.ts";
+
+export interface PushReport {
+  readonly sentFiles: number;
+  readonly sentRows: number;
+  readonly requests: number;
+  readonly retries: number;
+  /** Rows of earlier runs among those sent. */
+  readonly backlogRows: number;
+  readonly dropped: readonly DroppedRows[];
+  /** Files that could not be read (moved aside as *.unreadable). */
+  readonly unreadable: readonly string[];
+}
+
+export interface PushPlan {
+  readonly outbox: PushOutbox;
+  readonly pusher: PowerBiPusher;
+  readonly limits: BatchLimits;
+  /** Called as soon as the bound drops rows, before any sending. */
+  readonly onDropped?: (dropped: DroppedRows) => void;
+}
+
+/** Queues `rows` (may be empty: then only the backlog is sent) and delivers the outbox. */
+export async function pushRows(rows: readonly MetricRow[], plan: PushPlan): Promise<PushReport> {
+  const { outbox, pusher, limits } = plan;
+  const ours = new Set((await outbox.add(splitIntoBatches(rows, limits))).map((f) => f.name));
+  const dropped = await outbox.enforceBound();
+  for (const d of dropped) plan.onDropped?.(d);
+
+  const files = await outbox.pending();
+  let sentFiles = 0;
+  let sentRows = 0;
+  let backlogRows = 0;
+  const unreadable: string[] = [];
+  for (const [index, file] of files.entries()) {
+    let fileRows: MetricRow[];
+    try {
+      fileRows = await outbox.read(file);
+      if (!Array.isArray(fileRows)) throw new Error("not a JSON array");
+    } catch {
+      await Deno.rename(file.path, `${file.path}.unreadable`).catch(() => {});
+      unreadable.push(file.name);
+      continue;
+    }
+    try {
+      // A file from an older run may exceed today's limits (settings changed): split again.
+      for (const batch of splitIntoBatches(fileRows, limits)) await pusher.post(batch);
+    } catch (error) {
+      if (!(error instanceof PushError)) throw error;
+      const waiting = files.slice(index);
+      const waitingRows = await outbox.countRows(waiting);
+      throw new PushError(
+        `${error.message}. ${waitingRows} row(s) in ${waiting.length} file(s) are kept in ${outbox.dir} ` +
+          `and will be sent by the next --push run`,
+        error.hint,
+        error.status,
+      );
+    }
+    await outbox.remove(file);
+    sentFiles++;
+    sentRows += fileRows.length;
+    if (!ours.has(file.name)) backlogRows += fileRows.length;
+  }
+  return {
+    sentFiles,
+    sentRows,
+    backlogRows,
+    requests: pusher.counts.requests,
+    retries: pusher.counts.retries,
+    dropped,
+    unreadable,
+  };
+}

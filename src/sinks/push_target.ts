@@ -1,0 +1,77 @@
+/**
+ * The Power BI push URL: where it comes from, what a valid one looks like,
+ * and how it is shown. The whole URL is a secret (its `key=` authorises
+ * writes), so it is only ever printed masked.
+ */
+import { ConfigError, UsageError } from "../util/errors.ts";
+import { registerSecret } from "../util/redact.ts";
+
+export const PUSH_URL_ENV = "CONNECT_METRICS_POWERBI_URL";
+
+export interface PushTarget {
+  readonly url: URL;
+  /** `https://api.powerbi.com/beta/…/rows?key=***`: safe to print. */
+  readonly display: string;
+  /** Identifies the dataset for pacing (host + path, no key). */
+  readonly dataset: string;
+}
+
+/** Where the URL was found, in the words the user would search for. */
+export type PushUrlSource = "flag" | "env" | "settings";
+
+const EXAMPLE = "https://api.powerbi.com/beta/<tenant>/datasets/<dataset>/rows?key=<key>";
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
+/** The masked form of a push URL, for messages. */
+export function displayPushUrl(url: URL): string {
+  return `${url.protocol}//${url.host}/beta/…/rows?key=***`;
+}
+
+/**
+ * Picks the URL from `--push URL`, else the environment, else settings.json,
+ * and validates it. Throws a one-line error naming the source, never the key.
+ */
+export function resolvePushTarget(
+  sources: { flag?: string; env?: string; settings?: string; settingsFile?: string },
+): PushTarget {
+  const [raw, source] = sources.flag
+    ? [sources.flag, "flag" as const]
+    : sources.env
+    ? [sources.env, "env" as const]
+    : sources.settings
+    ? [sources.settings, "settings" as const]
+    : [undefined, undefined];
+  if (raw === undefined || source === undefined) {
+    throw new UsageError(
+      `--push needs the Power BI push URL: set ${PUSH_URL_ENV} or "powerBiUrl" in settings.json`,
+      "the URL is on the streaming dataset's API info page in Power BI; keep it off the command line, " +
+        "where other processes can see it",
+    );
+  }
+  return parsePushUrl(raw, source, sources.settingsFile);
+}
+
+export function parsePushUrl(raw: string, source: PushUrlSource, settingsFile = "settings.json"): PushTarget {
+  const where = source === "flag" ? "--push" : source === "env" ? PUSH_URL_ENV : `${settingsFile}: field "powerBiUrl"`;
+  const fail = (what: string): never => {
+    const Error = source === "flag" ? UsageError : ConfigError;
+    throw new Error(`${where}: ${what}; expected a Power BI push URL like ${EXAMPLE}`);
+  };
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    return fail("not a URL");
+  }
+  const key = url.searchParams.get("key");
+  registerSecret(key ?? undefined);
+  registerSecret(raw.trim());
+  if (!key) fail("the URL has no key=");
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && LOOPBACK.has(url.hostname))) {
+    fail("it must start with https:// (plain http would send the key in clear)");
+  }
+  if (!/^\/beta\/[^/]+\/datasets\/[^/]+\/rows\/?$/.test(url.pathname)) {
+    fail("the path is not /beta/<tenant>/datasets/<dataset>/rows");
+  }
+  return { url, display: displayPushUrl(url), dataset: `${url.host}${url.pathname}` };
+}
