@@ -15,7 +15,6 @@ import {
   SECRET_KEY,
   seedConfig,
   withWorkspace,
-  writeConfig,
 } from "../helpers.ts";
 
 const ARGS = RUN_ARGS;
