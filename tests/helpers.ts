@@ -1,6 +1,8 @@
 /** Shared test helpers: running the real CLI, writing real config files. */
 import { join } from "node:path";
 import { parseClientConfig } from "../src/config/client_config.ts";
+import { DEFAULT_COLUMNS } from "../src/connect/catalogue.ts";
+import type { MetricRow } from "../src/rows/flatten.ts";
 import { ConnectModel } from "../src/simulator/connect_model.ts";
 import { addConfiguredInstances } from "../src/simulator/fleet.ts";
 import { type EmulatorServer, startEmulatorServer } from "../src/simulator/server.ts";
@@ -23,15 +25,25 @@ export async function runCli(
   args: string[],
   options: { cwd: string; env?: Record<string, string>; execPath?: string },
 ): Promise<CliResult> {
-  const output = await new Deno.Command(options.execPath ?? Deno.execPath(), {
+  const output = await cliCommand(args, options).output();
+  const decoder = new TextDecoder();
+  return { code: output.code, stdout: decoder.decode(output.stdout), stderr: decoder.decode(output.stderr) };
+}
+
+/** The same command as `runCli`, to spawn (and kill) yourself. */
+export function cliCommand(
+  args: string[],
+  options: { cwd: string; env?: Record<string, string>; execPath?: string },
+): Deno.Command {
+  return new Deno.Command(options.execPath ?? Deno.execPath(), {
     args: ["run", "-q", "-P", "--no-prompt", "--config", DENO_JSON, MAIN, ...args],
     cwd: options.cwd,
     env: { NO_COLOR: "1", ...isolatedAwsEnv(options.cwd), ...options.env },
     clearEnv: true,
     stdin: "null",
-  }).output();
-  const decoder = new TextDecoder();
-  return { code: output.code, stdout: decoder.decode(output.stdout), stderr: decoder.decode(output.stderr) };
+    stdout: "piped",
+    stderr: "piped",
+  });
 }
 
 /** An environment that cannot see the machine's own AWS set-up. */
@@ -97,6 +109,8 @@ export interface Workspace {
   readonly dir: string;
   readonly server: EmulatorServer;
   readonly run: (args: string[], env?: Record<string, string>, execPath?: string) => Promise<CliResult>;
+  /** The environment `run` gives the CLI, for `cliCommand`. */
+  readonly env: Record<string, string>;
 }
 
 /**
@@ -117,9 +131,18 @@ export async function withWorkspace(fn: (env: Workspace) => Promise<void>, confi
         env: { AWS_ENDPOINT_URL_CONNECT: server.url, ...env },
         ...(execPath ? { execPath } : {}),
       });
-    await fn({ dir, server, run });
+    await fn({ dir, server, run, env: { AWS_ENDPOINT_URL_CONNECT: server.url } });
   } finally {
     await server.close();
     await Deno.remove(dir, { recursive: true });
   }
+}
+
+/** Rows in the published layout, numbered, all with one Date. */
+export function sampleRows(count: number, date = "2026-11-28T10:00:00.000"): MetricRow[] {
+  return Array.from({ length: count }, (_, i) => {
+    const row: MetricRow = { Date: date, Client: "TradeUK", QueueName: `Queue ${i}` };
+    for (const c of DEFAULT_COLUMNS) row[c.column] = i;
+    return row;
+  });
 }

@@ -15,7 +15,13 @@ Deno.test("demo: rows flow from the emulator through the SDK into output/tradeuk
       /\nQueueName +Call +CONTACTS_HANDLED +Abandoned +Agents +AGENTS_ON_CALL +MaxOCW +InQueue +ACW +Available\n/,
     );
     assertMatch(result.stdout, /\nOut of Hours +0 +0 +0 +0 +0 +0 +0 +0 +0\n/);
-    assertMatch(result.stdout, /Wrote 6 rows to output\/tradeuk-dev-metric-data\.json\n$/);
+    assertMatch(result.stdout, /Wrote 6 rows to output\/tradeuk-dev-metric-data\.json\n/);
+    assertMatch(
+      result.stdout,
+      /\npushed 6 row\(s\) to http:\/\/127\.0\.0\.1:\d+\/beta\/…\/rows\?key=\*\*\* in 1 request/,
+    );
+    assertMatch(result.stdout, /\nPower BI emulator received 6 rows for dataset [0-9a-f-]+\n$/);
+    assert.ok(!(await Deno.stat(join(dir, "outbox")).catch(() => null)), "the demo leaves no outbox behind");
     const rows = JSON.parse(await Deno.readTextFile(join(dir, "output", "tradeuk-dev-metric-data.json")));
     assertEquals(rows.length, 6);
     assert.ok(rows.slice(0, 5).some((r: { Agents: number }) => r.Agents > 0), "active queues show agents");
@@ -78,6 +84,13 @@ Deno.test("simulate: serves a generated fleet until SIGTERM", async () => {
     );
     assertEquals(out.MetricResults![0].Dimensions!.Queue!.Id, queueId);
     sdk.destroy();
+
+    // The Power BI emulator beside it takes rows at the printed push URL.
+    const pushUrl = banner.match(/push URL \(the emulator's own key\): (\S+)/)![1];
+    const pushed = await fetch(pushUrl, { method: "POST", body: JSON.stringify([{ Client: "X", Call: 1 }]) });
+    assertEquals(pushed.status, 200, await pushed.text());
+    const readBack = banner.match(/rows received: GET (\S+)/)![1];
+    assertEquals((await (await fetch(readBack)).json()).rows, [{ Client: "X", Call: 1 }]);
   } finally {
     child.kill("SIGTERM");
     const status = await child.status;

@@ -102,3 +102,26 @@ Deno.test("more than 20 SERVICE_LEVEL columns is refused, as Connect would", () 
 Deno.test("unknown settings fields are warnings", () => {
   assertEquals(parse({ colour: "red" }).warnings, [`${FILE}: unknown field "colour" ignored`]);
 });
+
+Deno.test("push settings: defaults, values, and one-line errors that never echo the URL", () => {
+  assertEquals(parse({}).settings.push, {
+    datasetMode: "Streaming",
+    timeoutSeconds: 30,
+    attempts: 5,
+    outboxMaxDays: 7,
+    outboxMaxMB: 50,
+  });
+  const url = "https://api.powerbi.com/beta/t/datasets/d/rows?key=settingsKEY0123456789";
+  const { settings } = parse({ powerBiUrl: url, powerBiDatasetMode: "Push", pushAttempts: 2, outboxMaxMB: 5 });
+  assertEquals(settings.push.powerBiUrl, url);
+  assertEquals(settings.push.datasetMode, "Push");
+  assertEquals([settings.push.attempts, settings.push.outboxMaxMB], [2, 5]);
+  assertMatch(
+    throws(() => parse({ powerBiDatasetMode: "streaming" }), ConfigError).message,
+    /^config\/settings\.json: field "powerBiDatasetMode": expected one of Push, Streaming, PushStreaming/,
+  );
+  assertMatch(
+    throws(() => parse({ pushAttempts: 0 }), ConfigError).message,
+    /field "pushAttempts": expected a whole number from 1 to 20$/,
+  );
+});

@@ -3,8 +3,8 @@
  * emulator on loopback: batching, the retry rules, and the fault matrix.
  */
 import { assert, assertEquals, assertMatch, rejects, throws } from "../assert.ts";
+import { sampleRows } from "../helpers.ts";
 import { DEFAULT_COLUMNS } from "../../src/connect/catalogue.ts";
-import type { MetricRow } from "../../src/rows/flatten.ts";
 import { type EmulatorServer, startEmulatorServer } from "../../src/simulator/server.ts";
 import type { SimDataset } from "../../src/simulator/powerbi_handler.ts";
 import {
@@ -21,14 +21,6 @@ import { redact } from "../../src/util/redact.ts";
 import { SlidingWindow } from "../../src/util/sliding_window.ts";
 
 const KEY = "pbiKEYfaultMatrix0123456789abcdefXYZ";
-
-export function sampleRows(count: number, date = "2026-11-28T10:00:00.000"): MetricRow[] {
-  return Array.from({ length: count }, (_, i) => {
-    const row: MetricRow = { Date: date, Client: "TradeUK", QueueName: `Queue ${i}` };
-    for (const c of DEFAULT_COLUMNS) row[c.column] = i;
-    return row;
-  });
-}
 
 async function withPowerBi(
   fn: (ctx: { server: EmulatorServer; dataset: SimDataset; pusher: (o?: object) => PowerBiPusher }) => Promise<void>,

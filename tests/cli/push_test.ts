@@ -1,0 +1,206 @@
+/**
+ * `--push` as the MI team's scheduled exe meets it: Power BI up, down,
+ * refusing, or the run killed mid-push; and the key never shown anywhere.
+ */
+import { join } from "node:path";
+import { assert, assertEquals, assertMatch } from "../assert.ts";
+import {
+  ACCESS_KEY,
+  cliCommand,
+  type CliResult,
+  RUN_ARGS,
+  sampleRows,
+  SECRET_KEY,
+  withWorkspace,
+  type Workspace,
+} from "../helpers.ts";
+import { DEFAULT_COLUMNS } from "../../src/connect/catalogue.ts";
+import { datasetColumns } from "../../src/sinks/powerbi_schema.ts";
+import type { SimDataset } from "../../src/simulator/powerbi_handler.ts";
+
+/** Recognisable, so the grep below cannot miss it. */
+const PUSH_KEY = "PBIKEY-grep-me-7f3a9c1e5b2d4f60a8e1";
+
+interface PushWorkspace extends Workspace {
+  readonly dataset: SimDataset;
+  readonly pushUrl: string;
+  readonly outboxFiles: () => Promise<string[]>;
+}
+
+async function withPushWorkspace(fn: (ws: PushWorkspace) => Promise<void>, columns = DEFAULT_COLUMNS) {
+  await withWorkspace(async (ws) => {
+    const dataset = ws.server.powerBi.addDataset(datasetColumns(columns), { key: PUSH_KEY });
+    const outboxFiles = async () => {
+      const names: string[] = [];
+      try {
+        for await (const e of Deno.readDir(join(ws.dir, "outbox"))) names.push(e.name);
+      } catch (error) {
+        if (!(error instanceof Deno.errors.NotFound)) throw error;
+      }
+      return names.sort();
+    };
+    await fn({ ...ws, dataset, pushUrl: ws.server.powerBi.pushUrl(ws.server.powerBiUrl, dataset), outboxFiles });
+  });
+}
+
+/** Every byte the user could see: stdout, stderr and every file the run left. */
+async function assertNoSecrets(dir: string, results: CliResult[]) {
+  const texts = results.flatMap((r) => [r.stdout, r.stderr]);
+  const walk = async (path: string) => {
+    for await (const entry of Deno.readDir(path)) {
+      const full = join(path, entry.name);
+      if (entry.isDirectory && entry.name !== ".aws" && entry.name !== "config") await walk(full);
+      if (entry.isFile) texts.push(entry.name, await Deno.readTextFile(full));
+    }
+  };
+  await walk(dir);
+  for (const text of texts) {
+    for (const secret of [PUSH_KEY, SECRET_KEY, ACCESS_KEY]) {
+      assert.ok(!text.includes(secret), `a secret leaked into: ${text.slice(0, 200)}`);
+    }
+  }
+}
+
+const writeSettings = (ws: Workspace, settings: unknown) =>
+  Deno.writeTextFile(join(ws.dir, "config", "settings.json"), JSON.stringify(settings));
+
+Deno.test("--push sends the file's rows to Power BI, the URL from the environment", async () => {
+  await withPushWorkspace(async (ws) => {
+    const result = await ws.run([...RUN_ARGS, "--push"], { CONNECT_METRICS_POWERBI_URL: ws.pushUrl });
+    assertEquals(result.code, 0, result.stderr);
+    assertMatch(
+      result.stdout,
+      /pushed 3 row\(s\) to http:\/\/127\.0\.0\.1:\d+\/beta\/…\/rows\?key=\*\*\* in 1 request/,
+    );
+    const file = JSON.parse(await Deno.readTextFile(join(ws.dir, "output", "tradeuk-dev-metric-data.json")));
+    assertEquals(ws.dataset.rows, file, "Power BI received exactly the rows of the file");
+    assertEquals(await ws.outboxFiles(), []);
+    await assertNoSecrets(ws.dir, [result]);
+  });
+});
+
+Deno.test("--push: the URL from settings.json, or from the flag; none at all is exit 2", async () => {
+  await withPushWorkspace(async (ws) => {
+    const missing = await ws.run([...RUN_ARGS, "--push"]);
+    assertEquals(missing.code, 2);
+    assertMatch(missing.stderr, /^error: --push needs the Power BI push URL: set CONNECT_METRICS_POWERBI_URL or/);
+    assert.ok(!(await Deno.stat(join(ws.dir, "output")).catch(() => null)), "nothing fetched or written");
+
+    await writeSettings(ws, { powerBiUrl: ws.pushUrl });
+    const fromSettings = await ws.run([...RUN_ARGS, "--push"]);
+    assertEquals(fromSettings.code, 0, fromSettings.stderr);
+    const fromFlag = await ws.run([...RUN_ARGS, "--push", ws.pushUrl]);
+    assertEquals(fromFlag.code, 0, fromFlag.stderr);
+    assertEquals(ws.dataset.rows.length, 6);
+
+    const badUrl = await ws.run([...RUN_ARGS, `--push=http://example.com/beta/t/datasets/d/rows?key=${PUSH_KEY}`]);
+    assertEquals(badUrl.code, 2);
+    assertMatch(badUrl.stderr, /^error: --push: it must start with https:\/\//);
+    await assertNoSecrets(ws.dir, [missing, fromSettings, fromFlag, badUrl]);
+  });
+});
+
+Deno.test("Power BI down: exit 1, the file written, the rows kept; the next run delivers them first", async () => {
+  await withPushWorkspace(async (ws) => {
+    await writeSettings(ws, { powerBiUrl: ws.pushUrl, pushAttempts: 1 });
+    ws.server.powerBi.injectFault({ kind: "status", status: 503, message: "Service Unavailable" }, 10);
+    const down = await ws.run([...RUN_ARGS, "--push"]);
+    assertEquals(down.code, 1);
+    assertMatch(down.stdout, /TradeUK DEV: 3 queues/);
+    assertMatch(
+      down.stderr,
+      /^error: Power BI did not take the rows after 1 attempt\(s\): HTTP 503 Service Unavailable\. 3 row\(s\) in 1 file\(s\) are kept in .*outbox and will be sent by the next --push run\n/,
+    );
+    const file = JSON.parse(await Deno.readTextFile(join(ws.dir, "output", "tradeuk-dev-metric-data.json")));
+    assertEquals((await ws.outboxFiles()).length, 1);
+
+    ws.server.powerBi.clearFaults();
+    const up = await ws.run([...RUN_ARGS, "--push"]);
+    assertEquals(up.code, 0, up.stderr);
+    assertMatch(up.stdout, /pushed 6 row\(s\) \(3 of them waiting from earlier runs\)/);
+    assertEquals(ws.dataset.rows.slice(0, 3), file, "the first run's rows, first");
+    assertEquals(await ws.outboxFiles(), []);
+    await assertNoSecrets(ws.dir, [down, up]);
+  });
+});
+
+Deno.test("no network to Power BI at all: exit 1, rows kept, the message says where", async () => {
+  await withPushWorkspace(async (ws) => {
+    const closed = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const port = (closed.addr as Deno.NetAddr).port;
+    closed.close();
+    await writeSettings(ws, { pushAttempts: 2 });
+    const unreachable = ws.pushUrl.replace(/127\.0\.0\.1:\d+/, `127.0.0.1:${port}`);
+    const result = await ws.run([...RUN_ARGS, "--push"], { CONNECT_METRICS_POWERBI_URL: unreachable });
+    assertEquals(result.code, 1);
+    assertMatch(result.stderr, /^error: Power BI did not take the rows after 2 attempt\(s\): connection failed/);
+    assertMatch(result.stderr, /3 row\(s\) in 1 file\(s\) are kept in .*outbox/);
+    assertEquals((await ws.outboxFiles()).length, 1);
+    await assertNoSecrets(ws.dir, [result]);
+  });
+});
+
+Deno.test("Power BI refuses the rows (a column missing from the dataset): its message, exit 1, rows kept", async () => {
+  await withPushWorkspace(async (ws) => {
+    const result = await ws.run([...RUN_ARGS, "--push"], { CONNECT_METRICS_POWERBI_URL: ws.pushUrl });
+    assertEquals(result.code, 1);
+    assertMatch(result.stderr, /^error: Power BI refused the rows: HTTP 400: Column 'MaxOCW' does not exist/);
+    assertMatch(
+      result.stderr,
+      /\nhint: the dataset's columns must match the rows: `connect-metrics schema` prints them/,
+    );
+    assertEquals((await ws.outboxFiles()).length, 1);
+    assertEquals(ws.server.powerBi.requests.length, 1, "a 400 is not retried");
+  }, DEFAULT_COLUMNS.filter((c) => c.column !== "MaxOCW"));
+});
+
+Deno.test("a revoked key (403): one line, no retry, the key never shown", async () => {
+  await withPushWorkspace(async (ws) => {
+    const revoked = ws.pushUrl.replace(PUSH_KEY, `${PUSH_KEY}-revoked`);
+    const result = await ws.run([...RUN_ARGS, "--push"], { CONNECT_METRICS_POWERBI_URL: revoked });
+    assertEquals(result.code, 1);
+    assertMatch(result.stderr, /^error: Power BI refused the rows: HTTP 403: The provided key is not valid/);
+    assertEquals(ws.server.powerBi.requests.length, 1);
+    await assertNoSecrets(ws.dir, [result]);
+  });
+});
+
+Deno.test("a run killed with SIGKILL mid-push loses no row: the next run delivers it", async () => {
+  await withPushWorkspace(async (ws) => {
+    ws.server.powerBi.injectFault({ kind: "hang" });
+    const child = cliCommand([...RUN_ARGS, "--push"], {
+      cwd: ws.dir,
+      env: { ...ws.env, CONNECT_METRICS_POWERBI_URL: ws.pushUrl },
+    }).spawn();
+    for (let i = 0; i < 200 && ws.server.powerBi.hangingCount === 0; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assertEquals(ws.server.powerBi.hangingCount, 1, "the push request is in flight");
+    child.kill("SIGKILL");
+    await child.output();
+    ws.server.powerBi.releaseHanging();
+    assertEquals(ws.dataset.rows.length, 0, "the killed run's request never arrived");
+    const killedRows = JSON.parse(await Deno.readTextFile(join(ws.dir, "output", "tradeuk-dev-metric-data.json")));
+
+    const next = await ws.run([...RUN_ARGS, "--push"], { CONNECT_METRICS_POWERBI_URL: ws.pushUrl });
+    assertEquals(next.code, 0, next.stderr);
+    assertEquals(ws.dataset.rows.slice(0, 3), killedRows, "the killed run's rows arrived");
+    assertEquals(ws.dataset.rows.length, 6);
+    assertEquals(await ws.outboxFiles(), []);
+  });
+});
+
+Deno.test("the outbox bound: rows older than outboxMaxDays are dropped, loudly", async () => {
+  await withPushWorkspace(async (ws) => {
+    await Deno.mkdir(join(ws.dir, "outbox"));
+    const old = JSON.stringify(sampleRows(1, "2020-01-01T00:00:00.000"));
+    await Deno.writeTextFile(join(ws.dir, "outbox", "20200101T000000000Z-000001-0badc0de.json"), old);
+    const result = await ws.run([...RUN_ARGS, "--push"], { CONNECT_METRICS_POWERBI_URL: ws.pushUrl });
+    assertEquals(result.code, 0, result.stderr);
+    assertMatch(
+      result.stderr,
+      /^warning: outbox .*outbox: DROPPED 1 row\(s\) in 1 file\(s\) older than 7 days; they never reached Power BI/m,
+    );
+    assertEquals(ws.dataset.rows.length, 3, "only this run's rows were sent");
+  });
+});

@@ -1,0 +1,117 @@
+/**
+ * The outbox: rows wait on disk until Power BI takes them, oldest first,
+ * within a bound that is said out loud when it drops anything.
+ */
+import { join } from "node:path";
+import { assert, assertEquals, assertMatch, rejects } from "../assert.ts";
+import { DEFAULT_COLUMNS } from "../../src/connect/catalogue.ts";
+import { startEmulatorServer } from "../../src/simulator/server.ts";
+import { PushOutbox } from "../../src/sinks/outbox.ts";
+import { batchLimitsFor, PowerBiPusher } from "../../src/sinks/powerbi.ts";
+import { datasetColumns } from "../../src/sinks/powerbi_schema.ts";
+import { pushRows } from "../../src/sinks/push.ts";
+import { parsePushUrl } from "../../src/sinks/push_target.ts";
+import { PushError } from "../../src/util/errors.ts";
+import { sampleRows } from "../helpers.ts";
+
+const DAY = 86_400_000;
+const RUN_1 = "2026-11-28T10:01:00.123";
+const RUN_2 = "2026-11-28T10:02:00.456";
+
+async function withOutboxDir(fn: (dir: string) => Promise<void>) {
+  const dir = await Deno.makeTempDir({ prefix: "connect-metrics-outbox-" });
+  try {
+    await fn(join(dir, "outbox"));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test("outbox files are named in time order and read back whole", async () => {
+  await withOutboxDir(async (dir) => {
+    let now = Date.parse("2026-11-28T09:59:59.999Z");
+    const outbox = new PushOutbox(dir, undefined, () => now);
+    await outbox.add([sampleRows(2, "b")]);
+    now += 1;
+    await outbox.add([sampleRows(1, "c"), sampleRows(1, "d")]);
+    const pending = await outbox.pending();
+    assertEquals(pending.length, 3);
+    assertMatch(pending[0].name, /^20261128T095959999Z-\d{6}-[0-9a-f]{8}\.json$/);
+    assertEquals((await outbox.read(pending[0])).map((r) => r.Date), ["b", "b"]);
+    assertEquals((await outbox.read(pending[2]))[0].Date, "d");
+    assertEquals(pending[1].queuedAt, Date.parse("2026-11-28T10:00:00.000Z"));
+  });
+});
+
+Deno.test("the bound drops files older than 7 days, then the oldest over the size limit", async () => {
+  await withOutboxDir(async (dir) => {
+    let now = Date.parse("2026-11-01T10:00:00Z");
+    const outbox = new PushOutbox(dir, { maxAgeDays: 7, maxMB: 1 }, () => now);
+    await outbox.add([sampleRows(3, "old")]);
+    now += 6 * DAY;
+    await outbox.add([sampleRows(4000, "big")]); // about 1 MB
+    now += 1;
+    await outbox.add([sampleRows(4000, "bigger")]);
+    now += 1.5 * DAY;
+    const dropped = await outbox.enforceBound();
+    assertEquals(dropped, [
+      { files: 1, rows: 3, reason: "older than 7 days" },
+      { files: 1, rows: 4000, reason: "over 1 MB" },
+    ]);
+    const left = await outbox.pending();
+    assertEquals(left.length, 1);
+    assertEquals((await outbox.read(left[0]))[0].Date, "bigger");
+  });
+});
+
+Deno.test("pushRows: Power BI down keeps every row; the next run sends the backlog first", async () => {
+  await withOutboxDir(async (dir) => {
+    const server = await startEmulatorServer();
+    try {
+      const dataset = server.powerBi.addDataset(datasetColumns(DEFAULT_COLUMNS));
+      const target = parsePushUrl(server.powerBi.pushUrl(server.powerBiUrl, dataset), "env");
+      const plan = () => ({
+        outbox: new PushOutbox(dir),
+        pusher: new PowerBiPusher(target, { maxAttempts: 2, backoffBaseMs: 10 }),
+        limits: batchLimitsFor("Streaming"),
+      });
+
+      server.powerBi.injectFault({ kind: "status", status: 503 }, 100);
+      const error = await rejects(() => pushRows(sampleRows(200, RUN_1), plan()), PushError);
+      assertMatch(error.message, /HTTP 503.* 200 row\(s\) in \d+ file\(s\) are kept in .*outbox and will be sent by/);
+      assertEquals(dataset.rows.length, 0);
+      const waiting = await new PushOutbox(dir).pending();
+      assert.ok(waiting.length > 1, "a streaming dataset's 15 KB limit splits 200 rows");
+
+      server.powerBi.clearFaults();
+      const report = await pushRows(sampleRows(2, RUN_2), plan());
+      assertEquals(report.sentRows, 202);
+      assertEquals(report.backlogRows, 200);
+      assertEquals(dataset.rows.map((r) => r.Date), [...Array(200).fill(RUN_1), RUN_2, RUN_2]);
+      assertEquals(await new PushOutbox(dir).pending(), [], "delivered files are deleted");
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+Deno.test("pushRows: a file that is not rows is set aside, the rest still go", async () => {
+  await withOutboxDir(async (dir) => {
+    const server = await startEmulatorServer();
+    try {
+      const dataset = server.powerBi.addDataset(datasetColumns(DEFAULT_COLUMNS));
+      await Deno.mkdir(dir, { recursive: true });
+      await Deno.writeTextFile(join(dir, "20200101T000000000Z-000001-deadbeef.json"), "{ half a fi");
+      const report = await pushRows(sampleRows(1), {
+        outbox: new PushOutbox(dir, { maxAgeDays: 100_000, maxMB: 50 }),
+        pusher: new PowerBiPusher(parsePushUrl(server.powerBi.pushUrl(server.powerBiUrl, dataset), "env")),
+        limits: batchLimitsFor("Push"),
+      });
+      assertEquals(report.unreadable, ["20200101T000000000Z-000001-deadbeef.json"]);
+      assertEquals(dataset.rows.length, 1);
+      await Deno.stat(join(dir, "20200101T000000000Z-000001-deadbeef.json.unreadable"));
+    } finally {
+      await server.close();
+    }
+  });
+});
