@@ -222,8 +222,13 @@ export class PowerBiEmulator {
           status: spec.status,
           ...(typeof spec.retryAfter === "string" ? { retryAfter: spec.retryAfter } : {}),
         }, count);
-      } else if (kind === "clear") this.clearFaults();
-      else return json(400, { message: 'expected {"kind": "status"|"drop"|"hang"|"clear", "status"?, "count"?}' });
+      } else if (kind === "delay" && typeof spec?.ms === "number") this.delayMs = spec.ms;
+      else if (kind === "clear") this.clearFaults();
+      else {
+        return json(400, {
+          message: 'expected {"kind": "status"|"drop"|"hang"|"delay"|"clear", "status"?, "count"?, "ms"?}',
+        });
+      }
       return json(200, { ok: true });
     }
     return json(404, { message: `Nothing is served at ${url.pathname}` });

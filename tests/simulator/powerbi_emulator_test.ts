@@ -75,6 +75,11 @@ Deno.test("Power BI emulator: status codes and messages of the push URL", async 
       let dropped = false;
       await post(url, JSON.stringify(rows)).catch(() => (dropped = true));
       assert.ok(dropped, "the client sees a connection error, not an answer");
+      await control({ kind: "delay", ms: 300 });
+      const started = Date.now();
+      assertEquals((await post(url, JSON.stringify(rows))).status, 200);
+      assert.ok(Date.now() - started >= 300, "the answer came after the delay");
+      await control({ kind: "clear" });
     });
   } finally {
     await server.close();
