@@ -123,7 +123,7 @@ export async function withWorkspace(fn: (env: Workspace) => Promise<void>, confi
   const server = await startEmulatorServer({ model: new ConnectModel(5) });
   try {
     const path = await writeConfig(join(dir, "config"), PROFILE, config);
-    addConfiguredInstances(server.model, [parseClientConfig(JSON.stringify(seedConfig()), path).config]);
+    addConfiguredInstances(server.model, [servedConfig(config, path)]);
     await writeAwsProfile(dir, PROFILE, { accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY, region: "eu-west-2" });
     const run = (args: string[], env: Record<string, string> = {}, execPath?: string) =>
       runCli(args, {
@@ -135,6 +135,15 @@ export async function withWorkspace(fn: (env: Workspace) => Promise<void>, confi
   } finally {
     await server.close();
     await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** The workspace's config as the emulator serves it; the seed's when the config is deliberately broken. */
+function servedConfig(config: unknown, path: string) {
+  try {
+    return parseClientConfig(typeof config === "string" ? config : JSON.stringify(config), path).config;
+  } catch {
+    return parseClientConfig(JSON.stringify(seedConfig()), path).config;
   }
 }
 

@@ -1,21 +1,191 @@
-/** Where AWS credentials come from: the SDK's own providers, never our own. */
-import { fromIni } from "@aws-sdk/credential-providers";
+/**
+ * Where AWS credentials come from: the SDK's own providers, never our own.
+ * Either a named profile (static keys, role_arn + source_profile,
+ * credential_process, SSO, as the AWS CLI resolves them), or a role in the
+ * client's account that the tool assumes itself (config `roleArn`). Every
+ * failure becomes one line naming the profile or role; every secret is
+ * registered for redaction.
+ */
+import { join } from "node:path";
+import { fromIni, fromNodeProviderChain, fromTemporaryCredentials } from "@aws-sdk/credential-providers";
 import type { ConnectClientConfig } from "@aws-sdk/client-connect";
+import type { AssumeRoleConfig } from "../config/client_config.ts";
+import { AwsError, ConfigError } from "../util/errors.ts";
 import { registerSecret } from "../util/redact.ts";
 
 export type Credentials = NonNullable<ConnectClientConfig["credentials"]>;
+type Identity = Awaited<ReturnType<ReturnType<typeof fromIni>>>;
+/** What every function here returns: call it for the (cached) identity. */
+export type Provider = () => Promise<Identity>;
 
-/**
- * The credentials of a named profile in ~/.aws/credentials or ~/.aws/config
- * (static keys, role_arn + source_profile, credential_process, SSO), as the
- * AWS CLI resolves them. The secrets are registered for redaction.
- */
-export function profileCredentials(profile: string): Credentials {
-  const provider = fromIni({ profile });
+/** How the tool identifies itself in CloudTrail when it assumes a role. */
+export const SESSION_NAME_PREFIX = "connect-metrics";
+/** Assumed-role credentials are reused until this close to expiry. */
+const REFRESH_BEFORE_MS = 5 * 60_000;
+
+/** The files the SDK reads profiles from, for messages. */
+export function profileFiles(): { credentials: string; config: string } {
+  const home = Deno.env.get("HOME") ?? Deno.env.get("USERPROFILE") ?? "~";
+  return {
+    credentials: Deno.env.get("AWS_SHARED_CREDENTIALS_FILE") ?? join(home, ".aws", "credentials"),
+    config: Deno.env.get("AWS_CONFIG_FILE") ?? join(home, ".aws", "config"),
+  };
+}
+
+function registered(provider: Provider): Provider {
   return async () => {
     const identity = await provider();
     registerSecret(identity.secretAccessKey);
     registerSecret(identity.sessionToken);
     return identity;
   };
+}
+
+const errorCode = (error: unknown) => {
+  const e = error as { name?: string; Code?: string };
+  return e.name && e.name !== "Error" ? e.name : e.Code ?? "Error";
+};
+const said = (error: unknown) => String((error as Error).message ?? error).replace(/\s+/g, " ").trim();
+
+/** mfa_serial on a profile: ask on a terminal, explain otherwise. */
+function mfaCodeProvider(profile: string) {
+  return (serial: string): Promise<string> => {
+    if (!Deno.stdin.isTerminal()) {
+      throw new AwsError(
+        `AWS profile "${profile}" needs an MFA code (mfa_serial ${serial}), which can only be typed on a terminal`,
+        "run once interactively, or give scheduled runs a profile without mfa_serial",
+      );
+    }
+    const code = prompt(`MFA code for ${serial}:`)?.trim() ?? "";
+    if (!/^\d{6}$/.test(code)) throw new AwsError(`an MFA code is 6 digits; got "${code}"`);
+    return Promise.resolve(code);
+  };
+}
+
+/** A named profile's credentials, failures explained, reused until near expiry. */
+export function profileCredentials(profile: string): Provider {
+  const provider = fromIni({ profile, mfaCodeProvider: mfaCodeProvider(profile) });
+  return reused(`profile|${profile}`, provider, (error) => describeCredentialError(error, { profile }));
+}
+
+const cache = new Map<string, Promise<Identity>>();
+
+/**
+ * One identity per key for the whole process (every client, every watch
+ * cycle), fetched again only when it is near expiry or failed.
+ */
+function reused(key: string, provider: Provider, explain: (error: unknown) => unknown): Provider {
+  return registered(async () => {
+    const cached = cache.get(key);
+    if (cached) {
+      const identity = await cached.catch(() => undefined);
+      if (identity && (!identity.expiration || identity.expiration.getTime() - Date.now() > REFRESH_BEFORE_MS)) {
+        return identity;
+      }
+    }
+    const fresh = provider().catch((error) => {
+      cache.delete(key);
+      throw explain(error);
+    });
+    cache.set(key, fresh);
+    return fresh;
+  });
+}
+
+/**
+ * Credentials of `role`, assumed by the tool from the source profile (or
+ * the default chain), reused for the whole run and refreshed near expiry.
+ */
+export function assumeRoleCredentials(role: AssumeRoleConfig, clientName: string, region?: string): Provider {
+  const source: Provider = role.sourceProfile
+    ? profileCredentials(role.sourceProfile)
+    : registered(fromNodeProviderChain());
+  const provider = fromTemporaryCredentials({
+    params: {
+      RoleArn: role.roleArn,
+      RoleSessionName: sessionName(clientName),
+      ...(role.externalId ? { ExternalId: role.externalId } : {}),
+      DurationSeconds: 3600,
+    },
+    masterCredentials: source,
+    ...(region ? { clientConfig: { region } } : {}),
+  });
+  const key = `role|${role.roleArn}|${role.sourceProfile ?? ""}|${role.externalId ?? ""}`;
+  return reused(key, provider, (error) => describeCredentialError(error, { role }));
+}
+
+/** `connect-metrics-TradeUK`: within STS's 64 characters of [\w+=,.@-]. */
+export function sessionName(clientName: string): string {
+  return `${SESSION_NAME_PREFIX}-${clientName}`.replace(/[^\w+=,.@-]+/g, "-").slice(0, 64);
+}
+
+/** The credentials for one client: its role when the config names one, else its profile. */
+export function clientCredentials(
+  options: { profile: string; assumeRole?: AssumeRoleConfig; clientName: string; region?: string },
+): Provider {
+  return options.assumeRole
+    ? assumeRoleCredentials(options.assumeRole, options.clientName, options.region)
+    : profileCredentials(options.profile);
+}
+
+/** One line for a failure to get credentials, naming the profile or the role and its source. */
+export function describeCredentialError(
+  error: unknown,
+  where: { profile?: string; role?: AssumeRoleConfig },
+): unknown {
+  if (error instanceof AwsError) return error;
+  const code = errorCode(error);
+  const message = said(error);
+  if (/region is missing/i.test(message)) return error; // explained with the client's config file later
+  const files = profileFiles();
+  const profile = where.profile ?? where.role?.sourceProfile;
+  const source = profile ? `profile "${profile}"` : "the default credentials (environment or default profile)";
+  if (/Could not resolve credentials using profile|Profile .* could not be found|not found in/i.test(message)) {
+    return new ConfigError(
+      `AWS profile "${profile}" not found; looked in ${files.credentials} and ${files.config}`,
+      `add it (aws configure --profile ${profile}) or fix the name`,
+    );
+  }
+  if (!where.role && (code === "AccessDenied" || code === "AccessDeniedException")) {
+    return new AwsError(
+      `AccessDenied: the role_arn of ${source} could not be assumed with its source_profile: ${message}`,
+      "scripts/deploy-customer.sh creates the role trusting the common account, and scripts/deploy-common.sh " +
+        "the dashboard user allowed to assume it",
+      code,
+    );
+  }
+  if (where.role) {
+    const role = where.role.roleArn;
+    switch (code) {
+      case "AccessDenied":
+      case "AccessDeniedException":
+        return new AwsError(
+          `AccessDenied: ${source} may not assume ${role} (sts:AssumeRole): ${message}`,
+          "scripts/deploy-customer.sh creates the role trusting the common account, and scripts/deploy-common.sh " +
+            "the dashboard user allowed to assume it; check the role exists and the source is the dashboard user",
+          code,
+        );
+      case "InvalidClientTokenId":
+      case "SignatureDoesNotMatch":
+      case "UnrecognizedClientException":
+        return new AwsError(
+          `${code}: STS did not accept the keys of ${source}, used to assume ${role}`,
+          `check the keys in ${files.credentials}; they may have been deleted or rotated`,
+          code,
+        );
+    }
+  }
+  if (code === "ExpiredToken" || code === "ExpiredTokenException" || /expired/i.test(message)) {
+    return new AwsError(
+      `${code}: the credentials of ${source} have expired`,
+      profile
+        ? `refresh them (aws sso login --profile ${profile}, or new temporary keys) and run again`
+        : "refresh them and run again",
+      code,
+    );
+  }
+  if (code === "CredentialsProviderError") {
+    return new AwsError(`no usable AWS credentials from ${source}: ${message}`, undefined, code);
+  }
+  return error;
 }

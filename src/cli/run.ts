@@ -4,7 +4,7 @@
  */
 import { join } from "node:path";
 import { parseRunArgs } from "./args.ts";
-import { type Credentials, profileCredentials } from "../aws/credentials.ts";
+import { clientCredentials, type Credentials } from "../aws/credentials.ts";
 import { configDirInputs } from "../config/paths.ts";
 import { loadClient, type LoadedClient } from "../config/load.ts";
 import { createConnectClient } from "../connect/client.ts";
@@ -171,15 +171,28 @@ export function describePush(report: PushReport, target: PushTarget): string {
     (report.retries > 0 ? `, ${report.retries} retried` : "");
 }
 
+function regionProfile(loaded: LoadedClient, profile: string): string | undefined {
+  return loaded.config.assumeRole ? loaded.config.assumeRole.sourceProfile : profile;
+}
+
 export async function runCommand(argv: string[]): Promise<number> {
   const args = parseRunArgs(argv);
   const loaded = await loadClient(configDirInputs(args.configDir), args.profile);
   for (const warning of loaded.warnings) console.error(`warning: ${warning}`);
   checkArgsMatchConfig(loaded, args.client, args.environment);
   const push = preparePush(args, loaded.settings, loaded.settingsFile);
-  const collected = await collectClient(loaded, {
+  const region = args.region ?? loaded.config.region;
+  const credentials = clientCredentials({
     profile: args.profile,
-    credentials: profileCredentials(args.profile),
+    clientName: loaded.config.clientName,
+    ...(loaded.config.assumeRole ? { assumeRole: loaded.config.assumeRole } : {}),
+    ...(region ? { region } : {}),
+  });
+  if (!region) await credentials(); // a missing profile is the first thing to say, before a missing Region
+  const collected = await collectClient(loaded, {
+    // The profile whose region setting applies: the role's source when the tool assumes a role.
+    ...(regionProfile(loaded, args.profile) ? { profile: regionProfile(loaded, args.profile) } : {}),
+    credentials,
     ...(args.region ? { region: args.region } : {}),
   });
   const path = await writeClientOutput(loaded, collected, args.outputDir);

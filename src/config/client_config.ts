@@ -32,6 +32,16 @@ export interface ClientConfig {
   readonly region?: string;
   readonly timeZone: string;
   readonly channels: readonly Channel[];
+  /** Set when the tool assumes a role itself (roleArn, or roleName + accountId). */
+  readonly assumeRole?: AssumeRoleConfig;
+}
+
+/** A role in the client's account, assumed from the source profile's credentials. */
+export interface AssumeRoleConfig {
+  readonly roleArn: string;
+  /** Undefined: the SDK's default credential chain (environment, default profile, ...). */
+  readonly sourceProfile?: string;
+  readonly externalId?: string;
 }
 
 export interface ParsedClientConfig {
@@ -51,7 +61,14 @@ const KNOWN_FIELDS = new Set([
   "region",
   "timeZone",
   "channels",
+  "roleArn",
+  "roleName",
+  "sourceProfile",
+  "externalId",
 ]);
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+const EXTERNAL_ID = /^[\w+=,.@:\/-]{2,1224}$/;
 
 /** The config file name for an AWS profile. */
 export function configFileName(profile: string): string {
@@ -113,6 +130,7 @@ export function parseClientConfig(
     bad("channels", `a list of distinct channels from ${CHANNELS.join(", ")}`, raw.channels);
   }
 
+  const assumeRole = parseAssumeRole(raw, accountId as string, bad);
   const warnings = unknownFieldWarnings(raw, KNOWN_FIELDS, file);
 
   return {
@@ -126,6 +144,7 @@ export function parseClientConfig(
       ...(region === undefined ? {} : { region: region as string }),
       timeZone: timeZone as string,
       channels: channels as Channel[],
+      ...(assumeRole ? { assumeRole } : {}),
     },
     warnings,
   };
@@ -146,6 +165,47 @@ function parseQueues(
     }
     return { id, name: (name as string).trim() };
   });
+}
+
+function parseAssumeRole(
+  raw: Record<string, unknown>,
+  accountId: string,
+  bad: (field: string, expected: string, got: unknown) => never,
+): AssumeRoleConfig | undefined {
+  const { roleArn, roleName, sourceProfile, externalId } = raw;
+  if (roleArn !== undefined && roleName !== undefined) {
+    bad("roleName", "nothing when roleArn is given (use one of the two)", roleName);
+  }
+  let arn: string | undefined;
+  if (roleArn !== undefined) {
+    const match = typeof roleArn === "string" ? roleArn.match(ROLE_ARN) : null;
+    if (!match) bad("roleArn", "an IAM role ARN like arn:aws:iam::111111111111:role/NAME", roleArn);
+    if (match![1] !== accountId) {
+      bad("roleArn", `a role in the client's account ${accountId} (see "accountId")`, roleArn);
+    }
+    arn = roleArn as string;
+  } else if (roleName !== undefined) {
+    if (typeof roleName !== "string" || !ROLE_NAME.test(roleName)) {
+      bad("roleName", "an IAM role name such as connect-metrics-ccm-dev-tradeuk", roleName);
+    }
+    arn = `arn:aws:iam::${accountId}:role/${roleName}`;
+  }
+  if (sourceProfile !== undefined && (typeof sourceProfile !== "string" || sourceProfile.trim() === "")) {
+    bad("sourceProfile", "the AWS profile whose credentials assume the role", sourceProfile);
+  }
+  if (externalId !== undefined && (typeof externalId !== "string" || !EXTERNAL_ID.test(externalId))) {
+    bad("externalId", "the role's sts:ExternalId (2 to 1224 letters, digits or +=,.@:/-)", "(hidden)");
+  }
+  if (arn === undefined) {
+    if (sourceProfile !== undefined) bad("roleArn", "a role to assume when sourceProfile is given", undefined);
+    if (externalId !== undefined) bad("roleArn", "a role to assume when externalId is given", undefined);
+    return undefined;
+  }
+  return {
+    roleArn: arn,
+    ...(sourceProfile === undefined ? {} : { sourceProfile: (sourceProfile as string).trim() }),
+    ...(externalId === undefined ? {} : { externalId: externalId as string }),
+  };
 }
 
 /** A short, one-line rendering of a bad value for an error message. */

@@ -1,0 +1,60 @@
+# Shared by deploy-common.sh and deploy-customer.sh (sourced, not run).
+# Argument checks that exit 2 with the usage line, and one way to deploy a
+# CloudFormation stack and print its outputs.
+
+SCRIPTS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+
+fail_usage() {
+  echo "error: $1" >&2
+  echo "$USAGE" >&2
+  exit 2
+}
+
+# check_name WHAT VALUE MAXLEN: lower-case letters and digits, starting with a letter.
+check_name() {
+  [[ "$2" =~ ^[a-z][a-z0-9]*$ && ${#2} -le $3 ]] ||
+    fail_usage "$1 \"$2\": expected 1 to $3 lower-case letters or digits, starting with a letter"
+}
+
+check_env() {
+  [[ "$1" == dev || "$1" == test || "$1" == prod ]] || fail_usage "ENV \"$1\": expected dev, test or prod"
+}
+
+# The AWS CLI, with --endpoint-url when AWS_ENDPOINT_URL is set (tests, LocalStack, moto).
+aws_cli() {
+  if [[ -n "${AWS_ENDPOINT_URL:-}" ]]; then
+    aws --endpoint-url "$AWS_ENDPOINT_URL" "$@"
+  else
+    aws "$@"
+  fi
+}
+
+# deploy_stack STACK TEMPLATE KEY=VALUE...: create the stack, or update it, wait, print its outputs.
+deploy_stack() {
+  local stack="$1" template="$2"
+  shift 2
+  local params=()
+  for kv in "$@"; do params+=("ParameterKey=${kv%%=*},ParameterValue=${kv#*=}"); done
+  if aws_cli cloudformation describe-stacks --stack-name "$stack" >/dev/null 2>&1; then
+    echo "updating stack $stack"
+    local out
+    if ! out=$(aws_cli cloudformation update-stack --stack-name "$stack" --template-body "file://$template" \
+      --capabilities CAPABILITY_NAMED_IAM --parameters "${params[@]}" 2>&1); then
+      if [[ "$out" == *"No updates are to be performed"* ]]; then
+        echo "stack $stack is already up to date"
+      else
+        echo "error: $out" >&2
+        exit 1
+      fi
+    else
+      aws_cli cloudformation wait stack-update-complete --stack-name "$stack"
+    fi
+  else
+    echo "creating stack $stack"
+    aws_cli cloudformation create-stack --stack-name "$stack" --template-body "file://$template" \
+      --capabilities CAPABILITY_NAMED_IAM --parameters "${params[@]}" >/dev/null
+    aws_cli cloudformation wait stack-create-complete --stack-name "$stack"
+  fi
+  aws_cli cloudformation describe-stacks --stack-name "$stack" \
+    --query 'Stacks[0].Outputs[].[OutputKey,OutputValue]' --output text
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# COMMON account: the dashboard user (or role) allowed only to assume the
+# connect-metrics roles of DEPARTMENT and ENV in the customer accounts.
+set -euo pipefail
+USAGE="usage: scripts/deploy-common.sh DEPARTMENT ENV [--principal-type User|Role] [--trusted-principal-arn ARN]
+  DEPARTMENT  department code, e.g. ccm (lower-case letters and digits)
+  ENV         dev, test or prod
+  Run with the common account's credentials (AWS_PROFILE=...)."
+source "$(dirname "${BASH_SOURCE[0]}")/cfn-stack.sh"
+
+[[ $# -ge 2 ]] || fail_usage "expected DEPARTMENT and ENV"
+DEPARTMENT="$1" ENV="$2"
+shift 2
+PRINCIPAL_TYPE=User TRUSTED=""
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --principal-type) PRINCIPAL_TYPE="${2:-}"; shift 2 ;;
+    --trusted-principal-arn) TRUSTED="${2:-}"; shift 2 ;;
+    *) fail_usage "unknown argument \"$1\"" ;;
+  esac
+done
+check_name DEPARTMENT "$DEPARTMENT" 12
+check_env "$ENV"
+[[ "$PRINCIPAL_TYPE" == User || "$PRINCIPAL_TYPE" == Role ]] ||
+  fail_usage "--principal-type \"$PRINCIPAL_TYPE\": expected User or Role"
+
+deploy_stack "connect-metrics-common-$DEPARTMENT-$ENV" "$SCRIPTS_DIR/templates/common.yaml" \
+  "Department=$DEPARTMENT" "Environment=$ENV" "PrincipalType=$PRINCIPAL_TYPE" "TrustedPrincipalArn=$TRUSTED"

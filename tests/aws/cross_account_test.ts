@@ -1,0 +1,221 @@
+/**
+ * Cross-account access end to end: the deploy scripts create the dashboard
+ * user and the customer role on moto_server, then connect-metrics assumes
+ * the role through moto's STS (from an AWS profile's role_arn, or from
+ * roleArn in its own config) and the Connect emulator sees the temporary
+ * credentials on every request. Errors real STS gives that moto cannot come
+ * from a loopback stub returning the real error XML.
+ */
+import { join } from "node:path";
+import { assert, assertEquals, assertMatch } from "../assert.ts";
+import { seedConfig, withWorkspace, type Workspace, writeConfig } from "../helpers.ts";
+import { needs, runScript, stackOutputs, startMoto } from "../tools.ts";
+
+const PROFILE = "capita-tradeuk-dev";
+const ARGS = ["--client", "tradeuk", "--environment", "dev", "--profile", PROFILE];
+const MOTO_ACCOUNT = "123456789012";
+const ROLE_ARN = `arn:aws:iam::${MOTO_ACCOUNT}:role/connect-metrics-ccm-dev-tradeuk`;
+const clientConfig = (extra: Record<string, unknown> = {}) => ({ ...seedConfig(), accountId: MOTO_ACCOUNT, ...extra });
+
+/** The AWS files of the workspace, replaced whole. */
+async function writeAwsFiles(ws: Workspace, files: { credentials: string; config: string }) {
+  await Deno.writeTextFile(join(ws.dir, ".aws", "credentials"), files.credentials);
+  await Deno.writeTextFile(join(ws.dir, ".aws", "config"), files.config);
+}
+
+/** Every Connect request was signed with the same temporary (ASIA…) key and a session token. */
+function assertTemporaryCredentials(ws: Workspace, sourceKey: string) {
+  const requests = ws.server.connect.requests;
+  assert.ok(requests.length >= 2, "both metrics APIs were called");
+  const keys = new Set(requests.map((r) => r.accessKeyId));
+  assertEquals(keys.size, 1, "the temporary credentials are reused for the whole run");
+  const [key] = keys;
+  assertMatch(key ?? "", /^ASIA/);
+  assert.ok(key !== sourceKey, "not the source profile's own key");
+  for (const r of requests) assert.ok((r.sessionToken ?? "").length > 20, "a session token on every request");
+}
+
+const tools = await needs(["moto_server", "aws"]);
+Deno.test({
+  name: "deployed on moto, the role is assumed from a profile's role_arn and from roleArn in config",
+  ignore: tools.ignore,
+  fn: async (t) => {
+    tools.check();
+    const moto = await startMoto();
+    try {
+      const env = { AWS_ENDPOINT_URL: moto.url };
+      const common = await runScript("deploy-common.sh", ["ccm", "dev"], env);
+      assertEquals(common.code, 0, common.stderr);
+      const principal = stackOutputs(common.stdout).DashboardPrincipalArn;
+      const customer = await runScript("deploy-customer.sh", [
+        "ccm",
+        "tradeuk",
+        "dev",
+        "--common-account-id",
+        MOTO_ACCOUNT,
+        "--principal-arn",
+        principal,
+        "--instance-id",
+        seedConfig().instanceId as string,
+      ], env);
+      assertEquals(customer.code, 0, customer.stderr);
+      const roleArn = stackOutputs(customer.stdout).RoleArn;
+      assertEquals(roleArn, ROLE_ARN);
+      const key = await new Deno.Command("aws", {
+        args: ["--endpoint-url", moto.url, "iam", "create-access-key", "--user-name", principal.split("/").pop()!],
+        env: { AWS_ACCESS_KEY_ID: "AKIADEPLOYTEST000001", AWS_SECRET_ACCESS_KEY: "x", AWS_DEFAULT_REGION: "eu-west-2" },
+      }).output();
+      const { AccessKey } = JSON.parse(new TextDecoder().decode(key.stdout));
+      const dashboard = `[dashboard]\naws_access_key_id = ${AccessKey.AccessKeyId}\n` +
+        `aws_secret_access_key = ${AccessKey.SecretAccessKey}\n`;
+
+      await withWorkspace(async (ws) => {
+        await t.step("a profile with role_arn and source_profile", async () => {
+          await writeAwsFiles(ws, {
+            credentials: dashboard,
+            config: `[profile ${PROFILE}]\nrole_arn = ${roleArn}\nsource_profile = dashboard\nregion = eu-west-2\n`,
+          });
+          const result = await ws.run(ARGS, { AWS_ENDPOINT_URL_STS: moto.url });
+          assertEquals(result.code, 0, result.stderr);
+          assertTemporaryCredentials(ws, AccessKey.AccessKeyId);
+        });
+
+        await t.step("roleArn and sourceProfile in the config file: no AWS profile of that name needed", async () => {
+          ws.server.connect.requests.length = 0;
+          await writeAwsFiles(ws, { credentials: dashboard, config: "" });
+          await writeConfig(
+            join(ws.dir, "config"),
+            PROFILE,
+            clientConfig({ roleArn, sourceProfile: "dashboard", region: "eu-west-2" }),
+          );
+          const result = await ws.run(ARGS, { AWS_ENDPOINT_URL_STS: moto.url });
+          assertEquals(result.code, 0, result.stderr);
+          assertTemporaryCredentials(ws, AccessKey.AccessKeyId);
+        });
+      }, clientConfig());
+    } finally {
+      await moto.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "source keys STS does not know (moto with IAM enforcement): one line naming the profile and the role",
+  ignore: tools.ignore,
+  fn: async () => {
+    tools.check();
+    const moto = await startMoto({ INITIAL_NO_AUTH_ACTION_COUNT: "0" });
+    try {
+      await withWorkspace(async (ws) => {
+        await writeAwsFiles(ws, {
+          credentials: "[dashboard]\naws_access_key_id = AKIANOTKNOWNTOMOTO01\naws_secret_access_key = wrong-secret\n",
+          config: "",
+        });
+        const result = await ws.run(ARGS, { AWS_ENDPOINT_URL_STS: moto.url });
+        assertEquals(result.code, 1);
+        assertMatch(
+          result.stderr,
+          new RegExp(
+            `^error: InvalidClientTokenId: STS did not accept the keys of profile "dashboard", used to assume ${ROLE_ARN}\\n`,
+          ),
+        );
+        assertEquals(ws.server.connect.requests.length, 0, "Connect was never called");
+        assert.ok(!result.stderr.includes("wrong-secret"));
+      }, clientConfig({ roleArn: ROLE_ARN, sourceProfile: "dashboard", region: "eu-west-2" }));
+    } finally {
+      await moto.close();
+    }
+  },
+});
+
+/** A loopback STS that answers AssumeRole with the error XML real STS sends. */
+async function withStsStub(code: string, status: number, message: string, fn: (url: string) => Promise<void>) {
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, () =>
+    new Response(
+      `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error>
+  <RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c7</RequestId>
+</ErrorResponse>`,
+      { status, headers: { "content-type": "text/xml" } },
+    ));
+  try {
+    await fn(`http://127.0.0.1:${server.addr.port}`);
+  } finally {
+    await server.shutdown();
+  }
+}
+
+Deno.test("AssumeRole refused by the trust policy: one line naming role and source, and the deploy scripts", async () => {
+  const denied = `User: arn:aws:iam::${MOTO_ACCOUNT}:user/someone-else is not authorized to perform: sts:AssumeRole ` +
+    `on resource: ${ROLE_ARN}`;
+  await withStsStub("AccessDenied", 403, denied, async (sts) => {
+    await withWorkspace(async (ws) => {
+      await writeAwsFiles(ws, {
+        credentials: "[dashboard]\naws_access_key_id = AKIADASHBOARD0000001\naws_secret_access_key = dash-secret\n",
+        config: "",
+      });
+      const result = await ws.run(ARGS, { AWS_ENDPOINT_URL_STS: sts });
+      assertEquals(result.code, 1);
+      assertMatch(
+        result.stderr,
+        new RegExp(`^error: AccessDenied: profile "dashboard" may not assume ${ROLE_ARN} \\(sts:AssumeRole\\): User: `),
+      );
+      assertMatch(result.stderr, /\nhint: scripts\/deploy-customer\.sh creates the role .*scripts\/deploy-common\.sh/);
+      assertEquals(result.stderr.trim().split("\n").length, 2, "one error line and one hint");
+    }, clientConfig({ roleArn: ROLE_ARN, sourceProfile: "dashboard", region: "eu-west-2" }));
+  });
+});
+
+Deno.test("expired source credentials: one line saying so, and how to refresh", async () => {
+  await withStsStub("ExpiredToken", 400, "The security token included in the request is expired", async (sts) => {
+    await withWorkspace(async (ws) => {
+      await writeAwsFiles(ws, {
+        credentials: "[dashboard]\naws_access_key_id = ASIADASHBOARD0000001\naws_secret_access_key = s\n" +
+          "aws_session_token = old-session-token-0123456789\n",
+        config: "",
+      });
+      const result = await ws.run(ARGS, { AWS_ENDPOINT_URL_STS: sts });
+      assertEquals(result.code, 1);
+      assertMatch(result.stderr, /^error: ExpiredToken: the credentials of profile "dashboard" have expired\n/);
+      assertMatch(result.stderr, /\nhint: refresh them \(aws sso login --profile dashboard/);
+      assert.ok(!result.stderr.includes("old-session-token-0123456789"));
+    }, clientConfig({ roleArn: ROLE_ARN, sourceProfile: "dashboard", region: "eu-west-2" }));
+  });
+});
+
+Deno.test("a profile that does not exist: one line saying where the tool looked", async () => {
+  await withWorkspace(async (ws) => {
+    await writeAwsFiles(ws, { credentials: "", config: "" });
+    const result = await ws.run(ARGS);
+    assertEquals(result.code, 2);
+    assertMatch(
+      result.stderr,
+      /^error: AWS profile "capita-tradeuk-dev" not found; looked in .*\/\.aws\/credentials and .*\/\.aws\/config\n/,
+    );
+  });
+});
+
+Deno.test("roleArn in config is checked: a role in another account, or both roleArn and roleName, is exit 2", async () => {
+  await withWorkspace(async (ws) => {
+    await writeConfig(
+      join(ws.dir, "config"),
+      PROFILE,
+      clientConfig({ roleArn: ROLE_ARN.replace(MOTO_ACCOUNT, "999999999999") }),
+    );
+    const other = await ws.run(ARGS);
+    assertEquals(other.code, 2);
+    assertMatch(other.stderr, /field "roleArn": expected a role in the client's account 123456789012/);
+    await writeConfig(
+      join(ws.dir, "config"),
+      PROFILE,
+      clientConfig({ roleName: "connect-metrics-ccm-dev-tradeuk", sourceProfile: "dashboard", region: "eu-west-2" }),
+    );
+    await writeAwsFiles(ws, { credentials: "", config: "" });
+    const byName = await ws.run(ARGS);
+    assertMatch(
+      byName.stderr,
+      /^error: AWS profile "dashboard" not found/,
+      "roleName + accountId make the role; its source is read",
+    );
+  }, clientConfig());
+});

@@ -1,0 +1,104 @@
+/**
+ * The deploy scripts and their CloudFormation templates: lint-clean, strict
+ * about their arguments, granting exactly what the code calls, and
+ * deploying on moto_server through the preinstalled AWS CLI.
+ */
+import { join } from "node:path";
+import { assertEquals, assertMatch } from "../assert.ts";
+import { REPO } from "../helpers.ts";
+import { needs, runScript, SCRIPTS, stackOutputs, startMoto } from "../tools.ts";
+
+const TEMPLATES = ["common.yaml", "customer.yaml"].map((t) => join(SCRIPTS, "templates", t));
+const decoder = new TextDecoder();
+
+const cfnLint = await needs(["cfn-lint"]);
+Deno.test({
+  name: "cfn-lint passes on both templates",
+  ignore: cfnLint.ignore,
+  fn: async () => {
+    cfnLint.check();
+    const output = await new Deno.Command("cfn-lint", { args: TEMPLATES }).output();
+    assertEquals(output.code, 0, decoder.decode(output.stdout) + decoder.decode(output.stderr));
+  },
+});
+
+Deno.test("the customer role allows exactly the Connect operations the code calls", async () => {
+  const called = new Set<string>();
+  const walk = async (dir: string) => {
+    for await (const entry of Deno.readDir(dir)) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory && entry.name !== "simulator") await walk(path);
+      if (!entry.isFile || !entry.name.endsWith(".ts")) continue;
+      const text = await Deno.readTextFile(path);
+      for (const [, names] of text.matchAll(/import\s*{([^}]*)}\s*from\s*"@aws-sdk\/client-connect"/g)) {
+        for (const name of names.split(",").map((n) => n.replace(/^\s*type\s+/, "").trim())) {
+          const operation = name.match(/^paginate(\w+)$/)?.[1] ?? name.match(/^(\w+)Command$/)?.[1];
+          if (operation) called.add(`connect:${operation}`);
+        }
+      }
+    }
+  };
+  await walk(join(REPO, "src"));
+  const template = await Deno.readTextFile(join(SCRIPTS, "templates", "customer.yaml"));
+  const granted = new Set([...template.matchAll(/\bconnect:([A-Za-z]+)/g)].map((m) => `connect:${m[1]}`));
+  assertEquals([...granted].sort(), [...called].sort());
+});
+
+Deno.test("the scripts check their arguments: one error line, the usage, exit 2", async (t) => {
+  const cases: [string, string[], RegExp][] = [
+    ["deploy-common.sh", [], /^error: expected DEPARTMENT and ENV\nusage: scripts\/deploy-common\.sh DEPARTMENT ENV/],
+    ["deploy-common.sh", ["ccm", "staging"], /^error: ENV "staging": expected dev, test or prod\n/],
+    ["deploy-common.sh", ["CCM!", "dev"], /^error: DEPARTMENT "CCM!": expected 1 to 12 lower-case letters or digits/],
+    ["deploy-common.sh", ["ccm", "dev", "--principal-type", "Group"], /^error: --principal-type "Group": expected/],
+    ["deploy-customer.sh", ["ccm", "dev"], /^error: expected DEPARTMENT, CLIENT and ENV\nusage: /],
+    ["deploy-customer.sh", ["ccm", "Trade UK", "dev", "--common-account-id", "123456789012"], /^error: CLIENT "Trade/],
+    ["deploy-customer.sh", ["ccm", "tradeuk", "dev"], /^error: --common-account-id "": expected the 12-digit/],
+    [
+      "deploy-customer.sh",
+      ["ccm", "tradeuk", "dev", "--common-account-id", "123456789012", "--instance-id", "nope"],
+      /^error: --instance-id "nope": expected a Connect instance id/,
+    ],
+  ];
+  for (const [script, args, message] of cases) {
+    await t.step(`${script} ${args.join(" ")}`, async () => {
+      // An endpoint nothing listens on: a script that got past its checks would fail differently.
+      const result = await runScript(script, args, { AWS_ENDPOINT_URL: "http://127.0.0.1:9" });
+      assertEquals(result.code, 2, result.stderr);
+      assertMatch(result.stderr, message);
+      assertEquals(result.stdout, "");
+    });
+  }
+});
+
+const moto = await needs(["moto_server", "aws"]);
+Deno.test({
+  name: "both scripts deploy on moto_server; running again updates in place",
+  ignore: moto.ignore,
+  fn: async () => {
+    moto.check();
+    const server = await startMoto();
+    try {
+      const env = { AWS_ENDPOINT_URL: server.url };
+      const common = await runScript("deploy-common.sh", ["ccm", "dev"], env);
+      assertEquals(common.code, 0, common.stderr);
+      const principal = stackOutputs(common.stdout).DashboardPrincipalArn;
+      assertEquals(principal, "arn:aws:iam::123456789012:user/connect-metrics-ccm-dev-dashboard");
+
+      const customer = await runScript(
+        "deploy-customer.sh",
+        ["ccm", "tradeuk", "dev", "--common-account-id", "123456789012", "--principal-arn", principal],
+        env,
+      );
+      assertEquals(customer.code, 0, customer.stderr);
+      assertEquals(
+        stackOutputs(customer.stdout).RoleArn,
+        "arn:aws:iam::123456789012:role/connect-metrics-ccm-dev-tradeuk",
+      );
+      const again = await runScript("deploy-common.sh", ["ccm", "dev"], env);
+      assertEquals(again.code, 0, again.stderr);
+      assertMatch(again.stdout, /^updating stack connect-metrics-common-ccm-dev\n/);
+    } finally {
+      await server.close();
+    }
+  },
+});
