@@ -183,6 +183,37 @@ Deno.test("expired source credentials: one line saying so, and how to refresh", 
   });
 });
 
+Deno.test("a credential_process profile works with the exe's permissions", async () => {
+  await withWorkspace(async (ws) => {
+    const script = join(ws.dir, "creds.sh");
+    await Deno.writeTextFile(
+      script,
+      `#!/bin/sh\necho '{"Version":1,"AccessKeyId":"AKIAPROCESS000000001","SecretAccessKey":"process-secret-1"}'\n`,
+    );
+    await Deno.chmod(script, 0o755);
+    await writeAwsFiles(ws, { credentials: "", config: `[profile ${PROFILE}]\ncredential_process = ${script}\n` });
+    const result = await ws.run([...ARGS, "--region", "eu-west-2"]);
+    assertEquals(result.code, 0, result.stderr);
+    assertEquals(new Set(ws.server.connect.requests.map((r) => r.accessKeyId)), new Set(["AKIAPROCESS000000001"]));
+  });
+});
+
+Deno.test("mfa_serial on a profile without a terminal: one line saying why it cannot ask", async () => {
+  await withWorkspace(async (ws) => {
+    await writeAwsFiles(ws, {
+      credentials: "[dashboard]\naws_access_key_id = AKIADASHBOARD0000001\naws_secret_access_key = dash-secret\n",
+      config: `[profile ${PROFILE}]\nrole_arn = ${ROLE_ARN}\nsource_profile = dashboard\n` +
+        "mfa_serial = arn:aws:iam::123456789012:mfa/analyst\nregion = eu-west-2\n",
+    });
+    const result = await ws.run(ARGS, { AWS_ENDPOINT_URL_STS: "http://127.0.0.1:9" });
+    assertEquals(result.code, 1);
+    assertMatch(
+      result.stderr,
+      /^error: AWS profile "capita-tradeuk-dev" needs an MFA code \(mfa_serial arn:aws:iam::123456789012:mfa\/analyst\), which can only be typed on a terminal\n/,
+    );
+  });
+});
+
 Deno.test("a profile that does not exist: one line saying where the tool looked", async () => {
   await withWorkspace(async (ws) => {
     await writeAwsFiles(ws, { credentials: "", config: "" });
