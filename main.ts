@@ -3,7 +3,10 @@
  * any error into one line on stderr and an exit code.
  */
 import denoJson from "./deno.json" with { type: "json" };
+import { checkCommand } from "./src/cli/check.ts";
 import { demoCommand } from "./src/cli/demo.ts";
+import { discoverCommand } from "./src/cli/discover.ts";
+import { initCommand } from "./src/cli/init.ts";
 import { USAGE } from "./src/cli/help.ts";
 import { runCommand } from "./src/cli/run.ts";
 import { schemaCommand } from "./src/cli/schema.ts";
@@ -12,7 +15,10 @@ import { EXIT, exitCodeFor, UsageError } from "./src/util/errors.ts";
 import { redact } from "./src/util/redact.ts";
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  check: checkCommand,
   demo: demoCommand,
+  discover: discoverCommand,
+  init: initCommand,
   schema: schemaCommand,
   simulate: simulateCommand,
 };

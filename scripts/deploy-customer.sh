@@ -2,7 +2,7 @@
 # CUSTOMER account: the read-only role the common account's dashboard
 # principal assumes to read CLIENT's Amazon Connect queue metrics.
 set -euo pipefail
-USAGE="usage: scripts/deploy-customer.sh DEPARTMENT CLIENT ENV --common-account-id ID [--principal-arn ARN] [--instance-id ID] [--external-id X]
+USAGE="usage: scripts/deploy-customer.sh DEPARTMENT CLIENT ENV --common-account-id ID [--principal-arn ARN] [--instance-id ID] [--external-id X] [--allow-discovery]
   DEPARTMENT  department code, e.g. ccm (as given to deploy-common.sh)
   CLIENT      customer name, e.g. tradeuk (lower-case letters and digits)
   ENV         dev, test or prod
@@ -10,19 +10,21 @@ USAGE="usage: scripts/deploy-customer.sh DEPARTMENT CLIENT ENV --common-account-
   --principal-arn      the dashboard principal (deploy-common.sh's DashboardPrincipalArn); default: the dashboard user
   --instance-id        scope the role to this Connect instance (default: every instance in the account)
   --external-id        require this sts:ExternalId (or EXTERNAL_ID in the environment)
+  --allow-discovery    also allow ListInstances and ListQueues, for connect-metrics discover
   Run with the customer account's credentials (AWS_PROFILE=...). The RoleArn output goes in the client's config."
 source "$(dirname "${BASH_SOURCE[0]}")/cfn-stack.sh"
 
 [[ $# -ge 3 ]] || fail_usage "expected DEPARTMENT, CLIENT and ENV"
 DEPARTMENT="$1" CLIENT="$2" ENV="$3"
 shift 3
-COMMON="${COMMON_ACCOUNT_ID:-}" PRINCIPAL="" INSTANCE="*" EXTERNAL="${EXTERNAL_ID:-}"
+COMMON="${COMMON_ACCOUNT_ID:-}" PRINCIPAL="" INSTANCE="*" EXTERNAL="${EXTERNAL_ID:-}" DISCOVERY=false
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --common-account-id) COMMON="${2:-}"; shift 2 ;;
     --principal-arn) PRINCIPAL="${2:-}"; shift 2 ;;
     --instance-id) INSTANCE="${2:-}"; shift 2 ;;
     --external-id) EXTERNAL="${2:-}"; shift 2 ;;
+    --allow-discovery) DISCOVERY=true; shift ;;
     *) fail_usage "unknown argument \"$1\"" ;;
   esac
 done
@@ -37,4 +39,5 @@ check_env "$ENV"
 
 deploy_stack "connect-metrics-customer-$DEPARTMENT-$CLIENT-$ENV" "$SCRIPTS_DIR/templates/customer.yaml" \
   "Department=$DEPARTMENT" "Client=$CLIENT" "Environment=$ENV" "CommonAccountId=$COMMON" \
-  "CommonPrincipalArn=$PRINCIPAL" "ExternalId=$EXTERNAL" "InstanceId=$INSTANCE"
+  "CommonPrincipalArn=$PRINCIPAL" "ExternalId=$EXTERNAL" "InstanceId=$INSTANCE" \
+  "AllowDiscovery=$DISCOVERY"

@@ -163,3 +163,104 @@ export function parseSchemaArgs(argv: string[]): SchemaArgs {
     ...(mode ? { mode: mode as DatasetMode } : {}),
   };
 }
+
+export interface DiscoverArgs {
+  readonly profile: string;
+  readonly instanceId?: string;
+  readonly instanceAlias?: string;
+  readonly client?: string;
+  readonly environment?: string;
+  readonly accountId?: string;
+  readonly region?: string;
+  readonly configDir?: string;
+  readonly prune: boolean;
+  readonly dryRun: boolean;
+}
+
+const optional = (values: Record<string, unknown>, name: string, key = name) =>
+  typeof values[name] === "string" && (values[name] as string).trim() !== ""
+    ? { [key]: (values[name] as string).trim() }
+    : {};
+
+/** `connect-metrics discover --profile P [--instance-id ID | --instance-alias A] [...]` */
+export function parseDiscoverArgs(argv: string[]): DiscoverArgs {
+  const values = parse(argv, {
+    profile: { type: "string" },
+    "instance-id": { type: "string" },
+    "instance-alias": { type: "string" },
+    client: { type: "string" },
+    environment: { type: "string" },
+    "account-id": { type: "string" },
+    region: { type: "string" },
+    "config-dir": { type: "string" },
+    prune: { type: "boolean" },
+    "dry-run": { type: "boolean" },
+  }, "discover");
+  if (values["instance-id"] && values["instance-alias"]) {
+    throw new UsageError("give --instance-id or --instance-alias, not both");
+  }
+  const accountId = values["account-id"] as string | undefined;
+  if (accountId !== undefined && !/^\d{12}$/.test(accountId)) {
+    throw new UsageError(`--account-id expects a 12-digit AWS account id, got "${accountId}"`);
+  }
+  return {
+    profile: required(values, "profile", "capita-tradeuk-dev"),
+    ...optional(values, "instance-id", "instanceId"),
+    ...optional(values, "instance-alias", "instanceAlias"),
+    ...optional(values, "client"),
+    ...optional(values, "environment"),
+    ...optional(values, "account-id", "accountId"),
+    ...optional(values, "region"),
+    ...optional(values, "config-dir", "configDir"),
+    prune: Boolean(values.prune),
+    dryRun: Boolean(values["dry-run"]),
+  } as DiscoverArgs;
+}
+
+export interface CheckArgs {
+  /** Undefined with --all (the default): every config file. */
+  readonly profile?: string;
+  readonly live: boolean;
+  readonly configDir?: string;
+  readonly region?: string;
+}
+
+/** `connect-metrics check [--all | --profile P] [--live]` */
+export function parseCheckArgs(argv: string[]): CheckArgs {
+  const values = parse(argv, {
+    all: { type: "boolean" },
+    profile: { type: "string" },
+    live: { type: "boolean" },
+    "config-dir": { type: "string" },
+    region: { type: "string" },
+  }, "check");
+  if (values.all && values.profile) throw new UsageError("give --all or --profile, not both");
+  return {
+    ...optional(values, "profile"),
+    live: Boolean(values.live),
+    ...optional(values, "config-dir", "configDir"),
+    ...optional(values, "region"),
+  } as CheckArgs;
+}
+
+export interface InitArgs {
+  readonly profile: string;
+  readonly configDir?: string;
+  readonly force: boolean;
+}
+
+export const INIT_EXAMPLE_PROFILE = "example-client-dev";
+
+/** `connect-metrics init [--profile P] [--config-dir DIR] [--force]` */
+export function parseInitArgs(argv: string[]): InitArgs {
+  const values = parse(argv, {
+    profile: { type: "string" },
+    "config-dir": { type: "string" },
+    force: { type: "boolean" },
+  }, "init");
+  return {
+    profile: (values.profile as string | undefined)?.trim() || INIT_EXAMPLE_PROFILE,
+    ...optional(values, "config-dir", "configDir"),
+    force: Boolean(values.force),
+  };
+}

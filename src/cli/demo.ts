@@ -50,6 +50,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
 
     console.log(`Connect emulator on ${server.url}; demo config ${loaded.config.file}`);
     const collected = await collectClient(loaded, {
+      profile: DEMO_PROFILE,
       // The emulator checks that requests are signed, not by whom.
       credentials: { accessKeyId: "AKIAEMULATORDEMO0000", secretAccessKey: "emulator-demo-secret" },
       endpoint: server.url,

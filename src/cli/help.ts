@@ -4,6 +4,9 @@ export const USAGE = `connect-metrics: Amazon Connect queue KPIs to JSON and Pow
 
 Usage:
   connect-metrics --client NAME --environment ENV --profile PROFILE [options]
+  connect-metrics discover --profile PROFILE [--instance-id ID | --instance-alias A] [...]
+  connect-metrics check [--all | --profile PROFILE] [--live]
+  connect-metrics init [--profile PROFILE] [--config-dir DIR] [--force]
   connect-metrics demo [--output-dir DIR]
   connect-metrics schema [--config-dir DIR] [--mode Push|Streaming|PushStreaming]
   connect-metrics simulate [--port N] [--config-dir DIR] [--latency-ms N] [--seed N]
@@ -21,6 +24,15 @@ Fetch one client's metrics (the 2019 command line):
   --outbox-dir DIR      rows waiting for Power BI (default: outbox beside the output folder)
 
 Commands:
+  discover              list the instance's standard queues into config/PROFILE-instance-queues.json
+    --instance-id ID, --instance-alias A   which instance (default: the file's; else asks, or lists them)
+    --client NAME --environment ENV [--account-id N]   for a new file
+    --prune             remove queues gone from Connect (default: report them)
+    --dry-run           print the changes, write nothing
+  check                 validate every config and settings file, one line each
+    --profile PROFILE   only that client's file (default: --all)
+    --live              also prove credentials, Region, instance and queues with one call per client
+  init                  write an example settings.json and PROFILE-instance-queues.json (default example-client-dev)
   demo                  the whole pipeline against the built-in Connect and Power BI emulators
   schema                the Power BI dataset columns and PostDataset body for the current settings
     --mode MODE         Push, Streaming or PushStreaming (default: settings, else Streaming)

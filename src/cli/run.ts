@@ -4,10 +4,10 @@
  */
 import { join } from "node:path";
 import { parseRunArgs } from "./args.ts";
-import { clientCredentials, type Credentials } from "../aws/credentials.ts";
+import type { Credentials } from "../aws/credentials.ts";
 import { configDirInputs } from "../config/paths.ts";
 import { loadClient, type LoadedClient } from "../config/load.ts";
-import { createConnectClient } from "../connect/client.ts";
+import { connectClientFor } from "../connect/client.ts";
 import { type FetchedMetrics, fetchMetrics } from "../connect/fetch.ts";
 import { planRequests } from "../connect/plan.ts";
 import { type TimeWindow, todaySoFar } from "../connect/window.ts";
@@ -22,7 +22,8 @@ import { ConfigError } from "../util/errors.ts";
 import { localWallClock } from "../util/time.ts";
 
 export interface CollectOptions {
-  readonly profile?: string;
+  /** The --profile: names the config file, and is the AWS profile unless the config names a role. */
+  readonly profile: string;
   readonly region?: string;
   readonly credentials?: Credentials;
   /** The demo's in-process emulator; otherwise AWS_ENDPOINT_URL_CONNECT or AWS. */
@@ -54,13 +55,13 @@ export async function collectClient(loaded: LoadedClient, options: CollectOption
     ...(options.pageSize ? { pageSize: options.pageSize } : {}),
   });
   const region = options.region ?? config.region;
-  const client = createConnectClient({
-    accountId: config.accountId,
-    ...(region ? { region } : {}),
-    ...(options.profile ? { profile: options.profile } : {}),
-    ...(options.credentials ? { credentials: options.credentials } : {}),
-    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-  });
+  const client = await connectClientFor(
+    { ...config, profile: options.profile, ...(region ? { region } : {}) },
+    {
+      ...(options.credentials ? { credentials: options.credentials } : {}),
+      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    },
+  );
   try {
     const fetched = await fetchMetrics(client, plan, {
       clientName: config.clientName,
@@ -171,28 +172,14 @@ export function describePush(report: PushReport, target: PushTarget): string {
     (report.retries > 0 ? `, ${report.retries} retried` : "");
 }
 
-function regionProfile(loaded: LoadedClient, profile: string): string | undefined {
-  return loaded.config.assumeRole ? loaded.config.assumeRole.sourceProfile : profile;
-}
-
 export async function runCommand(argv: string[]): Promise<number> {
   const args = parseRunArgs(argv);
   const loaded = await loadClient(configDirInputs(args.configDir), args.profile);
   for (const warning of loaded.warnings) console.error(`warning: ${warning}`);
   checkArgsMatchConfig(loaded, args.client, args.environment);
   const push = preparePush(args, loaded.settings, loaded.settingsFile);
-  const region = args.region ?? loaded.config.region;
-  const credentials = clientCredentials({
-    profile: args.profile,
-    clientName: loaded.config.clientName,
-    ...(loaded.config.assumeRole ? { assumeRole: loaded.config.assumeRole } : {}),
-    ...(region ? { region } : {}),
-  });
-  if (!region) await credentials(); // a missing profile is the first thing to say, before a missing Region
   const collected = await collectClient(loaded, {
-    // The profile whose region setting applies: the role's source when the tool assumes a role.
-    ...(regionProfile(loaded, args.profile) ? { profile: regionProfile(loaded, args.profile) } : {}),
-    credentials,
+    profile: args.profile,
     ...(args.region ? { region: args.region } : {}),
   });
   const path = await writeClientOutput(loaded, collected, args.outputDir);

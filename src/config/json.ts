@@ -16,6 +16,9 @@ export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** Keys that are comments in a config or settings file: `"//..."` and `"$comment..."`. */
+export const isCommentKey = (key: string) => key.startsWith("//") || key.startsWith("$comment");
+
 /** One warning per field of `fields` that the format does not know. */
 export function unknownFieldWarnings(
   fields: Record<string, unknown>,
@@ -23,6 +26,6 @@ export function unknownFieldWarnings(
   file: string,
 ): string[] {
   return Object.keys(fields)
-    .filter((key) => !known.has(key))
+    .filter((key) => !known.has(key) && !isCommentKey(key))
     .map((key) => `${file}: unknown field "${key}" ignored`);
 }

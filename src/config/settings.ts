@@ -60,7 +60,6 @@ const PUSH_NUMBERS = [
 ] as const;
 
 const KNOWN_FIELDS = new Set([
-  "$comment",
   "addColumns",
   "renameColumns",
   "oldestContactAgeUnit",

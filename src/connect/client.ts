@@ -1,6 +1,8 @@
 /** Building the SDK's ConnectClient the way this tool needs it. */
 import { ConnectClient, type ConnectClientConfig } from "@aws-sdk/client-connect";
 import { processPacer, type RequestPacer } from "./pacing.ts";
+import { clientCredentials } from "../aws/credentials.ts";
+import type { AssumeRoleConfig } from "../config/client_config.ts";
 
 export interface ConnectClientOptions {
   /** Undefined: let the SDK resolve it from the profile or environment. */
@@ -49,4 +51,43 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
     { step: "finalizeRequest", priority: "low", name: "connectMetricsPacing" },
   );
   return client;
+}
+
+/** Whose credentials and which Region: a client config plus the profile that named it. */
+export interface ClientTarget {
+  /** The --profile: the AWS profile, unless the config names a role to assume. */
+  readonly profile: string;
+  readonly accountId: string;
+  readonly clientName: string;
+  readonly assumeRole?: AssumeRoleConfig;
+  /** --region, else the config's; undefined: the profile's. */
+  readonly region?: string;
+}
+
+/**
+ * A ConnectClient signed with the target's role or profile. Without an
+ * explicit Region the credentials are resolved first, so that a missing
+ * profile is reported as such rather than as a missing Region.
+ */
+export async function connectClientFor(
+  target: ClientTarget,
+  options: Pick<ConnectClientOptions, "credentials" | "endpoint" | "maxAttempts"> = {},
+): Promise<ConnectClient> {
+  const credentials = options.credentials ?? clientCredentials({
+    profile: target.profile,
+    clientName: target.clientName,
+    ...(target.assumeRole ? { assumeRole: target.assumeRole } : {}),
+    ...(target.region ? { region: target.region } : {}),
+  });
+  if (!target.region && typeof credentials === "function") await credentials();
+  // The profile whose region setting applies: the role's source when the tool assumes a role.
+  const regionProfile = target.assumeRole ? target.assumeRole.sourceProfile : target.profile;
+  return createConnectClient({
+    accountId: target.accountId,
+    ...(target.region ? { region: target.region } : {}),
+    ...(regionProfile ? { profile: regionProfile } : {}),
+    credentials,
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
+  });
 }

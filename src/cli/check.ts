@@ -1,0 +1,111 @@
+/**
+ * `connect-metrics check`: every config and settings file validated, one
+ * line each; with --live, one cheap call per client through its real
+ * credentials. Exit 0 all good, 1 a live check failed, 2 a file is wrong.
+ */
+import { basename, join } from "node:path";
+import { parseCheckArgs } from "./args.ts";
+import { checkConfigFiles, type ConfigCheck } from "../config/check.ts";
+import { CONFIG_SUFFIX, configFileName } from "../config/client_config.ts";
+import { readSettings } from "../config/load.ts";
+import { configDirCandidates, configDirInputs, findConfigFile } from "../config/paths.ts";
+import { connectClientFor } from "../connect/client.ts";
+import { probeInstance } from "../connect/probe.ts";
+import { ConfigError, EXIT } from "../util/errors.ts";
+import { redact } from "../util/redact.ts";
+
+/** The directory to check and the config files in it. */
+async function configFiles(profile: string | undefined, configDir: string | undefined) {
+  const inputs = configDirInputs(configDir);
+  if (profile) {
+    const found = await findConfigFile(inputs, configFileName(profile));
+    return { dir: found.dir, paths: [found.path] };
+  }
+  for (const { dir } of configDirCandidates(inputs)) {
+    const paths: string[] = [];
+    try {
+      for await (const e of Deno.readDir(dir)) {
+        if (e.isFile && e.name.endsWith(CONFIG_SUFFIX)) paths.push(join(dir, e.name));
+      }
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
+    if (paths.length > 0) return { dir, paths: paths.sort() };
+  }
+  const places = configDirCandidates(inputs).map((c) => c.dir).join(", ");
+  throw new ConfigError(
+    `no *${CONFIG_SUFFIX} files found; looked in ${places}`,
+    "connect-metrics init writes an example",
+  );
+}
+
+const profileOf = (path: string) => basename(path).slice(0, -CONFIG_SUFFIX.length);
+
+function describe(check: ConfigCheck): string[] {
+  const name = basename(check.path);
+  if (check.problems.length > 0) return check.problems.map((p) => `FAIL  ${name}: ${p.replace(`${check.path}: `, "")}`);
+  const c = check.config!;
+  return [
+    `ok    ${name}: ${c.clientName} ${c.environment}, ${c.queues.length} queue(s), instance ${c.instanceId}`,
+    ...check.warnings.map((w) => `warn  ${name}: ${w.replace(`${check.path}: `, "")}`),
+  ];
+}
+
+export async function checkCommand(argv: string[]): Promise<number> {
+  const args = parseCheckArgs(argv);
+  const { dir, paths } = await configFiles(args.profile, args.configDir);
+  let failed = false;
+
+  try {
+    const settings = await readSettings(dir);
+    console.log(
+      settings.file
+        ? `ok    settings.json: ${settings.settings.columns.length} KPI columns`
+        : `ok    settings.json: none (the default columns)`,
+    );
+    for (const w of settings.warnings) console.log(`warn  settings.json: ${w.replace(`${settings.file}: `, "")}`);
+  } catch (error) {
+    failed = true;
+    console.log(`FAIL  settings.json: ${(error as Error).message.replace(/^.*settings\.json: /, "")}`);
+  }
+
+  const files = await Promise.all(paths.map(async (path) => ({ path, text: await Deno.readTextFile(path) })));
+  const checks = checkConfigFiles(files);
+  for (const check of checks) {
+    for (const line of describe(check)) console.log(line);
+    if (check.problems.length > 0) failed = true;
+  }
+  if (failed) {
+    console.error(
+      `error: ${
+        checks.filter((c) => c.problems.length > 0).length || "the settings"
+      } file(s) in ${dir} need fixing (see FAIL lines)`,
+    );
+    return EXIT.usage;
+  }
+  if (!args.live) return EXIT.ok;
+
+  let liveFailures = 0;
+  await Promise.all(checks.map(async ({ path, config }) => {
+    const c = config!;
+    const profile = profileOf(path);
+    const region = args.region ?? c.region;
+    let client;
+    try {
+      client = await connectClientFor({ ...c, profile, ...(region ? { region } : {}) }, { maxAttempts: 2 });
+      await probeInstance(client, c);
+      console.log(`live  ${c.clientName} ${c.environment}: ok (credentials, Region, instance and queues answer)`);
+    } catch (error) {
+      liveFailures++;
+      const { message, hint } = error as { message?: string; hint?: string };
+      console.log(redact(`live  ${c.clientName} ${c.environment}: FAIL ${message}${hint ? ` (${hint})` : ""}`));
+    } finally {
+      client?.destroy();
+    }
+  }));
+  if (liveFailures > 0) {
+    console.error(`error: ${liveFailures} of ${checks.length} client(s) failed the live check (see FAIL lines)`);
+    return EXIT.failure;
+  }
+  return EXIT.ok;
+}

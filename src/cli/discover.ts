@@ -1,0 +1,139 @@
+/**
+ * `connect-metrics discover`: list an instance's standard queues and write
+ * (or merge into) config/<profile>-instance-queues.json.
+ */
+import { join } from "node:path";
+import { type DiscoverArgs, parseDiscoverArgs } from "./args.ts";
+import { type ClientConfig, configFileName, parseClientConfig } from "../config/client_config.ts";
+import { parseConfigJson } from "../config/json.ts";
+import { describeMerge, mergeQueues } from "../config/merge.ts";
+import { configDirCandidates, configDirInputs, findConfigFile } from "../config/paths.ts";
+import { connectClientFor } from "../connect/client.ts";
+import { type DiscoveredInstance, listInstances, listStandardQueues } from "../connect/discover.ts";
+import { writeFileAtomic } from "../sinks/json_file.ts";
+import { ConfigError, UsageError } from "../util/errors.ts";
+
+interface ExistingFile {
+  readonly path: string;
+  readonly raw: Record<string, unknown>;
+  readonly config: ClientConfig;
+}
+
+/** The profile's config file if the user has one (the exe's built-in examples do not count). */
+async function existingFile(args: DiscoverArgs): Promise<{ path: string; existing?: ExistingFile }> {
+  const inputs = configDirInputs(args.configDir);
+  const name = configFileName(args.profile);
+  const found = await findConfigFile(inputs, name).catch((e) => {
+    if (e instanceof ConfigError) return undefined;
+    throw e;
+  });
+  if (!found || found.source === "built-in defaults") {
+    return { path: join(configDirCandidates(inputs)[0].dir, name) };
+  }
+  const text = await Deno.readTextFile(found.path);
+  const { config } = parseClientConfig(text, found.path);
+  return { path: found.path, existing: { path: found.path, raw: parseConfigJson(text, found.path) as never, config } };
+}
+
+/** Which instance: the flag, the file's, the alias, the only one, or the user's choice on a terminal. */
+async function chooseInstance(
+  args: DiscoverArgs,
+  existing: ExistingFile | undefined,
+  list: () => Promise<DiscoveredInstance[]>,
+): Promise<string> {
+  if (args.instanceId) {
+    if (existing && existing.config.instanceId !== args.instanceId) {
+      throw new UsageError(
+        `--instance-id ${args.instanceId} is not the instanceId ${existing.config.instanceId} of ${existing.path}`,
+        "one config file is one instance: use another --profile for another instance",
+      );
+    }
+    return args.instanceId;
+  }
+  if (existing && !args.instanceAlias) return existing.config.instanceId;
+  const instances = await list();
+  if (args.instanceAlias) {
+    const match = instances.find((i) => i.alias.toLowerCase() === args.instanceAlias!.toLowerCase());
+    if (!match) {
+      throw new UsageError(
+        `no instance with alias "${args.instanceAlias}"; the account has: ${describeInstances(instances)}`,
+      );
+    }
+    return match.id;
+  }
+  if (instances.length === 0) throw new UsageError("the account has no Amazon Connect instance in this Region");
+  if (instances.length === 1) return instances[0].id;
+  if (!Deno.stdin.isTerminal()) {
+    throw new UsageError(
+      `the account has ${instances.length} instances; choose one with --instance-id or --instance-alias: ` +
+        describeInstances(instances),
+    );
+  }
+  instances.forEach((i, n) => console.log(`  ${n + 1}. ${i.alias} (${i.id}) ${i.status}`));
+  const answer = prompt(`Which instance? [1-${instances.length}]`)?.trim() ?? "";
+  const chosen = instances[Number(answer) - 1];
+  if (!chosen) throw new UsageError(`"${answer}" is not a number from 1 to ${instances.length}`);
+  return chosen.id;
+}
+
+function describeInstances(instances: readonly DiscoveredInstance[]): string {
+  return instances.map((i) => `${i.alias} (${i.id})`).join(", ") || "none";
+}
+
+export async function discoverCommand(argv: string[]): Promise<number> {
+  const args = parseDiscoverArgs(argv);
+  const { path, existing } = await existingFile(args);
+  const region = args.region ?? existing?.config.region;
+  const client = await connectClientFor({
+    profile: args.profile,
+    accountId: args.accountId ?? existing?.config.accountId ?? "discover",
+    clientName: existing?.config.clientName ?? args.client ?? args.profile,
+    ...(existing?.config.assumeRole ? { assumeRole: existing.config.assumeRole } : {}),
+    ...(region ? { region } : {}),
+  });
+  const context = { clientName: existing?.config.clientName ?? args.client ?? args.profile, configFile: path };
+  try {
+    const instanceId = await chooseInstance(args, existing, () => listInstances(client, context));
+    const { queues, accountId } = await listStandardQueues(client, instanceId, context);
+    console.log(`${queues.length} standard queue(s) in instance ${instanceId}`);
+
+    let config: Record<string, unknown>;
+    let lines: string[];
+    if (existing) {
+      const merge = mergeQueues(existing.raw, queues, { prune: args.prune });
+      config = merge.config;
+      lines = describeMerge(merge);
+    } else {
+      if (!args.client || !args.environment) {
+        throw new UsageError(
+          `${path} does not exist yet: give --client NAME and --environment ENV for the new file`,
+        );
+      }
+      if (args.accountId && accountId && args.accountId !== accountId) {
+        throw new UsageError(`--account-id ${args.accountId} is not the instance's account ${accountId}`);
+      }
+      config = {
+        clientName: args.client,
+        accountId: args.accountId ?? accountId,
+        environment: args.environment.toUpperCase(),
+        instanceId,
+        ...(args.region ? { region: args.region } : {}),
+        queues: Object.fromEntries(queues.map((q) => [q.id, q.name])),
+      };
+      lines = queues.map((q) => `+ ${q.id}  ${q.name}`);
+    }
+    const text = JSON.stringify(config, null, 2) + "\n";
+    parseClientConfig(text, path); // never write a file the run would refuse
+    for (const line of lines) console.log(line);
+    if (lines.length === 0) console.log(`${path} is up to date`);
+    if (args.dryRun) {
+      console.log(`dry run: ${path} not written`);
+    } else if (lines.length > 0) {
+      await writeFileAtomic(path, text);
+      console.log(`wrote ${path}: ${Object.keys(config.queues as object).length} queue(s)`);
+    }
+    return 0;
+  } finally {
+    client.destroy();
+  }
+}

@@ -1,0 +1,210 @@
+/**
+ * `discover`, `check` and `init` as a user runs them, against the Connect
+ * emulator's ListInstances and ListQueues through the real SDK.
+ */
+import { join } from "node:path";
+import { assert, assertEquals, assertMatch } from "../assert.ts";
+import {
+  ACCESS_KEY,
+  PROFILE,
+  SECRET_KEY,
+  seedConfig,
+  withWorkspace,
+  type Workspace,
+  writeAwsProfile,
+} from "../helpers.ts";
+import { fakeGuid } from "../../src/simulator/fleet.ts";
+
+const INSTANCE = seedConfig().instanceId as string;
+const configPath = (ws: Workspace, profile = PROFILE) => join(ws.dir, "config", `${profile}-instance-queues.json`);
+const readConfig = async (ws: Workspace, profile = PROFILE) =>
+  JSON.parse(await Deno.readTextFile(configPath(ws, profile)));
+
+/** An AWS profile of that name, with the workspace's keys. */
+const addProfile = (ws: Workspace, profile: string) =>
+  writeAwsProfile(ws.dir, profile, { accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY, region: "eu-west-2" });
+
+/** A second instance in the account, with `count` standard queues and some agent queues. */
+function addBigInstance(ws: Workspace, count: number) {
+  const id = fakeGuid("big-instance");
+  ws.server.model.addInstance({
+    id,
+    accountId: "111111111111",
+    alias: "bigco",
+    queues: [
+      ...Array.from({ length: count }, (_, i) => ({ id: fakeGuid("big", i), name: `Queue ${i + 1}` })),
+      ...Array.from(
+        { length: 40 },
+        (_, i) => ({ id: fakeGuid("agent", i), name: `agent ${i}`, type: "AGENT" as const }),
+      ),
+    ],
+  });
+  return id;
+}
+
+Deno.test("discover writes a new config with every standard queue: 2,500 queues, none missing", async () => {
+  await withWorkspace(async (ws) => {
+    const id = addBigInstance(ws, 2500);
+    await addProfile(ws, "bigco-prod");
+    const result = await ws.run([
+      "discover",
+      "--profile",
+      "bigco-prod",
+      "--instance-alias",
+      "BigCo",
+      "--client",
+      "BigCo",
+      "--environment",
+      "prod",
+    ]);
+    assertEquals(result.code, 0, result.stderr);
+    assertMatch(result.stdout, /^2500 standard queue\(s\) in instance /);
+    assertMatch(result.stdout, /wrote .*bigco-prod-instance-queues\.json: 2500 queue\(s\)\n$/);
+    const written = await readConfig(ws, "bigco-prod");
+    assertEquals(Object.keys(written), ["clientName", "accountId", "environment", "instanceId", "queues"]);
+    assertEquals([written.clientName, written.accountId, written.environment, written.instanceId], [
+      "BigCo",
+      "111111111111",
+      "PROD",
+      id,
+    ]);
+    const ids = new Set(Object.keys(written.queues));
+    assertEquals(ids.size, 2500);
+    for (let i = 0; i < 2500; i++) assert.ok(ids.has(fakeGuid("big", i)), `queue ${i} is missing`);
+    assert.ok(!ids.has(fakeGuid("agent", 0)), "agent queues are not on the dashboard");
+    const listQueues = ws.server.connect.requests.filter((r) => r.operation === "ListQueues");
+    assertEquals(listQueues.length, 3, "1,000 per page");
+
+    const run = await ws.run(["--client", "bigco", "--environment", "prod", "--profile", "bigco-prod"]);
+    assertEquals(run.code, 0, run.stderr);
+    assertMatch(run.stdout, /BigCo PROD: 2500 queues/);
+  });
+});
+
+Deno.test("discover with no instance: the only one is used; several are listed (no terminal to ask on)", async () => {
+  await withWorkspace(async (ws) => {
+    for (const profile of ["new-dev", "other-dev", "x-dev"]) await addProfile(ws, profile);
+    const one = await ws.run(["discover", "--profile", "new-dev", "--client", "New", "--environment", "dev"]);
+    assertEquals(one.code, 0, one.stderr);
+    assertEquals((await readConfig(ws, "new-dev")).instanceId, INSTANCE);
+
+    addBigInstance(ws, 3);
+    const many = await ws.run(["discover", "--profile", "other-dev", "--client", "O", "--environment", "dev"]);
+    assertEquals(many.code, 2);
+    assertMatch(
+      many.stderr,
+      /^error: the account has 2 instances; choose one with --instance-id or --instance-alias: .*\(0d525d33-c2af-4b86-9d67-393db396e896\), bigco \(/,
+    );
+    const newFile = await ws.run(["discover", "--profile", "x-dev", "--instance-alias", "bigco"]);
+    assertEquals(newFile.code, 2);
+    assertMatch(newFile.stderr, /does not exist yet: give --client NAME and --environment ENV for the new file/);
+  });
+});
+
+Deno.test("discover on an existing file merges: new queues added, gone ones reported, the rest kept as written", async () => {
+  const gone = "99999999-0000-4000-8000-000000000009";
+  const existing = {
+    "//": "the MI team's notes",
+    ...seedConfig(),
+    timeZone: "Europe/London",
+    queues: { ...(seedConfig().queues as object), [gone]: "Retired queue" },
+  };
+  await withWorkspace(async (ws) => {
+    const before = await Deno.readTextFile(configPath(ws));
+    const instance = ws.server.model.instances.get(INSTANCE)!;
+    instance.queues.delete(gone);
+    const fresh = { id: fakeGuid("fresh"), name: "Brand New", type: "STANDARD" as const, quiet: false };
+    instance.queues.set(fresh.id, fresh);
+
+    const dry = await ws.run(["discover", "--profile", PROFILE, "--dry-run"]);
+    assertEquals(dry.code, 0, dry.stderr);
+    assertMatch(dry.stdout, new RegExp(`\\n\\+ ${fresh.id}  Brand New\\n`));
+    assertMatch(
+      dry.stdout,
+      new RegExp(`\\n! ${gone}  Retired queue  \\(gone from Connect: kept; --prune removes it\\)\\n`),
+    );
+    assertMatch(dry.stdout, /dry run: .* not written\n$/);
+    assertEquals(await Deno.readTextFile(configPath(ws)), before, "--dry-run writes nothing");
+
+    const merged = await ws.run(["discover", "--profile", PROFILE]);
+    assertEquals(merged.code, 0, merged.stderr);
+    const after = await readConfig(ws);
+    assertEquals(Object.keys(after), Object.keys(existing), "key order kept");
+    assertEquals(after["//"], "the MI team's notes");
+    assertEquals(Object.values(after.queues), [
+      "BasicQueue",
+      "Customer Services",
+      "Collections",
+      "Retired queue",
+      "Brand New",
+    ]);
+
+    const pruned = await ws.run(["discover", "--profile", PROFILE, "--prune"]);
+    assertEquals(pruned.code, 0, pruned.stderr);
+    assertMatch(pruned.stdout, new RegExp(`- ${gone}  Retired queue  \\(gone from Connect: removed\\)`));
+    assert.ok(!(gone in (await readConfig(ws)).queues));
+  }, existing);
+});
+
+Deno.test("check: one line per file; a broken or duplicated config is exit 2; --live proves each client", async () => {
+  await withWorkspace(async (ws) => {
+    const ok = await ws.run(["check"]);
+    assertEquals(ok.code, 0, ok.stdout + ok.stderr);
+    assertEquals(ok.stdout.split("\n").filter(Boolean), [
+      "ok    settings.json: none (the default columns)",
+      `ok    ${PROFILE}-instance-queues.json: TradeUK DEV, 3 queue(s), instance ${INSTANCE}`,
+    ]);
+
+    const live = await ws.run(["check", "--live", "--region", "eu-west-2"]);
+    assertEquals(live.code, 0, live.stdout + live.stderr);
+    assertMatch(live.stdout, /\nlive {2}TradeUK DEV: ok \(credentials, Region, instance and queues answer\)\n/);
+    assertEquals(ws.server.connect.requests.length, 1, "one cheap call per client");
+
+    ws.server.model.deny("*", "GetCurrentMetricData");
+    const denied = await ws.run(["check", "--live", "--region", "eu-west-2"]);
+    assertEquals(denied.code, 1);
+    assertMatch(denied.stdout, /live {2}TradeUK DEV: FAIL AccessDeniedException: .*connect:GetCurrentMetricData/);
+
+    await Deno.writeTextFile(
+      configPath(ws, "copy-dev"),
+      JSON.stringify({ ...seedConfig(), clientName: "Copy" }),
+    );
+    await Deno.writeTextFile(
+      join(ws.dir, "config", "settings.json"),
+      `{"addColumns": [{"column": "X", "metric": "NOPE"}]}`,
+    );
+    const bad = await ws.run(["check"]);
+    assertEquals(bad.code, 2);
+    assertMatch(
+      bad.stdout,
+      /^FAIL {2}settings\.json: field "addColumns\[0\]\.metric": expected an Amazon Connect metric name/,
+    );
+    assertMatch(
+      bad.stdout,
+      /\nFAIL {2}copy-dev-instance-queues\.json: instance 0d525d33-.* is also in .*capita-tradeuk-dev-instance-queues\.json/,
+    );
+    assertMatch(bad.stderr, /^error: 2 file\(s\) in .*config need fixing \(see FAIL lines\)\n$/);
+  });
+});
+
+Deno.test("init writes a commented settings.json and a config that check accepts, and never overwrites", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "connect-metrics-init-" });
+  try {
+    await withWorkspace(async (ws) => {
+      const target = join(dir, "fresh");
+      const result = await ws.run(["init", "--config-dir", target, "--profile", "acme-dev"]);
+      assertEquals(result.code, 0, result.stderr);
+      assertMatch(result.stdout, /wrote .*fresh\/settings\.json\nwrote .*fresh\/acme-dev-instance-queues\.json\n/);
+      const settings = JSON.parse(await Deno.readTextFile(join(target, "settings.json")));
+      assert.ok(Object.keys(settings).some((k) => k.startsWith("//")), "comments explain each field");
+      const check = await ws.run(["check", "--config-dir", target]);
+      assertEquals(check.code, 0, check.stdout + check.stderr);
+      assert.ok(!check.stdout.includes("warn"), "comment keys are not unknown fields");
+      const again = await ws.run(["init", "--config-dir", target, "--profile", "acme-dev"]);
+      assertEquals(again.code, 2);
+      assertMatch(again.stderr, /already exist\(s\); nothing written\nhint: add --force to overwrite/);
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -1,0 +1,53 @@
+import { assertEquals } from "../assert.ts";
+import { describeMerge, mergeQueues } from "../../src/config/merge.ts";
+import { checkConfigFiles, duplicateQueueIds } from "../../src/config/check.ts";
+import { seedConfig } from "../helpers.ts";
+
+const A = "aaaaaaaa-0000-4000-8000-000000000001";
+const B = "bbbbbbbb-0000-4000-8000-000000000002";
+const C = "cccccccc-0000-4000-8000-000000000003";
+
+Deno.test("merging discovered queues: added, gone (kept or pruned), renamed, key order kept", () => {
+  const existing = {
+    "//": "mine",
+    clientName: "TradeUK",
+    queues: { [A]: "Sales (UK)", [B]: "Old" },
+    region: "eu-west-2",
+  };
+  const discovered = [{ id: A, name: "Sales" }, { id: C, name: "New" }];
+  const kept = mergeQueues(existing, discovered, { prune: false });
+  assertEquals(Object.keys(kept.config), ["//", "clientName", "queues", "region"]);
+  assertEquals(kept.config.queues, { [A]: "Sales (UK)", [B]: "Old", [C]: "New" });
+  assertEquals(describeMerge(kept), [
+    `+ ${C}  New`,
+    `! ${B}  Old  (gone from Connect: kept; --prune removes it)`,
+    `~ ${A}  "Sales (UK)" is "Sales" in Connect (the file's name is kept)`,
+  ]);
+  const pruned = mergeQueues(existing, discovered, { prune: true });
+  assertEquals(pruned.config.queues, { [A]: "Sales (UK)", [C]: "New" });
+  assertEquals(describeMerge(pruned)[1], `- ${B}  Old  (gone from Connect: removed)`);
+  assertEquals(
+    describeMerge(mergeQueues({ queues: { [A]: "Sales" } }, [{ id: A, name: "Sales" }], { prune: true })),
+    [],
+  );
+});
+
+Deno.test("check's rules: duplicate queue ids and names, one instance in two files, invalid files", () => {
+  const text = `{"clientName":"X","accountId":"111111111111","environment":"DEV",` +
+    `"instanceId":"0d525d33-c2af-4b86-9d67-393db396e896","queues":{"${A}":"One","${A}":"Two","${B}":"two"}}`;
+  assertEquals(duplicateQueueIds(text), [A]);
+  const good = JSON.stringify(seedConfig());
+  const checks = checkConfigFiles([
+    { path: "config/a-instance-queues.json", text },
+    { path: "config/b-instance-queues.json", text: good },
+    { path: "config/c-instance-queues.json", text: "{ nope" },
+  ]);
+  assertEquals(checks[0].problems, [
+    `queue id ${A} appears twice in "queues"; only the last name would be used`,
+    `2 queues are named "two": their rows could not be told apart`,
+    "instance 0d525d33-c2af-4b86-9d67-393db396e896 is also in config/b-instance-queues.json: its rows would be written twice",
+  ]);
+  assertEquals(checks[1].problems.length, 1);
+  assertEquals(checks[2].problems.length, 1);
+  assertEquals(checks[2].config, undefined);
+});
