@@ -7,12 +7,12 @@ import { checkCommand } from "./src/cli/check.ts";
 import { demoCommand } from "./src/cli/demo.ts";
 import { discoverCommand } from "./src/cli/discover.ts";
 import { initCommand } from "./src/cli/init.ts";
+import { printError } from "./src/cli/log.ts";
 import { USAGE } from "./src/cli/help.ts";
 import { runCommand } from "./src/cli/run.ts";
 import { schemaCommand } from "./src/cli/schema.ts";
 import { simulateCommand } from "./src/cli/simulate.ts";
 import { EXIT, exitCodeFor, UsageError } from "./src/util/errors.ts";
-import { redact } from "./src/util/redact.ts";
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   check: checkCommand,
@@ -36,9 +36,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return command ? await command(argv.slice(1)) : await runCommand(argv);
   } catch (error) {
-    const { message, hint } = error as { message?: string; hint?: string };
-    console.error(redact(`error: ${message ?? String(error)}`));
-    if (hint) console.error(redact(`hint: ${hint}`));
+    printError(error);
     if (error instanceof UsageError) console.error(`\n${USAGE}`);
     return exitCodeFor(error);
   }

@@ -6,11 +6,15 @@ import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { DATASET_MODES, type DatasetMode } from "../config/settings.ts";
 import { UsageError } from "../util/errors.ts";
+import { parseInterval } from "../util/time.ts";
 
 export interface RunArgs {
-  readonly client: string;
-  readonly environment: string;
-  readonly profile: string;
+  /** One entry per client: the 2019 --profile, repeated, or every config file with --all (empty: all). */
+  readonly profiles: readonly string[];
+  readonly all: boolean;
+  /** The 2019 flags: required with a single --profile, checked against its file. */
+  readonly client?: string;
+  readonly environment?: string;
   readonly configDir?: string;
   readonly outputDir: string;
   readonly region?: string;
@@ -18,7 +22,15 @@ export interface RunArgs {
   readonly push?: { readonly url?: string };
   /** Where undelivered rows wait (default: outbox/ beside the output folder). */
   readonly outboxDir: string;
+  /** Watch mode: repeat every this many milliseconds, on wall-clock boundaries. */
+  readonly everyMs?: number;
+  readonly verbosity: Verbosity;
+  readonly logFile?: string;
+  readonly logFormat: LogFormat;
 }
+
+export type Verbosity = "quiet" | "normal" | "verbose";
+export type LogFormat = "text" | "json";
 
 export interface DemoArgs {
   readonly outputDir: string;
@@ -99,29 +111,68 @@ export function defaultOutboxDir(outputDir: string): string {
   return join(dirname(resolve(outputDir)), "outbox");
 }
 
-/** `connect-metrics --client C --environment E --profile P [...]` */
+/** Shortest --every: Connect's real-time metrics change by the second, but its quota is shared. */
+export const MIN_INTERVAL_MS = 10_000;
+
+/**
+ * `connect-metrics --client C --environment E --profile P [...]` (the 2019
+ * form), `--all`, or `--profile` repeated; with `--every 60s` it repeats.
+ */
 export function parseRunArgs(argv: string[]): RunArgs {
   const values = parse(splitOptionalPush(argv), {
     client: { type: "string" },
     environment: { type: "string" },
-    profile: { type: "string" },
+    profile: { type: "string", multiple: true },
+    all: { type: "boolean" },
     "config-dir": { type: "string" },
     "output-dir": { type: "string" },
     region: { type: "string" },
     push: { type: "boolean" },
     "push-url": { type: "string" },
     "outbox-dir": { type: "string" },
+    every: { type: "string" },
+    quiet: { type: "boolean", short: "q" },
+    verbose: { type: "boolean", short: "v" },
+    "log-file": { type: "string" },
+    "log-format": { type: "string" },
   }, "");
   const outputDir = (values["output-dir"] as string | undefined) ?? DEFAULT_OUTPUT_DIR;
+  const profiles = ((values.profile as string[] | undefined) ?? []).map((p) => p.trim()).filter(Boolean);
+  const all = Boolean(values.all);
+  if (all && profiles.length > 0) throw new UsageError("give --all or --profile, not both");
+  if (!all && profiles.length === 0) {
+    throw new UsageError("missing --profile (e.g. --profile capita-tradeuk-dev), or --all for every config file");
+  }
+  const single = !all && profiles.length === 1;
+  if (!single && (values.client || values.environment)) {
+    throw new UsageError("--client and --environment go with a single --profile; --all takes them from each file");
+  }
+  if (values.quiet && values.verbose) throw new UsageError("give --quiet or --verbose, not both");
+  let everyMs: number | undefined;
+  if (values.every !== undefined) {
+    everyMs = parseInterval(values.every as string);
+    if (everyMs === undefined || everyMs < MIN_INTERVAL_MS) {
+      throw new UsageError(`--every expects an interval of at least 10s, such as 60s or 5m; got "${values.every}"`);
+    }
+  }
+  const logFormat = (values["log-format"] as string | undefined) ?? "text";
+  if (logFormat !== "text" && logFormat !== "json") {
+    throw new UsageError(`--log-format expects text or json, got "${logFormat}"`);
+  }
   return {
-    client: required(values, "client", "tradeuk"),
-    environment: required(values, "environment", "dev"),
-    profile: required(values, "profile", "capita-tradeuk-dev"),
+    profiles,
+    all,
+    ...(single ? { client: required(values, "client", "tradeuk") } : {}),
+    ...(single ? { environment: required(values, "environment", "dev") } : {}),
     ...(values["config-dir"] ? { configDir: values["config-dir"] as string } : {}),
     outputDir,
     ...(values.region ? { region: values.region as string } : {}),
     ...(values.push ? { push: values["push-url"] ? { url: values["push-url"] as string } : {} } : {}),
     outboxDir: (values["outbox-dir"] as string | undefined) ?? defaultOutboxDir(outputDir),
+    ...(everyMs ? { everyMs } : {}),
+    verbosity: values.quiet ? "quiet" : values.verbose ? "verbose" : "normal",
+    ...(values["log-file"] ? { logFile: values["log-file"] as string } : {}),
+    logFormat,
   };
 }
 

@@ -3,41 +3,16 @@
  * line each; with --live, one cheap call per client through its real
  * credentials. Exit 0 all good, 1 a live check failed, 2 a file is wrong.
  */
-import { basename, join } from "node:path";
+import { basename } from "node:path";
 import { parseCheckArgs } from "./args.ts";
 import { checkConfigFiles, type ConfigCheck } from "../config/check.ts";
-import { CONFIG_SUFFIX, configFileName } from "../config/client_config.ts";
-import { readSettings } from "../config/load.ts";
-import { configDirCandidates, configDirInputs, findConfigFile } from "../config/paths.ts";
+import { CONFIG_SUFFIX } from "../config/client_config.ts";
+import { findClientConfigFiles, readSettings } from "../config/load.ts";
+import { configDirInputs } from "../config/paths.ts";
 import { connectClientFor } from "../connect/client.ts";
 import { probeInstance } from "../connect/probe.ts";
-import { ConfigError, EXIT } from "../util/errors.ts";
+import { EXIT } from "../util/errors.ts";
 import { redact } from "../util/redact.ts";
-
-/** The directory to check and the config files in it. */
-async function configFiles(profile: string | undefined, configDir: string | undefined) {
-  const inputs = configDirInputs(configDir);
-  if (profile) {
-    const found = await findConfigFile(inputs, configFileName(profile));
-    return { dir: found.dir, paths: [found.path] };
-  }
-  for (const { dir } of configDirCandidates(inputs)) {
-    const paths: string[] = [];
-    try {
-      for await (const e of Deno.readDir(dir)) {
-        if (e.isFile && e.name.endsWith(CONFIG_SUFFIX)) paths.push(join(dir, e.name));
-      }
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
-    }
-    if (paths.length > 0) return { dir, paths: paths.sort() };
-  }
-  const places = configDirCandidates(inputs).map((c) => c.dir).join(", ");
-  throw new ConfigError(
-    `no *${CONFIG_SUFFIX} files found; looked in ${places}`,
-    "connect-metrics init writes an example",
-  );
-}
 
 const profileOf = (path: string) => basename(path).slice(0, -CONFIG_SUFFIX.length);
 
@@ -53,7 +28,7 @@ function describe(check: ConfigCheck): string[] {
 
 export async function checkCommand(argv: string[]): Promise<number> {
   const args = parseCheckArgs(argv);
-  const { dir, paths } = await configFiles(args.profile, args.configDir);
+  const { dir, paths } = await findClientConfigFiles(configDirInputs(args.configDir), args.profile);
   let failed = false;
 
   try {

@@ -5,7 +5,7 @@
  */
 import { join } from "node:path";
 import { parseDemoArgs } from "./args.ts";
-import { collectClient, deliverRows, describePush, describeRun, preparePush, writeClientOutput } from "./run.ts";
+import { collectClient, deliverRows, describePush, describeRun, preparePush, writeClientOutput } from "./pipeline.ts";
 import { formatTable } from "./table.ts";
 import { loadClient } from "../config/load.ts";
 import { configFileName } from "../config/client_config.ts";

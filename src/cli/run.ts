@@ -1,189 +1,178 @@
 /**
- * The default command: one client's KPIs from Amazon Connect to
- * `output/<client>-<environment>-metric-data.json`.
+ * The default command: clients' KPIs from Amazon Connect to
+ * `output/<client>-<environment>-metric-data.json`, and with --push to
+ * Power BI. One client (the 2019 command line), several (--profile
+ * repeated) or all (--all); once, or --every interval until stopped.
+ * Double-clicked, it runs what settings.json says and waits for Enter.
  */
-import { join } from "node:path";
-import { parseRunArgs } from "./args.ts";
-import type { Credentials } from "../aws/credentials.ts";
-import { configDirInputs } from "../config/paths.ts";
-import { loadClient, type LoadedClient } from "../config/load.ts";
-import { connectClientFor } from "../connect/client.ts";
-import { type FetchedMetrics, fetchMetrics } from "../connect/fetch.ts";
-import { planRequests } from "../connect/plan.ts";
-import { type TimeWindow, todaySoFar } from "../connect/window.ts";
-import { flattenRows, type MetricRow } from "../rows/flatten.ts";
-import { outputFileName, writeRowsFile } from "../sinks/json_file.ts";
-import { PushOutbox } from "../sinks/outbox.ts";
-import { type BatchLimits, batchLimitsFor, PowerBiPusher } from "../sinks/powerbi.ts";
-import { type PushReport, pushRows } from "../sinks/push.ts";
-import { PUSH_URL_ENV, type PushTarget, resolvePushTarget } from "../sinks/push_target.ts";
-import type { Settings } from "../config/settings.ts";
-import { ConfigError } from "../util/errors.ts";
-import { localWallClock } from "../util/time.ts";
+import { basename, join } from "node:path";
+import { parseRunArgs, type RunArgs } from "./args.ts";
+import { dailyLogFile, isInteractive, printError, pruneLogs, Reporter } from "./log.ts";
+import {
+  checkArgsMatchConfig,
+  type ClientPlan,
+  cycleExitCode,
+  type CycleReport,
+  describePush,
+  formatSummary,
+  preparePush,
+  runCycle,
+} from "./pipeline.ts";
+import { formatTable } from "./table.ts";
+import { stopOnSignals, watch } from "./watch.ts";
+import { CONFIG_SUFFIX } from "../config/client_config.ts";
+import { findClientConfigFiles, loadClient, loadSettings, readSettings } from "../config/load.ts";
+import { appDir, type ConfigDirInputs, configDirInputs } from "../config/paths.ts";
+import { ROW_KEY_COLUMNS } from "../connect/catalogue.ts";
+import { PUSH_URL_ENV } from "../sinks/push_target.ts";
+import { exitCodeFor } from "../util/errors.ts";
 
-export interface CollectOptions {
-  /** The --profile: names the config file, and is the AWS profile unless the config names a role. */
-  readonly profile: string;
-  readonly region?: string;
-  readonly credentials?: Credentials;
-  /** The demo's in-process emulator; otherwise AWS_ENDPOINT_URL_CONNECT or AWS. */
-  readonly endpoint?: string;
-  /** The run's instant (epoch ms): one Date for every row. */
-  readonly now?: number;
-  /** MaxResults per page (tests use small pages to exercise pagination). */
-  readonly pageSize?: number;
-}
-
-export interface CollectedClient {
-  readonly rows: MetricRow[];
-  readonly fetched: FetchedMetrics;
-  /** Null when "today so far" was empty and GetMetricData was not called. */
-  readonly window: TimeWindow | null;
-}
-
-/** config -> plan -> fetch -> rows, for one client. */
-export async function collectClient(loaded: LoadedClient, options: CollectOptions): Promise<CollectedClient> {
-  const { config, settings } = loaded;
-  const now = options.now ?? Date.now();
-  const window = todaySoFar(now, config.timeZone);
-  const plan = planRequests({
-    instanceId: config.instanceId,
-    queues: config.queues,
-    channels: config.channels,
-    columns: settings.columns,
-    window,
-    ...(options.pageSize ? { pageSize: options.pageSize } : {}),
-  });
-  const region = options.region ?? config.region;
-  const client = await connectClientFor(
-    { ...config, profile: options.profile, ...(region ? { region } : {}) },
-    {
-      ...(options.credentials ? { credentials: options.credentials } : {}),
-      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-    },
-  );
-  try {
-    const fetched = await fetchMetrics(client, plan, {
-      clientName: config.clientName,
-      instanceId: config.instanceId,
-      configFile: config.file,
-      ...(settings.oldestContactAgeUnit ? { oldestContactAgeUnit: settings.oldestContactAgeUnit } : {}),
-    });
-    const rows = flattenRows({
-      date: localWallClock(now, config.timeZone),
-      clientName: config.clientName,
-      queues: config.queues,
-      columns: settings.columns,
-      values: fetched.values,
-    });
-    return { rows, fetched, window };
-  } finally {
-    client.destroy();
+/** The clients of this run, read now (again each watch cycle, so edits apply without a restart). */
+async function planClients(args: RunArgs, inputs: ConfigDirInputs): Promise<ClientPlan[]> {
+  if (!args.all && args.profiles.length === 1) {
+    // The 2019 form: a bad file is the user's to fix before anything runs (exit 2).
+    const loaded = await loadClient(inputs, args.profiles[0]);
+    checkArgsMatchConfig(loaded, args.client!, args.environment!);
+    return [{ profile: args.profiles[0], loaded }];
   }
+  const profiles = args.all
+    ? (await findClientConfigFiles(inputs)).paths.map((p) => basename(p).slice(0, -CONFIG_SUFFIX.length))
+    : args.profiles;
+  return await Promise.all(profiles.map(async (profile): Promise<ClientPlan> => {
+    try {
+      return { profile, loaded: await loadClient(inputs, profile) };
+    } catch (error) {
+      return { profile, error: error as Error };
+    }
+  }));
 }
 
-/** The 2019 flags must agree with the file they select. */
-export function checkArgsMatchConfig(loaded: LoadedClient, client: string, environment: string): void {
-  const { config } = loaded;
-  if (client.toLowerCase() !== config.clientName.toLowerCase()) {
-    throw new ConfigError(
-      `--client ${client} does not match clientName "${config.clientName}" in ${config.file}`,
-      "use the client the profile's config file is for, or the right --profile",
-    );
+/** The console as asked (--quiet/--verbose), plus the log file when nobody is watching. */
+async function openReporter(args: RunArgs): Promise<Reporter> {
+  if (args.logFile) return new Reporter(args.verbosity, args.logFile, args.logFormat);
+  if (isInteractive()) return new Reporter(args.verbosity, undefined, args.logFormat);
+  const dir = join(appDir(), "logs");
+  await Deno.mkdir(dir, { recursive: true });
+  await pruneLogs(dir, new Date());
+  return new Reporter(args.verbosity, () => dailyLogFile(dir, new Date()), args.logFormat);
+}
+
+/** Tells the user how a cycle went: one line per client, the failures, the push, the summary. */
+function tell(report: CycleReport, reporter: Reporter, options: { multi: boolean; tables: boolean }): void {
+  for (const r of report.results) {
+    if (r.error) {
+      reporter.error(`error: ${options.multi ? `${r.label}: ` : ""}${r.error.message}`);
+      const hint = (r.error as { hint?: string }).hint;
+      if (hint) reporter.error(`hint: ${hint}`);
+    } else {
+      reporter.info(r.line!, { client: r.label, rows: r.rows, requests: r.requests, retries: r.retries, ms: r.ms });
+      if (options.tables && r.data) {
+        reporter.info(formatTable(r.data, Object.keys(r.data[0] ?? {}).filter((c) => c !== ROW_KEY_COLUMNS[0])));
+      }
+    }
   }
-  if (environment.toUpperCase() !== config.environment) {
-    throw new ConfigError(
-      `--environment ${environment} does not match environment "${config.environment}" in ${config.file}`,
-    );
+  if (report.push) reporter.info(describePush(report.push, report.pushTarget!));
+  if (report.pushError) {
+    reporter.error(`error: ${report.pushError.message}`);
+    const hint = (report.pushError as { hint?: string }).hint;
+    if (hint) reporter.error(`hint: ${hint}`);
   }
-}
-
-/** Writes the rows and says what was done, in one line. */
-export async function writeClientOutput(
-  loaded: LoadedClient,
-  collected: CollectedClient,
-  outputDir: string,
-): Promise<string> {
-  const path = join(outputDir, outputFileName(loaded.config));
-  await writeRowsFile(path, collected.rows);
-  return path;
-}
-
-/** One line for the user about a finished client. */
-export function describeRun(loaded: LoadedClient, collected: CollectedClient, path: string): string {
-  const { config } = loaded;
-  const { requests, retries } = collected.fetched;
-  const history = collected.window
-    ? `since ${localWallClock(collected.window.start.getTime(), config.timeZone).slice(11, 16)}`
-    : "none yet today (first five minutes after midnight)";
-  return `${config.clientName} ${config.environment}: ${collected.rows.length} queues, ` +
-    `${requests} API requests (${retries} retried), history ${history} -> ${path}`;
-}
-
-/** Everything `--push` needs, resolved before any work so a bad URL is exit 2. */
-export interface PushSetup {
-  readonly target: PushTarget;
-  readonly outbox: PushOutbox;
-  readonly pusher: PowerBiPusher;
-  readonly limits: BatchLimits;
-}
-
-export function preparePush(
-  args: { readonly push?: { readonly url?: string }; readonly outboxDir: string },
-  settings: Settings,
-  settingsFile?: string,
-): PushSetup | undefined {
-  if (!args.push) return undefined;
-  const { push } = settings;
-  const target = resolvePushTarget({
-    ...(args.push.url ? { flag: args.push.url } : {}),
-    ...(Deno.env.get(PUSH_URL_ENV) ? { env: Deno.env.get(PUSH_URL_ENV) } : {}),
-    ...(push.powerBiUrl ? { settings: push.powerBiUrl } : {}),
-    ...(settingsFile ? { settingsFile } : {}),
-  });
-  return {
-    target,
-    outbox: new PushOutbox(args.outboxDir, { maxAgeDays: push.outboxMaxDays, maxMB: push.outboxMaxMB }),
-    pusher: new PowerBiPusher(target, { timeoutMs: push.timeoutSeconds * 1000, maxAttempts: push.attempts }),
-    limits: batchLimitsFor(push.datasetMode),
-  };
-}
-
-/** Sends rows (and any backlog) to Power BI; says loudly what the outbox bound dropped. */
-export async function deliverRows(rows: readonly MetricRow[], setup: PushSetup): Promise<PushReport> {
-  const report = await pushRows(rows, {
-    ...setup,
-    onDropped: (d) =>
-      console.error(
-        `warning: outbox ${setup.outbox.dir}: DROPPED ${d.rows} row(s) in ${d.files} file(s) ${d.reason}; ` +
-          `they never reached Power BI`,
-      ),
-  });
-  for (const name of report.unreadable) {
-    console.error(`warning: outbox file ${name} is not a JSON array of rows; renamed to ${name}.unreadable`);
+  if (options.multi) {
+    const failed = report.results.some((r) => r.error) || report.pushError;
+    (failed ? reporter.error.bind(reporter) : reporter.info.bind(reporter))(formatSummary(report));
   }
-  return report;
-}
-
-/** One line about a push. */
-export function describePush(report: PushReport, target: PushTarget): string {
-  const backlog = report.backlogRows > 0 ? ` (${report.backlogRows} of them waiting from earlier runs)` : "";
-  return `pushed ${report.sentRows} row(s)${backlog} to ${target.display} in ${report.requests} request(s)` +
-    (report.retries > 0 ? `, ${report.retries} retried` : "");
 }
 
 export async function runCommand(argv: string[]): Promise<number> {
-  const args = parseRunArgs(argv);
-  const loaded = await loadClient(configDirInputs(args.configDir), args.profile);
-  for (const warning of loaded.warnings) console.error(`warning: ${warning}`);
-  checkArgsMatchConfig(loaded, args.client, args.environment);
-  const push = preparePush(args, loaded.settings, loaded.settingsFile);
-  const collected = await collectClient(loaded, {
-    profile: args.profile,
+  if (argv.length === 0 && isInteractive()) return await doubleClick();
+  return await run(parseRunArgs(argv), { tables: false });
+}
+
+async function run(args: RunArgs, options: { tables: boolean }): Promise<number> {
+  const inputs = configDirInputs(args.configDir);
+  const multi = args.all || args.profiles.length > 1;
+  // Found before any work, so exit 2: bad flags, no config files, a bad settings.json, a bad push URL.
+  const settings = multi ? await readSettings((await findClientConfigFiles(inputs)).dir) : undefined;
+  let clients = await planClients(args, inputs);
+  const first = clients[0];
+  const shared = settings ??
+    ("loaded" in first
+      ? { settings: first.loaded.settings, file: first.loaded.settingsFile, warnings: [] }
+      : undefined)!;
+  const push = preparePush(args, shared.settings, shared.file);
+  const reporter = await openReporter(args);
+  const warnings = [...shared.warnings, ...clients.flatMap((c) => "loaded" in c ? c.loaded.warnings : [])];
+  for (const w of new Set(warnings)) reporter.warn(w);
+
+  const cycleOptions = {
+    outputDir: args.outputDir,
+    ...(push ? { push } : {}),
     ...(args.region ? { region: args.region } : {}),
-  });
-  const path = await writeClientOutput(loaded, collected, args.outputDir);
-  console.log(describeRun(loaded, collected, path));
-  if (push) console.log(describePush(await deliverRows(collected.rows, push), push.target));
-  return 0;
+    reporter,
+    progress: multi && Deno.stdout.isTerminal() && args.verbosity !== "quiet",
+  };
+  const once = async () => {
+    const report = await runCycle(clients, cycleOptions);
+    tell(report, reporter, { multi, tables: options.tables });
+    return report;
+  };
+
+  if (!args.everyMs) {
+    const report = await once();
+    const error = report.results[0].error ?? report.pushError;
+    // One client keeps the 2019 exit codes: 2 for its config (e.g. no Region), 1 for AWS or Power BI.
+    if (!multi && error) return exitCodeFor(error);
+    return cycleExitCode(report);
+  }
+
+  const stop = stopOnSignals(() =>
+    reporter.info("stopping: the current cycle finishes first (Ctrl+C again quits now)")
+  );
+  try {
+    reporter.info(`watching: every ${args.everyMs / 1000} s on the clock; Ctrl+C stops`);
+    await watch(async () => {
+      try {
+        clients = await planClients(args, inputs);
+        await once();
+      } catch (error) {
+        // A config broken mid-watch is reported each cycle; the watch goes on.
+        printError(error);
+        reporter.logOnly("error", (error as Error).message);
+      }
+    }, {
+      intervalMs: args.everyMs,
+      stop: stop.signal,
+      onSkipped: (skipped, tookMs, next) =>
+        reporter.warn(
+          `the cycle took ${(tookMs / 1000).toFixed(1)} s, longer than --every: skipped ${skipped} run(s); ` +
+            `next at ${new Date(next).toLocaleTimeString()}`,
+        ),
+    });
+    reporter.info("stopped");
+    return 0;
+  } finally {
+    stop.dispose();
+  }
+}
+
+/**
+ * No arguments on an interactive console: the exe was double-clicked. Run
+ * every client with settings.json's push URL and interval, show tables,
+ * and keep the window open until Enter, also after an error.
+ */
+async function doubleClick(): Promise<number> {
+  let code: number;
+  try {
+    const { settings, file } = await loadSettings(configDirInputs());
+    const argv = ["--all"];
+    if (settings.push.powerBiUrl || Deno.env.get(PUSH_URL_ENV)) argv.push("--push");
+    if (settings.everyMs) argv.push("--every", `${settings.everyMs / 1000}s`);
+    console.log(`connect-metrics ${argv.join(" ")}  (settings: ${file ?? "none found, defaults"})\n`);
+    code = await run(parseRunArgs(argv), { tables: true });
+  } catch (error) {
+    printError(error);
+    code = exitCodeFor(error);
+  }
+  prompt("\nPress Enter to close this window.");
+  return code;
 }

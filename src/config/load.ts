@@ -77,6 +77,36 @@ async function readText(
   }
 }
 
+/**
+ * The client config files: the profile's, or every `*-instance-queues.json`
+ * of the first config directory that has any. Throws a ConfigError when none.
+ */
+export async function findClientConfigFiles(
+  inputs: ConfigDirInputs,
+  profile?: string,
+): Promise<{ dir: string; paths: string[] }> {
+  if (profile) {
+    const found = await findConfigFile(inputs, configFileName(profile));
+    return { dir: found.dir, paths: [found.path] };
+  }
+  for (const { dir } of configDirCandidates(inputs)) {
+    const paths: string[] = [];
+    try {
+      for await (const e of Deno.readDir(dir)) {
+        if (e.isFile && e.name.endsWith(CONFIG_SUFFIX)) paths.push(join(dir, e.name));
+      }
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
+    if (paths.length > 0) return { dir, paths: paths.sort() };
+  }
+  const places = configDirCandidates(inputs).map((c) => c.dir).join(", ");
+  throw new ConfigError(
+    `no *${CONFIG_SUFFIX} files found; looked in ${places}`,
+    "connect-metrics init writes an example",
+  );
+}
+
 /** Every `*-instance-queues.json` in `dir`, validated, in name order. */
 export async function loadAllClientConfigs(dir: string): Promise<ClientConfig[]> {
   const names: string[] = [];

@@ -30,6 +30,17 @@ export interface ConfigDirInputs {
 /** The built-in example configs (embedded by `deno compile --include config`). */
 export const EMBEDDED_CONFIG_DIR = join(import.meta.dirname!, "..", "..", "config");
 
+/** True inside an executable built by `deno compile` (its modules live in a deno-compile-* virtual folder). */
+export const IS_COMPILED = import.meta.url.includes("deno-compile-");
+
+/**
+ * Where the tool keeps what it writes for itself (logs): beside the exe
+ * when compiled, the working directory when run from source.
+ */
+export function appDir(): string {
+  return IS_COMPILED ? dirname(Deno.execPath()) : Deno.cwd();
+}
+
 /** The environment's inputs, read once. */
 export function configDirInputs(flag?: string): ConfigDirInputs {
   return {

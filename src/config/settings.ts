@@ -15,6 +15,7 @@ import {
 } from "../connect/catalogue.ts";
 import { ConfigError } from "../util/errors.ts";
 import { registerSecret } from "../util/redact.ts";
+import { parseInterval } from "../util/time.ts";
 import { isObject, parseConfigJson, unknownFieldWarnings } from "./json.ts";
 
 export const SETTINGS_FILE = "settings.json";
@@ -25,6 +26,8 @@ export interface Settings {
   /** Set only when the user overrides the catalogue's rule. */
   readonly oldestContactAgeUnit?: OldestContactAgeUnit;
   readonly push: PushSettings;
+  /** `"every": "60s"`: the interval when the exe is double-clicked. */
+  readonly everyMs?: number;
 }
 
 /** Power BI dataset modes (PostDataset's defaultMode); Streaming and PushStreaming limit requests to 15 KB. */
@@ -65,6 +68,7 @@ const KNOWN_FIELDS = new Set([
   "oldestContactAgeUnit",
   "powerBiUrl",
   "powerBiDatasetMode",
+  "every",
   ...PUSH_NUMBERS.map(([field]) => field),
 ]);
 
@@ -173,12 +177,19 @@ export function parseSettings(
     push[key] = value as number;
   }
 
+  let everyMs: number | undefined;
+  if (fields.every !== undefined) {
+    everyMs = typeof fields.every === "string" ? parseInterval(fields.every) : undefined;
+    if (everyMs === undefined || everyMs < 10_000) bad("every", 'an interval of at least 10s, such as "60s" or "5m"');
+  }
+
   const warnings = unknownFieldWarnings(fields, KNOWN_FIELDS, file);
   return {
     settings: {
       columns,
       ...(unit === undefined ? {} : { oldestContactAgeUnit: unit as OldestContactAgeUnit }),
       push,
+      ...(everyMs ? { everyMs } : {}),
     },
     warnings,
   };

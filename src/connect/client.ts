@@ -71,7 +71,7 @@ export interface ClientTarget {
  */
 export async function connectClientFor(
   target: ClientTarget,
-  options: Pick<ConnectClientOptions, "credentials" | "endpoint" | "maxAttempts"> = {},
+  options: Pick<ConnectClientOptions, "credentials" | "endpoint" | "maxAttempts" | "pacer"> = {},
 ): Promise<ConnectClient> {
   const credentials = options.credentials ?? clientCredentials({
     profile: target.profile,
@@ -89,5 +89,6 @@ export async function connectClientFor(
     credentials,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
+    ...(options.pacer ? { pacer: options.pacer } : {}),
   });
 }

@@ -41,3 +41,11 @@ export function isTimeZone(name: string): boolean {
     return false;
   }
 }
+
+/** `60s`, `5m`, `1h` (or plain seconds) as milliseconds; undefined if unreadable. */
+export function parseInterval(text: string): number | undefined {
+  const match = text.trim().match(/^(\d+)\s*(s|m|h)?$/i);
+  if (!match) return undefined;
+  const unit = { s: 1_000, m: 60_000, h: 3_600_000 }[(match[2] ?? "s").toLowerCase() as "s" | "m" | "h"];
+  return Number(match[1]) * unit;
+}

@@ -1,0 +1,97 @@
+/**
+ * What a run tells its user: on the console (as --quiet/--verbose allow)
+ * and, when nobody is watching, in a log file. Every line is redacted.
+ */
+import { join } from "node:path";
+import type { LogFormat, Verbosity } from "./args.ts";
+import { redact } from "../util/redact.ts";
+
+export type Level = "info" | "detail" | "warn" | "error";
+
+export const LOG_RETENTION_DAYS = 14;
+const LOG_NAME = /^connect-metrics-(\d{4}-\d\d-\d\d)\.log$/;
+
+/** Someone is at a console that can answer (the exe was double-clicked or run by hand). */
+export function isInteractive(): boolean {
+  return Deno.stdin.isTerminal() && Deno.stdout.isTerminal();
+}
+
+/** `logs/connect-metrics-2026-11-28.log` under `dir`, for the local date of `now`. */
+export function dailyLogFile(dir: string, now: Date): string {
+  const day = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, "0")}-${
+    String(now.getDate()).padStart(2, "0")
+  }`;
+  return join(dir, `connect-metrics-${day}.log`);
+}
+
+/** Deletes daily logs older than `days`; returns the names deleted. */
+export async function pruneLogs(dir: string, now: Date, days = LOG_RETENTION_DAYS): Promise<string[]> {
+  const cutoff = now.getTime() - days * 86_400_000;
+  const removed: string[] = [];
+  try {
+    for await (const entry of Deno.readDir(dir)) {
+      const day = entry.isFile ? entry.name.match(LOG_NAME)?.[1] : undefined;
+      if (day && new Date(`${day}T23:59:59`).getTime() < cutoff) {
+        await Deno.remove(join(dir, entry.name));
+        removed.push(entry.name);
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  return removed;
+}
+
+/** The one way an error reaches the user: `error: ...` and `hint: ...`, redacted. */
+export function printError(error: unknown): void {
+  const { message, hint } = error as { message?: string; hint?: string };
+  console.error(redact(`error: ${message ?? String(error)}`));
+  if (hint) console.error(redact(`hint: ${hint}`));
+}
+
+export class Reporter {
+  /** `logFile` may be a function: watch mode moves to a new daily file at midnight. */
+  constructor(
+    readonly verbosity: Verbosity = "normal",
+    readonly logFile?: string | (() => string),
+    readonly format: LogFormat = "text",
+  ) {}
+
+  /** What the run did (shown unless --quiet). */
+  info(message: string, fields?: Record<string, unknown>): void {
+    if (this.verbosity !== "quiet") console.log(redact(message));
+    this.#log("info", message, fields);
+  }
+
+  /** More detail (shown with --verbose; always logged). */
+  detail(message: string, fields?: Record<string, unknown>): void {
+    if (this.verbosity === "verbose") console.log(redact(message));
+    this.#log("detail", message, fields);
+  }
+
+  warn(message: string, fields?: Record<string, unknown>): void {
+    console.error(redact(`warning: ${message}`));
+    this.#log("warn", message, fields);
+  }
+
+  /** A failure the user must see, even with --quiet. */
+  error(message: string, fields?: Record<string, unknown>): void {
+    console.error(redact(message));
+    this.#log("error", message, fields);
+  }
+
+  /** Only to the log file (the console shows the same thing another way). */
+  logOnly(level: Level, message: string, fields?: Record<string, unknown>): void {
+    this.#log(level, message, fields);
+  }
+
+  #log(level: Level, message: string, fields?: Record<string, unknown>): void {
+    const file = typeof this.logFile === "function" ? this.logFile() : this.logFile;
+    if (!file) return;
+    const time = new Date().toISOString();
+    const line = this.format === "json"
+      ? JSON.stringify({ time, level, message, ...fields })
+      : `${time} ${level.toUpperCase().padEnd(6)} ${message}`;
+    Deno.writeTextFileSync(file, redact(line) + "\n", { append: true });
+  }
+}

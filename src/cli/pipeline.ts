@@ -1,0 +1,328 @@
+/**
+ * The pipeline every run command shares: one client collected, written and
+ * described; a cycle over many clients with failures isolated; the push.
+ * Used by the default command, `demo` and the benchmark.
+ */
+import { join } from "node:path";
+import type { Credentials } from "../aws/credentials.ts";
+import type { LoadedClient } from "../config/load.ts";
+import type { Settings } from "../config/settings.ts";
+import { connectClientFor } from "../connect/client.ts";
+import { type FetchedMetrics, fetchMetrics } from "../connect/fetch.ts";
+import { planRequests } from "../connect/plan.ts";
+import type { RequestPacer } from "../connect/pacing.ts";
+import { type TimeWindow, todaySoFar } from "../connect/window.ts";
+import { flattenRows, type MetricRow } from "../rows/flatten.ts";
+import { outputFileName, writeRowsFile } from "../sinks/json_file.ts";
+import { PushOutbox } from "../sinks/outbox.ts";
+import { type BatchLimits, batchLimitsFor, PowerBiPusher } from "../sinks/powerbi.ts";
+import { type PushReport, pushRows } from "../sinks/push.ts";
+import { PUSH_URL_ENV, type PushTarget, resolvePushTarget } from "../sinks/push_target.ts";
+import { ConfigError } from "../util/errors.ts";
+import { localWallClock } from "../util/time.ts";
+import type { Reporter } from "./log.ts";
+import { ClientProgress } from "./progress.ts";
+import { formatTable } from "./table.ts";
+
+export interface CollectOptions {
+  /** The --profile: names the config file, and is the AWS profile unless the config names a role. */
+  readonly profile: string;
+  readonly region?: string;
+  readonly credentials?: Credentials;
+  /** The demo's in-process emulator; otherwise AWS_ENDPOINT_URL_CONNECT or AWS. */
+  readonly endpoint?: string;
+  /** The run's instant (epoch ms): one Date for every row. */
+  readonly now?: number;
+  /** MaxResults per page (tests use small pages to exercise pagination). */
+  readonly pageSize?: number;
+  /** The client-side rate limiter (default: the process's, at Connect's real quotas). */
+  readonly pacer?: RequestPacer;
+}
+
+export interface CollectedClient {
+  readonly rows: MetricRow[];
+  readonly fetched: FetchedMetrics;
+  /** Null when "today so far" was empty and GetMetricData was not called. */
+  readonly window: TimeWindow | null;
+}
+
+/** config -> plan -> fetch -> rows, for one client. */
+export async function collectClient(loaded: LoadedClient, options: CollectOptions): Promise<CollectedClient> {
+  const { config, settings } = loaded;
+  const now = options.now ?? Date.now();
+  const window = todaySoFar(now, config.timeZone);
+  const plan = planRequests({
+    instanceId: config.instanceId,
+    queues: config.queues,
+    channels: config.channels,
+    columns: settings.columns,
+    window,
+    ...(options.pageSize ? { pageSize: options.pageSize } : {}),
+  });
+  const region = options.region ?? config.region;
+  const client = await connectClientFor(
+    { ...config, profile: options.profile, ...(region ? { region } : {}) },
+    {
+      ...(options.credentials ? { credentials: options.credentials } : {}),
+      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      ...(options.pacer ? { pacer: options.pacer } : {}),
+    },
+  );
+  try {
+    const fetched = await fetchMetrics(client, plan, {
+      clientName: config.clientName,
+      instanceId: config.instanceId,
+      configFile: config.file,
+      ...(settings.oldestContactAgeUnit ? { oldestContactAgeUnit: settings.oldestContactAgeUnit } : {}),
+    });
+    const rows = flattenRows({
+      date: localWallClock(now, config.timeZone),
+      clientName: config.clientName,
+      queues: config.queues,
+      columns: settings.columns,
+      values: fetched.values,
+    });
+    return { rows, fetched, window };
+  } finally {
+    client.destroy();
+  }
+}
+
+/** The 2019 flags must agree with the file they select. */
+export function checkArgsMatchConfig(loaded: LoadedClient, client: string, environment: string): void {
+  const { config } = loaded;
+  if (client.toLowerCase() !== config.clientName.toLowerCase()) {
+    throw new ConfigError(
+      `--client ${client} does not match clientName "${config.clientName}" in ${config.file}`,
+      "use the client the profile's config file is for, or the right --profile",
+    );
+  }
+  if (environment.toUpperCase() !== config.environment) {
+    throw new ConfigError(
+      `--environment ${environment} does not match environment "${config.environment}" in ${config.file}`,
+    );
+  }
+}
+
+/** Writes the rows and says what was done, in one line. */
+export async function writeClientOutput(
+  loaded: LoadedClient,
+  collected: CollectedClient,
+  outputDir: string,
+): Promise<string> {
+  const path = join(outputDir, outputFileName(loaded.config));
+  await writeRowsFile(path, collected.rows);
+  return path;
+}
+
+/** One line for the user about a finished client. */
+export function describeRun(loaded: LoadedClient, collected: CollectedClient, path: string): string {
+  const { config } = loaded;
+  const { requests, retries } = collected.fetched;
+  const history = collected.window
+    ? `since ${localWallClock(collected.window.start.getTime(), config.timeZone).slice(11, 16)}`
+    : "none yet today (first five minutes after midnight)";
+  return `${config.clientName} ${config.environment}: ${collected.rows.length} queues, ` +
+    `${requests} API requests (${retries} retried), history ${history} -> ${path}`;
+}
+
+/** Everything `--push` needs, resolved before any work so a bad URL is exit 2. */
+export interface PushSetup {
+  readonly target: PushTarget;
+  readonly outbox: PushOutbox;
+  readonly pusher: PowerBiPusher;
+  readonly limits: BatchLimits;
+}
+
+export function preparePush(
+  args: { readonly push?: { readonly url?: string }; readonly outboxDir: string },
+  settings: Settings,
+  settingsFile?: string,
+): PushSetup | undefined {
+  if (!args.push) return undefined;
+  const { push } = settings;
+  const target = resolvePushTarget({
+    ...(args.push.url ? { flag: args.push.url } : {}),
+    ...(Deno.env.get(PUSH_URL_ENV) ? { env: Deno.env.get(PUSH_URL_ENV) } : {}),
+    ...(push.powerBiUrl ? { settings: push.powerBiUrl } : {}),
+    ...(settingsFile ? { settingsFile } : {}),
+  });
+  return {
+    target,
+    outbox: new PushOutbox(args.outboxDir, { maxAgeDays: push.outboxMaxDays, maxMB: push.outboxMaxMB }),
+    pusher: new PowerBiPusher(target, { timeoutMs: push.timeoutSeconds * 1000, maxAttempts: push.attempts }),
+    limits: batchLimitsFor(push.datasetMode),
+  };
+}
+
+/** Sends rows (and any backlog) to Power BI; says loudly what the outbox bound dropped. */
+export async function deliverRows(
+  rows: readonly MetricRow[],
+  setup: PushSetup,
+  warn: (message: string) => void = (message) => console.error(`warning: ${message}`),
+): Promise<PushReport> {
+  const report = await pushRows(rows, {
+    ...setup,
+    onDropped: (d) =>
+      warn(
+        `outbox ${setup.outbox.dir}: DROPPED ${d.rows} row(s) in ${d.files} file(s) ${d.reason}; ` +
+          `they never reached Power BI`,
+      ),
+  });
+  for (const name of report.unreadable) {
+    warn(`outbox file ${name} is not a JSON array of rows; renamed to ${name}.unreadable`);
+  }
+  return report;
+}
+
+/** One line about a push. */
+export function describePush(report: PushReport, target: PushTarget): string {
+  const backlog = report.backlogRows > 0 ? ` (${report.backlogRows} of them waiting from earlier runs)` : "";
+  return `pushed ${report.sentRows} row(s)${backlog} to ${target.display} in ${report.requests} request(s)` +
+    (report.retries > 0 ? `, ${report.retries} retried` : "");
+}
+
+/** One client of a run: its config, or why it could not be read. */
+export type ClientPlan =
+  | { readonly profile: string; readonly loaded: LoadedClient }
+  | { readonly profile: string; readonly error: Error };
+
+export interface ClientResult {
+  readonly profile: string;
+  /** "TradeUK DEV", or the profile when the config could not be read. */
+  readonly label: string;
+  readonly rows: number;
+  readonly requests: number;
+  readonly retries: number;
+  readonly ms: number;
+  readonly path?: string;
+  readonly error?: Error;
+  /** The run's line for this client (describeRun), when it succeeded. */
+  readonly line?: string;
+  /** The rows written, when it succeeded. */
+  readonly data?: readonly MetricRow[];
+}
+
+export interface CycleReport {
+  readonly results: readonly ClientResult[];
+  readonly push?: PushReport;
+  readonly pushTarget?: PushTarget;
+  readonly pushError?: Error;
+  readonly ms: number;
+}
+
+export interface CycleOptions extends Omit<CollectOptions, "profile" | "now"> {
+  readonly outputDir: string;
+  readonly push?: PushSetup;
+  readonly reporter: Reporter;
+  /** Clients fetched at once (accounts are paced separately, so many can run together). */
+  readonly concurrency?: number;
+  readonly progress?: boolean;
+}
+
+export const DEFAULT_CONCURRENCY = 16;
+
+const labelOf = (plan: ClientPlan) =>
+  "loaded" in plan ? `${plan.loaded.config.clientName} ${plan.loaded.config.environment}` : plan.profile;
+
+/**
+ * Every client: fetched concurrently, each written on its own, a failure
+ * kept to its client. Then one push of every row (and the outbox backlog).
+ */
+export async function runCycle(clients: readonly ClientPlan[], options: CycleOptions): Promise<CycleReport> {
+  const started = performance.now();
+  const now = Date.now();
+  const { reporter } = options;
+  const progress = new ClientProgress(clients.map(labelOf), options.progress ?? false);
+  const results: ClientResult[] = new Array(clients.length);
+  const rows: MetricRow[][] = new Array(clients.length).fill([]);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < clients.length; i = next++) {
+      const plan = clients[i];
+      const label = labelOf(plan);
+      const t0 = performance.now();
+      if (!("loaded" in plan)) {
+        results[i] = { profile: plan.profile, label, rows: 0, requests: 0, retries: 0, ms: 0, error: plan.error };
+        progress.update(i, "FAILED (config)");
+        continue;
+      }
+      progress.update(i, "fetching");
+      try {
+        const collected = await collectClient(plan.loaded, { ...options, profile: plan.profile, now });
+        const path = await writeClientOutput(plan.loaded, collected, options.outputDir);
+        rows[i] = collected.rows;
+        const { requests, retries } = collected.fetched;
+        results[i] = {
+          profile: plan.profile,
+          label,
+          rows: collected.rows.length,
+          requests,
+          retries,
+          ms: performance.now() - t0,
+          path,
+          line: describeRun(plan.loaded, collected, path),
+          data: collected.rows,
+        };
+        progress.update(i, `ok, ${collected.rows.length} rows`);
+      } catch (error) {
+        results[i] = {
+          profile: plan.profile,
+          label,
+          rows: 0,
+          requests: 0,
+          retries: 0,
+          ms: performance.now() - t0,
+          error: error as Error,
+        };
+        progress.update(i, "FAILED");
+      }
+    }
+  };
+  await Promise.all(
+    Array.from({ length: Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, clients.length) }, worker),
+  );
+
+  let push: PushReport | undefined;
+  let pushError: Error | undefined;
+  if (options.push) {
+    try {
+      push = await deliverRows(rows.flat(), options.push, (message) => reporter.warn(message));
+    } catch (error) {
+      pushError = error as Error;
+    }
+  }
+  return {
+    results,
+    ...(push ? { push } : {}),
+    ...(options.push ? { pushTarget: options.push.target } : {}),
+    ...(pushError ? { pushError } : {}),
+    ms: performance.now() - started,
+  };
+}
+
+/** The end-of-run table: per client rows, API calls, retries, time and outcome. */
+export function formatSummary(report: CycleReport): string {
+  const table = formatTable(
+    report.results.map((r) => ({
+      Client: r.label,
+      Rows: r.rows,
+      "API calls": r.requests,
+      Retries: r.retries,
+      Seconds: Number((r.ms / 1000).toFixed(1)),
+      Outcome: r.error ? `FAILED: ${r.error.message}` : "ok",
+    })),
+    ["Client", "Rows", "API calls", "Retries", "Seconds", "Outcome"],
+  );
+  const failed = report.results.filter((r) => r.error).length;
+  const lines = [
+    table,
+    `${report.results.length - failed} of ${report.results.length} client(s) ok in ${(report.ms / 1000).toFixed(1)} s`,
+  ];
+  return lines.join("\n");
+}
+
+/** 0 when every client and the push succeeded, else 1 (the summary says which failed). */
+export function cycleExitCode(report: CycleReport): number {
+  return report.results.some((r) => r.error) || report.pushError ? 1 : 0;
+}

@@ -1,0 +1,66 @@
+/**
+ * Watch mode: a cycle on every wall-clock boundary of the interval, never
+ * two at once, until the stop signal; a stop lets the running cycle finish.
+ */
+
+/** When the next cycle starts, and how many boundaries a slow cycle made us skip (pure). */
+export function planNextRun(started: number, finished: number, intervalMs: number): { next: number; skipped: number } {
+  const due = Math.floor(started / intervalMs) * intervalMs + intervalMs;
+  if (finished < due) return { next: due, skipped: 0 };
+  const next = Math.floor(finished / intervalMs) * intervalMs + intervalMs;
+  return { next, skipped: (next - due) / intervalMs };
+}
+
+/** Resolves after `ms`, or at once when `stop` fires. */
+export function sleepUnlessStopped(ms: number, stop: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (stop.aborted) return resolve();
+    const timer = setTimeout(done, Math.max(0, ms));
+    stop.addEventListener("abort", done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      stop.removeEventListener("abort", done);
+      resolve();
+    }
+  });
+}
+
+export interface WatchOptions {
+  readonly intervalMs: number;
+  readonly stop: AbortSignal;
+  /** Told when a slow cycle skips boundaries, and when the next run is. */
+  readonly onSkipped: (skipped: number, tookMs: number, next: number) => void;
+  readonly now?: () => number;
+}
+
+export async function watch(cycle: () => Promise<void>, options: WatchOptions): Promise<void> {
+  const now = options.now ?? Date.now;
+  while (!options.stop.aborted) {
+    const started = now();
+    await cycle();
+    if (options.stop.aborted) break;
+    const finished = now();
+    const { next, skipped } = planNextRun(started, finished, options.intervalMs);
+    if (skipped > 0) options.onSkipped(skipped, finished - started, next);
+    await sleepUnlessStopped(next - now(), options.stop);
+  }
+}
+
+/**
+ * Ctrl+C (and SIGTERM, or Ctrl+Break on Windows) aborts the returned
+ * signal once, so the current cycle can finish; a second press exits at once.
+ */
+export function stopOnSignals(onFirst: () => void): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT", "SIGBREAK"] : ["SIGINT", "SIGTERM"];
+  const handler = () => {
+    if (controller.signal.aborted) Deno.exit(130);
+    controller.abort();
+    onFirst();
+  };
+  for (const s of signals) Deno.addSignalListener(s, handler);
+  return {
+    signal: controller.signal,
+    dispose: () => signals.forEach((s) => Deno.removeSignalListener(s, handler)),
+  };
+}
