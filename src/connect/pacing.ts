@@ -6,6 +6,13 @@
 import { TokenBucket } from "../util/token_bucket.ts";
 import { CONNECT_QUOTAS, type ConnectOperation } from "./quotas.ts";
 
+/**
+ * The client keeps below the quota it paces by: requests leave on schedule
+ * but arrive with jitter (a new connection's handshake delays the first
+ * ones), and arrivals squeezed together would be throttled.
+ */
+export const PACING_MARGIN = { rate: 0.9, burst: 1 } as const;
+
 export class RequestPacer {
   readonly #buckets = new Map<string, TokenBucket>();
 
@@ -21,7 +28,10 @@ export class RequestPacer {
     const key = `${account}/${region}/${operation}`;
     let bucket = this.#buckets.get(key);
     if (!bucket) {
-      bucket = new TokenBucket(quota, this.now);
+      bucket = new TokenBucket({
+        ratePerSecond: quota.ratePerSecond * PACING_MARGIN.rate,
+        burst: Math.max(1, quota.burst - PACING_MARGIN.burst),
+      }, this.now);
       this.#buckets.set(key, bucket);
     }
     const delay = bucket.reserve();

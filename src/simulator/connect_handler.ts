@@ -70,8 +70,12 @@ export class ConnectEmulator {
   readonly #now: () => number;
   #fault: InjectedFault | undefined;
 
+  /** Added before every answer; tests may change it while serving. */
+  latencyMs: number;
+
   constructor(readonly model: ConnectModel, readonly options: ConnectHandlerOptions = {}) {
     this.#now = options.now ?? Date.now;
+    this.latencyMs = options.latencyMs ?? 0;
   }
 
   /** The next `count` requests fail with this status and error type. */
@@ -116,7 +120,7 @@ export class ConnectEmulator {
         at: this.#now(),
       });
     };
-    if (this.options.latencyMs) await new Promise((r) => setTimeout(r, this.options.latencyMs));
+    if (this.latencyMs) await new Promise((r) => setTimeout(r, this.latencyMs));
     let queueCount: number | undefined;
     try {
       if (!route) {

@@ -1,0 +1,172 @@
+/**
+ * Many clients in one scheduled run: --all, failure isolation, the
+ * summary, exit codes, logs, --quiet/--verbose, and --every watch mode.
+ */
+import { join } from "node:path";
+import { assert, assertEquals, assertMatch, assertNotMatch } from "../assert.ts";
+import {
+  ACCESS_KEY,
+  cliCommand,
+  PROFILE,
+  SECRET_KEY,
+  seedConfig,
+  withWorkspace,
+  type Workspace,
+  writeAwsProfile,
+  writeConfig,
+} from "../helpers.ts";
+import { parseClientConfig } from "../../src/config/client_config.ts";
+import { addConfiguredInstances, fakeGuid } from "../../src/simulator/fleet.ts";
+import { dailyLogFile } from "../../src/cli/log.ts";
+
+/** Another client in its own account, served by the emulator (unless `served` is false). */
+async function addClient(ws: Workspace, profile: string, name: string, account: string, queues = 3, served = true) {
+  const config = {
+    clientName: name,
+    accountId: account,
+    environment: "PROD",
+    instanceId: fakeGuid("instance", name),
+    region: "eu-west-2",
+    queues: Object.fromEntries(Array.from({ length: queues }, (_, i) => [fakeGuid(name, i), `${name} queue ${i + 1}`])),
+  };
+  const path = await writeConfig(join(ws.dir, "config"), profile, config);
+  if (served) addConfiguredInstances(ws.server.model, [parseClientConfig(JSON.stringify(config), path).config]);
+  await writeAwsProfile(ws.dir, profile, { accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY, region: "eu-west-2" });
+}
+
+const output = (ws: Workspace, name: string) => join(ws.dir, "output", `${name}-metric-data.json`);
+const exists = (path: string) => Deno.stat(path).then(() => true, () => false);
+
+Deno.test("--all: one broken client is reported, the others are written; exit 1 and a summary", async () => {
+  await withWorkspace(async (ws) => {
+    await addClient(ws, "acme-prod", "Acme", "222222222222");
+    await addClient(ws, "gone-prod", "Gone", "333333333333", 3, false); // its instance does not exist
+    await Deno.writeTextFile(join(ws.dir, "config", "broken-prod-instance-queues.json"), '{ "clientName": ');
+    const result = await ws.run(["--all"]);
+    assertEquals(result.code, 1, result.stderr);
+    assert.ok(await exists(output(ws, "tradeuk-dev")));
+    assert.ok(await exists(output(ws, "acme-prod")));
+    assert.ok(!(await exists(output(ws, "gone-prod"))));
+    assertMatch(result.stderr, /^error: Gone PROD: ResourceNotFoundException: Instance .* not found/m);
+    assertMatch(result.stderr, /^error: broken-prod: .*broken-prod-instance-queues\.json: malformed JSON/m);
+    // The summary: a row per client, in file-name order, then the count.
+    assertMatch(result.stderr, /\nClient +Rows +API calls +Retries +Seconds +Outcome\n/);
+    assertMatch(result.stderr, /\nAcme PROD +3 +2 +0 +[\d.]+ +ok\n/);
+    assertMatch(result.stderr, /\nbroken-prod +0 +0 +0 +0 +FAILED: .*malformed JSON/);
+    assertMatch(result.stderr, /\nTradeUK DEV +3 +2 +0 +[\d.]+ +ok\n/);
+    assertMatch(result.stderr, /\n2 of 4 client\(s\) ok in [\d.]+ s\n$/);
+  });
+});
+
+Deno.test("--all: every client ok is exit 0; --profile repeated picks clients; usage errors are exit 2 before any work", async () => {
+  await withWorkspace(async (ws) => {
+    await addClient(ws, "acme-prod", "Acme", "222222222222");
+    const all = await ws.run(["--all"]);
+    assertEquals(all.code, 0, all.stderr);
+    assertMatch(all.stdout, /\n2 of 2 client\(s\) ok in/);
+
+    const picked = await ws.run(["--profile", "acme-prod", "--profile", PROFILE, "--output-dir", "picked"]);
+    assertEquals(picked.code, 0, picked.stderr);
+    assert.ok(await exists(join(ws.dir, "picked", "acme-prod-metric-data.json")));
+
+    const requests = ws.server.connect.requests.length;
+    for (
+      const [args, message] of [
+        [["--all", "--client", "acme"], /^error: --client and --environment go with a single --profile/],
+        [["--all", "--profile", "x"], /^error: give --all or --profile, not both/],
+        [["--all", "--every", "5s"], /^error: --every expects an interval of at least 10s/],
+        [["--all", "--config-dir", "nowhere"], /^error: no \*-instance-queues\.json files found; looked in .*nowhere/],
+      ] as const
+    ) {
+      const result = await ws.run([...args]);
+      assertEquals(result.code, 2, `${args.join(" ")}: ${result.stderr}`);
+      assertMatch(result.stderr, message);
+    }
+    await Deno.writeTextFile(join(ws.dir, "config", "settings.json"), '{ "pushAttempts": 0 }');
+    const badSettings = await ws.run(["--all"]);
+    assertEquals(badSettings.code, 2);
+    assertMatch(badSettings.stderr, /settings\.json: field "pushAttempts"/);
+    assertEquals(ws.server.connect.requests.length, requests, "no API call was made");
+  });
+});
+
+Deno.test("--all shares each account's quota: four clients of one account, 300 queues each, never throttled", async () => {
+  await withWorkspace(async (ws) => {
+    for (const name of ["North", "South", "East", "West"]) {
+      await addClient(ws, `${name.toLowerCase()}-prod`, name, "444444444444", 300);
+    }
+    await Deno.remove(join(ws.dir, "config", `${PROFILE}-instance-queues.json`));
+    const result = await ws.run(["--all"]);
+    assertEquals(result.code, 0, result.stderr);
+    const calls = ws.server.connect.requests;
+    assertEquals(calls.length, 4 * 2 * 3, "3 batches of 100 queues per API per client");
+    assertEquals(calls.filter((r) => r.status === 429 || r.errorType === "ThrottlingException").length, 0);
+  });
+});
+
+Deno.test("logs: a run without a terminal appends to logs/connect-metrics-DATE.log; json lines; 14 days kept", async () => {
+  await withWorkspace(async (ws) => {
+    await Deno.mkdir(join(ws.dir, "logs"));
+    const old = join(ws.dir, "logs", "connect-metrics-2020-01-01.log");
+    await Deno.writeTextFile(old, "old\n");
+    const text = await ws.run(["--client", "tradeuk", "--environment", "dev", "--profile", PROFILE]);
+    assertEquals(text.code, 0, text.stderr);
+    const log = await Deno.readTextFile(dailyLogFile(join(ws.dir, "logs"), new Date()));
+    assertMatch(log, /^\d{4}-\d\d-\d\dT[\d:.]+Z INFO +TradeUK DEV: 3 queues, 2 API requests/m);
+    assert.ok(!(await exists(old)), "logs older than 14 days are deleted");
+
+    const jsonLog = join(ws.dir, "run.jsonl");
+    const json = await ws.run(["--all", "--log-file", jsonLog, "--log-format", "json"]);
+    assertEquals(json.code, 0, json.stderr);
+    const lines = (await Deno.readTextFile(jsonLog)).trim().split("\n").map((l) => JSON.parse(l));
+    const client = lines.find((l) => l.client === "TradeUK DEV");
+    assertEquals([client.level, client.rows, client.requests], ["info", 3, 2]);
+    for (const l of lines) assert.ok(!JSON.stringify(l).includes(SECRET_KEY));
+  });
+});
+
+Deno.test("--quiet prints nothing on success but still errors; --verbose adds detail", async () => {
+  await withWorkspace(async (ws) => {
+    const quiet = await ws.run(["--all", "--quiet"]);
+    assertEquals(quiet.code, 0, quiet.stderr);
+    assertEquals(quiet.stdout, "");
+    await addClient(ws, "gone-prod", "Gone", "333333333333", 3, false);
+    const quietFail = await ws.run(["--all", "-q"]);
+    assertEquals(quietFail.code, 1);
+    assertEquals(quietFail.stdout, "");
+    assertMatch(quietFail.stderr, /^error: Gone PROD: ResourceNotFoundException/m);
+    assertMatch(quietFail.stderr, /1 of 2 client\(s\) ok/);
+  });
+});
+
+Deno.test("--every: a cycle now and on each boundary; SIGTERM lets the running cycle write, then exits 0", async () => {
+  await withWorkspace(async (ws) => {
+    const child = cliCommand(["--all", "--every", "10s"], { cwd: ws.dir, env: ws.env }).spawn();
+    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    let seen = "";
+    while (!/1 of 1 client\(s\) ok/.test(seen)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      seen += value;
+    }
+    assertMatch(seen, /^watching: every 10 s on the clock; Ctrl\+C stops\n/);
+    const first = JSON.parse(await Deno.readTextFile(output(ws, "tradeuk-dev")));
+
+    // The next cycle starts on the boundary; stop it while Connect is slow to answer.
+    ws.server.connect.latencyMs = 1_500;
+    while (ws.server.connect.requests.length < 4) await new Promise((r) => setTimeout(r, 100));
+    child.kill("SIGTERM");
+    const status = await child.status;
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      seen += value;
+    }
+    await child.stderr.cancel();
+    assertEquals(status.code, 0);
+    assertMatch(seen, /stopping: the current cycle finishes first/);
+    assertMatch(seen, /stopped\n$/);
+    const second = JSON.parse(await Deno.readTextFile(output(ws, "tradeuk-dev")));
+    assertNotMatch(second[0].Date, new RegExp(`^${first[0].Date}$`), "the interrupted cycle still wrote its file");
+  });
+});

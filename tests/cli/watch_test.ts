@@ -1,0 +1,93 @@
+/** Watch-mode scheduling, and the exe double-clicked (on a real pseudo-terminal). */
+import { join } from "node:path";
+import { assert, assertEquals, assertMatch } from "../assert.ts";
+import { planNextRun, watch } from "../../src/cli/watch.ts";
+import { isolatedAwsEnv, REPO, withWorkspace } from "../helpers.ts";
+
+Deno.test("the next run is the next boundary; a slow cycle skips the boundaries it overran", () => {
+  const minute = 60_000;
+  const t = Date.parse("2026-11-28T10:00:00Z");
+  assertEquals(planNextRun(t + 1_000, t + 5_000, minute), { next: t + minute, skipped: 0 });
+  assertEquals(planNextRun(t, t + 59_999, minute), { next: t + minute, skipped: 0 });
+  assertEquals(planNextRun(t + 1_000, t + 75_000, minute), { next: t + 2 * minute, skipped: 1 });
+  assertEquals(planNextRun(t + 1_000, t + 200_000, 5 * minute), { next: t + 5 * minute, skipped: 0 });
+});
+
+Deno.test("watch never overlaps cycles, says when it skips, and stops after the running cycle", async () => {
+  const stop = new AbortController();
+  const spans: [number, number][] = [];
+  const skipped: number[] = [];
+  let running = 0;
+  await watch(async () => {
+    assertEquals(running++, 0, "never two cycles at once");
+    const start = Date.now();
+    await new Promise((r) => setTimeout(r, spans.length === 1 ? 260 : 1)); // the second cycle is slow
+    spans.push([start, Date.now()]);
+    running--;
+    if (spans.length === 4) stop.abort();
+  }, { intervalMs: 100, stop: stop.signal, onSkipped: (n) => skipped.push(spans.length * 10 + n) });
+  assertEquals(spans.length, 4, "the cycle that saw the stop was the last");
+  assert.ok(skipped.some((s) => s >= 22), `the slow second cycle skipped at least 2 boundaries: ${skipped}`);
+  for (const [start] of spans.slice(2)) assert.ok(start % 100 < 50, "later cycles start on a boundary");
+});
+
+/** Runs the CLI with no arguments on a pseudo-terminal, as a console window gives the exe; types Enter at the prompt. */
+async function doubleClick(cwd: string, env: Record<string, string>) {
+  const script = `
+import os, pty, sys
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(sys.argv[1], sys.argv[1:])
+out = b""
+try:
+    while b"Press Enter" not in out:
+        chunk = os.read(fd, 4096)
+        if not chunk: break
+        out += chunk
+    os.write(fd, b"\\n")
+    while True:
+        chunk = os.read(fd, 4096)
+        if not chunk: break
+        out += chunk
+except OSError:
+    pass
+_, status = os.waitpid(pid, 0)
+sys.stdout.write(out.decode())
+sys.exit(os.waitstatus_to_exitcode(status))
+`;
+  const output = await new Deno.Command("python3", {
+    args: [
+      "-c",
+      script,
+      Deno.execPath(),
+      "run",
+      "-q",
+      "-P",
+      "--config",
+      join(REPO, "deno.json"),
+      join(REPO, "main.ts"),
+    ],
+    cwd,
+    env: { ...isolatedAwsEnv(cwd), ...env, NO_COLOR: "1" },
+    clearEnv: true,
+  }).output();
+  return { code: output.code, text: new TextDecoder().decode(output.stdout).replaceAll("\r\n", "\n") };
+}
+
+Deno.test("double-clicked (no arguments, a terminal): runs every client, shows tables, waits for Enter", async () => {
+  await withWorkspace(async (ws) => {
+    const { code, text } = await doubleClick(ws.dir, ws.env);
+    assertEquals(code, 0, text);
+    assertMatch(text, /^connect-metrics --all {2}\(settings: none found, defaults\)/);
+    assertMatch(text, /\nClient +QueueName +Call +CONTACTS_HANDLED/, "a table of the client's rows");
+    assertMatch(text, /\n1 of 1 client\(s\) ok in/);
+    assertMatch(text, /Press Enter to close this window\./);
+    assert.ok(!(await Deno.stat(join(ws.dir, "logs")).catch(() => null)), "an interactive run writes no log file");
+
+    await Deno.writeTextFile(join(ws.dir, "config", "settings.json"), '{ "every": "1s" }');
+    const failed = await doubleClick(ws.dir, ws.env);
+    assertEquals(failed.code, 2, failed.text);
+    assertMatch(failed.text, /error: .*settings\.json: field "every": expected an interval of at least 10s/);
+    assertMatch(failed.text, /Press Enter to close this window\./, "the window stays open after an error too");
+  });
+});
