@@ -9,7 +9,6 @@ import {
   cliCommand,
   PROFILE,
   SECRET_KEY,
-  seedConfig,
   withWorkspace,
   type Workspace,
   writeAwsProfile,
