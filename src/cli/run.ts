@@ -66,6 +66,7 @@ function tell(report: CycleReport, reporter: Reporter, options: { multi: boolean
       if (hint) reporter.error(`hint: ${hint}`);
     } else {
       reporter.info(r.line!, { client: r.label, rows: r.rows, requests: r.requests, retries: r.retries, ms: r.ms });
+      reporter.detail(`  ${r.label}: fetched and written in ${(r.ms / 1000).toFixed(2)} s`);
       if (options.tables && r.data) {
         reporter.info(formatTable(r.data, Object.keys(r.data[0] ?? {}).filter((c) => c !== ROW_KEY_COLUMNS[0])));
       }
@@ -103,6 +104,11 @@ async function run(args: RunArgs, options: { tables: boolean }): Promise<number>
   const reporter = await openReporter(args);
   const warnings = [...shared.warnings, ...clients.flatMap((c) => "loaded" in c ? c.loaded.warnings : [])];
   for (const w of new Set(warnings)) reporter.warn(w);
+  for (const c of clients) {
+    if ("loaded" in c) reporter.detail(`config ${c.loaded.config.file} (${c.loaded.configDirSource})`);
+  }
+  reporter.detail(`settings ${shared.file ?? "(none: the default columns)"}`);
+  if (push) reporter.detail(`push to ${push.target.display}, outbox ${push.outbox.dir}`);
 
   const cycleOptions = {
     outputDir: args.outputDir,

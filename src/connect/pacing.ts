@@ -3,7 +3,7 @@
  * at Connect's own quota, so that concurrent requests queue politely
  * instead of being throttled and retried.
  */
-import { TokenBucket } from "../util/token_bucket.ts";
+import { type RateQuota, TokenBucket } from "../util/token_bucket.ts";
 import { CONNECT_QUOTAS, type ConnectOperation } from "./quotas.ts";
 
 /**
@@ -19,11 +19,12 @@ export class RequestPacer {
   constructor(
     private readonly now: () => number = Date.now,
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    private readonly quotas: Readonly<Record<ConnectOperation, RateQuota>> = CONNECT_QUOTAS,
   ) {}
 
   /** Waits until a request of `operation` may be sent for this account. */
   async wait(account: string, region: string, operation: string): Promise<void> {
-    const quota = CONNECT_QUOTAS[operation as ConnectOperation];
+    const quota = this.quotas[operation as ConnectOperation];
     if (!quota) return;
     const key = `${account}/${region}/${operation}`;
     let bucket = this.#buckets.get(key);

@@ -15,7 +15,7 @@ import {
   MAX_RESULTS_PER_PAGE,
   NEXT_TOKEN_TTL_MINUTES,
 } from "../connect/quotas.ts";
-import { TokenBucket } from "../util/token_bucket.ts";
+import { type RateQuota, TokenBucket } from "../util/token_bucket.ts";
 import type { ConnectModel, SimInstance, SimQueue } from "./connect_model.ts";
 
 /** One request as the emulator saw it: what tests and `demo` look at. */
@@ -34,6 +34,8 @@ export interface ConnectHandlerOptions {
   readonly now?: () => number;
   /** Added before every answer, to make round trips realistic. */
   readonly latencyMs?: number;
+  /** The benchmark's memory case lifts the quotas; everything else uses Connect's. */
+  readonly quotas?: Readonly<Record<ConnectOperation, RateQuota>>;
 }
 
 export interface InjectedFault {
@@ -92,7 +94,7 @@ export class ConnectEmulator {
     const key = `${accountId}/${region}/${operation}`;
     let bucket = this.#buckets.get(key);
     if (!bucket) {
-      bucket = new TokenBucket(CONNECT_QUOTAS[operation], this.#now);
+      bucket = new TokenBucket((this.options.quotas ?? CONNECT_QUOTAS)[operation], this.#now);
       this.#buckets.set(key, bucket);
     }
     return bucket;

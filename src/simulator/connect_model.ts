@@ -34,6 +34,18 @@ export interface InstanceSpec {
 export type DeniedActions = Map<string, Set<string>>;
 
 const INTERVAL_MS = 5 * 60_000;
+const CHANNEL_CODES: Record<string, number> = { VOICE: 0, CHAT: 1, TASK: 2, EMAIL: 3 };
+
+/** A number in [0, 1) from a 32-bit base and three integers (murmur3-style finaliser). */
+function mix(base: number, a: number, b: number, c: number): number {
+  let h = base ^ Math.imul(a | 0, 0x9e3779b1) ^ Math.imul(b + 1, 0x85ebca6b) ^ Math.imul(c + 7, 0xc2b2ae35);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return (h >>> 0) / 2 ** 32;
+}
 
 export class ConnectModel {
   readonly instances = new Map<string, SimInstance>();
@@ -79,14 +91,22 @@ export class ConnectModel {
   /** A number in [0, 1) fixed by the seed and the parts. */
   #random(...parts: (string | number)[]): number {
     let h = 0x811c9dc5 ^ this.seed;
-    for (const ch of parts.join("|")) {
-      h ^= ch.charCodeAt(0);
+    const text = parts.join("|");
+    for (let i = 0; i < text.length; i++) {
+      h ^= text.charCodeAt(i);
       h = Math.imul(h, 0x01000193);
     }
     h ^= h >>> 15;
     h = Math.imul(h, 0x2c1b3c6d);
     h ^= h >>> 12;
     return (h >>> 0) / 2 ** 32;
+  }
+
+  /** A queue id's 32-bit hash under this seed, to mix numbers into. */
+  #hash(text: string): number {
+    let h = 0x811c9dc5 ^ this.seed;
+    for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+    return h >>> 0;
   }
 
   #int(max: number, ...parts: (string | number)[]): number {
@@ -147,18 +167,21 @@ export class ConnectModel {
   ): Map<string, number | null> | null {
     if (queue.quiet) return null;
     const size = this.#size(queue.id);
+    const base = this.#hash(queue.id);
     let queued = 0;
     let abandoned = 0;
+    // Numeric hashing per interval: a day of 5-minute intervals for thousands of queues stays cheap.
     for (let t = startMs; t < endMs; t += INTERVAL_MS) {
-      const hour = new Date(t).getUTCHours();
+      const hour = Math.floor((t % 86_400_000) / 3_600_000); // UTC
       const busy = hour >= 7 && hour < 19 ? 1 : 0.2;
-      for (const ch of channels) {
-        const q = this.#int(Math.ceil(size * busy), queue.id, t, ch, "queued");
+      const interval = t / INTERVAL_MS;
+      for (let c = 0; c < channels.length; c++) {
+        const channel = CHANNEL_CODES[channels[c]] ?? c;
+        const q = Math.floor(mix(base, interval, channel, 1) * (Math.ceil(size * busy) + 1));
         queued += q;
-        abandoned += Math.min(
-          q,
-          this.#int(1, queue.id, t, ch, "abandoned") * (this.#random(queue.id, t, "ab") < 0.2 ? 1 : 0),
-        );
+        if (mix(base, interval, channel, 3) < 0.2) {
+          abandoned += Math.min(q, Math.floor(mix(base, interval, channel, 2) * 2));
+        }
       }
     }
     const handled = queued - abandoned;

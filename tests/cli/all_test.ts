@@ -135,6 +135,11 @@ Deno.test("--quiet prints nothing on success but still errors; --verbose adds de
     assertEquals(quietFail.stdout, "");
     assertMatch(quietFail.stderr, /^error: Gone PROD: ResourceNotFoundException/m);
     assertMatch(quietFail.stderr, /1 of 2 client\(s\) ok/);
+
+    const verbose = await ws.run(["--profile", PROFILE, "--client", "tradeuk", "--environment", "dev", "--verbose"]);
+    assertEquals(verbose.code, 0, verbose.stderr);
+    assertMatch(verbose.stdout, /^config .*capita-tradeuk-dev-instance-queues\.json \(working directory\)\n/);
+    assertMatch(verbose.stdout, /\n {2}TradeUK DEV: fetched and written in [\d.]+ s\n/);
   });
 });
 
