@@ -82,7 +82,7 @@ Deno.test("double-clicked (no arguments, a terminal): runs every client, shows t
     assertMatch(text, /\nClient +QueueName +Call +CONTACTS_HANDLED/, "a table of the client's rows");
     assertMatch(text, /\n1 of 1 client\(s\) ok in/);
     assertMatch(text, /TradeUK DEV: fetching\n/, "progress, one line per client, on the terminal");
-    assertMatch(text, /\x1b\[1A\x1b\[2KTradeUK DEV: ok, 3 rows\n/, "updated in place");
+    assert.ok(text.includes("\x1b[1A\x1b[2KTradeUK DEV: ok, 3 rows\n"), "the line is updated in place");
     assertMatch(text, /Press Enter to close this window\./);
     assert.ok(!(await Deno.stat(join(ws.dir, "logs")).catch(() => null)), "an interactive run writes no log file");
 
