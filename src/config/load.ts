@@ -79,7 +79,8 @@ async function readText(
 
 /**
  * The client config files: the profile's, or every `*-instance-queues.json`
- * of the first config directory that has any. Throws a ConfigError when none.
+ * of the first config directory that has any (never the built-in example).
+ * Throws a ConfigError when none.
  */
 export async function findClientConfigFiles(
   inputs: ConfigDirInputs,
@@ -89,7 +90,9 @@ export async function findClientConfigFiles(
     const found = await findConfigFile(inputs, configFileName(profile));
     return { dir: found.dir, paths: [found.path] };
   }
-  for (const { dir } of configDirCandidates(inputs)) {
+  // The built-in example is a template, not a client: --all never runs it.
+  const candidates = configDirCandidates(inputs).filter((c) => c.source !== "built-in defaults");
+  for (const { dir } of candidates) {
     const paths: string[] = [];
     try {
       for await (const e of Deno.readDir(dir)) {
@@ -100,10 +103,10 @@ export async function findClientConfigFiles(
     }
     if (paths.length > 0) return { dir, paths: paths.sort() };
   }
-  const places = configDirCandidates(inputs).map((c) => c.dir).join(", ");
+  const places = candidates.map((c) => c.dir).join(", ");
   throw new ConfigError(
     `no *${CONFIG_SUFFIX} files found; looked in ${places}`,
-    "connect-metrics init writes an example",
+    "connect-metrics init writes an example config to start from",
   );
 }
 

@@ -1,0 +1,75 @@
+/** The MI package and the compile step, as far as this machine can build them. */
+import { join } from "node:path";
+import { unzipSync } from "fflate";
+import { assert, assertEquals, assertMatch } from "../assert.ts";
+import { REPO } from "../helpers.ts";
+import { compileArgs } from "../../scripts/compile.ts";
+
+const runPackage = (args: string[]) =>
+  new Deno.Command(Deno.execPath(), {
+    args: ["run", "-q", "--allow-read", "--allow-write", join(REPO, "scripts", "package.ts"), ...args],
+    cwd: REPO,
+  }).output();
+
+async function sha256(bytes: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>));
+  return [...digest].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+Deno.test("deno task package: the zip holds the exe, config, settings example, README-MI, scripts and SHA256SUMS", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "connect-metrics-package-" });
+  try {
+    const exe = join(dir, "connect-metrics.exe");
+    await Deno.writeFile(exe, new TextEncoder().encode("MZ stand-in for the compiled executable"));
+    const zip = join(dir, "out", "connect-dashboard-metrics.zip");
+    const result = await runPackage(["--exe", exe, "--output", zip]);
+    assertEquals(result.code, 0, new TextDecoder().decode(result.stderr));
+
+    const files = unzipSync(await Deno.readFile(zip));
+    const names = Object.keys(files).map((n) => n.replace(/^connect-dashboard-metrics\//, "")).sort();
+    for (
+      const expected of [
+        "connect-metrics.exe",
+        "README-MI.md",
+        "settings.example.json",
+        "config/capita-tradeuk-dev-instance-queues.json",
+        "config/instance-queues.example.json",
+        "scripts/deploy-common.sh",
+        "scripts/deploy-customer.sh",
+        "scripts/cfn-stack.sh",
+        "scripts/templates/common.yaml",
+        "scripts/templates/customer.yaml",
+        "SHA256SUMS",
+      ]
+    ) assert.ok(names.includes(expected), `${expected} is in the package: ${names.join(", ")}`);
+    assert.ok(!names.some((n) => n.endsWith(".ts")), "no build scripts in the MI package");
+
+    const sums = new TextDecoder().decode(files["connect-dashboard-metrics/SHA256SUMS"]).trim().split("\n");
+    assertEquals(sums.length, names.length - 1, "every file but SHA256SUMS itself is listed");
+    for (const line of sums) {
+      const [, hash, path] = line.match(/^([0-9a-f]{64}) {2}(.+)$/)!;
+      assertEquals(await sha256(files[`connect-dashboard-metrics/${path}`]), hash, path);
+    }
+
+    const missing = await runPackage(["--exe", join(dir, "nope.exe"), "--output", zip]);
+    assertEquals(missing.code, 2);
+    assertMatch(new TextDecoder().decode(missing.stderr), /^error: --exe .*nope\.exe: no such file\n$/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("deno task compile: the permission set (never -A), config embedded, the icon on Windows only", () => {
+  const windows = compileArgs("windows", true);
+  assert.ok(windows.includes("-P") && !windows.includes("-A"));
+  assertEquals(windows.slice(windows.indexOf("--include"), windows.indexOf("--include") + 2), ["--include", "config"]);
+  assertEquals(windows.slice(windows.indexOf("--target"), windows.indexOf("--target") + 4), [
+    "--target",
+    "x86_64-pc-windows-msvc",
+    "--output",
+    "dist/connect-metrics.exe",
+  ]);
+  assert.ok(windows.includes("--icon"));
+  assert.ok(!compileArgs("linux", true).includes("--icon"));
+  assertEquals(compileArgs("windows", false).includes("--icon"), false);
+});
