@@ -31,12 +31,15 @@ export async function runCli(
 }
 
 /** The same command as `runCli`, to spawn (and kill) yourself. */
+/** `deno run` of main.ts with exactly the exe's permissions: what every CLI test runs. */
+export const CLI_ARGS = ["run", "-q", "-P", "--no-prompt", "--config", DENO_JSON, MAIN];
+
 export function cliCommand(
   args: string[],
   options: { cwd: string; env?: Record<string, string>; execPath?: string },
 ): Deno.Command {
   return new Deno.Command(options.execPath ?? Deno.execPath(), {
-    args: ["run", "-q", "-P", "--no-prompt", "--config", DENO_JSON, MAIN, ...args],
+    args: [...CLI_ARGS, ...args],
     cwd: options.cwd,
     env: { NO_COLOR: "1", ...isolatedAwsEnv(options.cwd), ...options.env },
     clearEnv: true,

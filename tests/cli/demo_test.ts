@@ -2,7 +2,7 @@
 import { join } from "node:path";
 import { ConnectClient, GetCurrentMetricDataCommand, ListInstancesCommand } from "@aws-sdk/client-connect";
 import { assert, assertEquals, assertMatch } from "../assert.ts";
-import { isolatedAwsEnv, REPO, runCli } from "../helpers.ts";
+import { cliCommand, runCli } from "../helpers.ts";
 
 Deno.test("demo: rows flow from the emulator through the SDK into output/tradeuk-dev-metric-data.json", async () => {
   const dir = await Deno.makeTempDir();
@@ -33,28 +33,7 @@ Deno.test("demo: rows flow from the emulator through the SDK into output/tradeuk
 
 Deno.test("simulate: serves a generated fleet until SIGTERM", async () => {
   const dir = await Deno.makeTempDir();
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-q",
-      "-P",
-      "--config",
-      join(REPO, "deno.json"),
-      join(REPO, "main.ts"),
-      "simulate",
-      "--port",
-      "0",
-      "--fleet",
-      "2",
-      "--queues",
-      "4",
-    ],
-    cwd: dir,
-    env: { NO_COLOR: "1", ...isolatedAwsEnv(dir) },
-    clearEnv: true,
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
+  const child = cliCommand(["simulate", "--port", "0", "--fleet", "2", "--queues", "4"], { cwd: dir }).spawn();
   const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
   let banner = "";
   try {

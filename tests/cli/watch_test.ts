@@ -2,7 +2,7 @@
 import { join } from "node:path";
 import { assert, assertEquals, assertMatch } from "../assert.ts";
 import { planNextRun, watch } from "../../src/cli/watch.ts";
-import { isolatedAwsEnv, REPO, withWorkspace } from "../helpers.ts";
+import { CLI_ARGS, isolatedAwsEnv, withWorkspace } from "../helpers.ts";
 
 Deno.test("the next run is the next boundary; a slow cycle skips the boundaries it overran", () => {
   const minute = 60_000;
@@ -56,17 +56,7 @@ sys.stdout.write(out.decode())
 sys.exit(os.waitstatus_to_exitcode(status))
 `;
   const output = await new Deno.Command("python3", {
-    args: [
-      "-c",
-      script,
-      Deno.execPath(),
-      "run",
-      "-q",
-      "-P",
-      "--config",
-      join(REPO, "deno.json"),
-      join(REPO, "main.ts"),
-    ],
+    args: ["-c", script, Deno.execPath(), ...CLI_ARGS],
     cwd,
     env: { ...isolatedAwsEnv(cwd), ...env, NO_COLOR: "1" },
     clearEnv: true,
