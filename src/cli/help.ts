@@ -4,6 +4,8 @@ export const USAGE = `connect-metrics: Amazon Connect queue KPIs to JSON and Pow
 
 Usage:
   connect-metrics --client NAME --environment ENV --profile PROFILE [options]
+  connect-metrics --all [options]              (or --profile P1 --profile P2 ...)
+  connect-metrics                              (double-clicked: --all with settings.json, waits for Enter)
   connect-metrics discover --profile PROFILE [--instance-id ID | --instance-alias A] [...]
   connect-metrics check [--all | --profile PROFILE] [--live]
   connect-metrics init [--profile PROFILE] [--config-dir DIR] [--force]
@@ -22,6 +24,14 @@ Fetch one client's metrics (the 2019 command line):
                         (visible to other processes): CONNECT_METRICS_POWERBI_URL or
                         "powerBiUrl" in config/settings.json
   --outbox-dir DIR      rows waiting for Power BI (default: outbox beside the output folder)
+
+Many clients, on a schedule:
+  --all                 every config/*-instance-queues.json; failures are isolated, a summary ends the run
+  --every 60s           repeat on each interval of the clock (also 5m) until Ctrl+C or SIGTERM
+  --quiet, -q           only errors (and the summary when something failed)
+  --verbose, -v         also where configs were found and per-client timings
+  --log-file FILE       log here; without a console the log is logs/connect-metrics-DATE.log
+  --log-format FORMAT   text (default) or json
 
 Commands:
   discover              list the instance's standard queues into config/PROFILE-instance-queues.json
