@@ -315,11 +315,14 @@ export function formatSummary(report: CycleReport): string {
     ["Client", "Rows", "API calls", "Retries", "Seconds", "Outcome"],
   );
   const failed = report.results.filter((r) => r.error).length;
-  const lines = [
-    table,
-    `${report.results.length - failed} of ${report.results.length} client(s) ok in ${(report.ms / 1000).toFixed(1)} s`,
-  ];
-  return lines.join("\n");
+  const push = report.pushError
+    ? "; push FAILED (rows kept in the outbox)"
+    : report.push
+    ? `; ${report.push.sentRows} row(s) pushed`
+    : "";
+  return `${table}\n${report.results.length - failed} of ${report.results.length} client(s) ok in ${
+    (report.ms / 1000).toFixed(1)
+  } s${push}`;
 }
 
 /** 0 when every client and the push succeeded, else 1 (the summary says which failed). */

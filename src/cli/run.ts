@@ -21,7 +21,7 @@ import {
 import { formatTable } from "./table.ts";
 import { stopOnSignals, watch } from "./watch.ts";
 import { CONFIG_SUFFIX } from "../config/client_config.ts";
-import { findClientConfigFiles, loadClient, loadSettings, readSettings } from "../config/load.ts";
+import { findClientConfigFiles, loadClient, type LoadedSettings, loadSettings, readSettings } from "../config/load.ts";
 import { appDir, type ConfigDirInputs, configDirInputs } from "../config/paths.ts";
 import { ROW_KEY_COLUMNS } from "../connect/catalogue.ts";
 import { PUSH_URL_ENV } from "../sinks/push_target.ts";
@@ -45,6 +45,12 @@ async function planClients(args: RunArgs, inputs: ConfigDirInputs): Promise<Clie
       return { profile, error: error as Error };
     }
   }));
+}
+
+function settingsOf(plan: ClientPlan): LoadedSettings {
+  if (!("loaded" in plan)) throw plan.error;
+  const { settings, settingsFile } = plan.loaded;
+  return { settings, ...(settingsFile ? { file: settingsFile } : {}), warnings: [] };
 }
 
 /** The console as asked (--quiet/--verbose), plus the log file when nobody is watching. */
@@ -93,13 +99,11 @@ async function run(args: RunArgs, options: { tables: boolean }): Promise<number>
   const inputs = configDirInputs(args.configDir);
   const multi = args.all || args.profiles.length > 1;
   // Found before any work, so exit 2: bad flags, no config files, a bad settings.json, a bad push URL.
-  const settings = multi ? await readSettings((await findClientConfigFiles(inputs)).dir) : undefined;
   let clients = await planClients(args, inputs);
-  const first = clients[0];
-  const shared = settings ??
-    ("loaded" in first
-      ? { settings: first.loaded.settings, file: first.loaded.settingsFile, warnings: [] }
-      : undefined)!;
+  // One client: its own settings.json; many: the one in the config directory they share.
+  const shared: LoadedSettings = multi
+    ? await readSettings((await findClientConfigFiles(inputs)).dir)
+    : settingsOf(clients[0]);
   const push = preparePush(args, shared.settings, shared.file);
   const reporter = await openReporter(args);
   const warnings = [...shared.warnings, ...clients.flatMap((c) => "loaded" in c ? c.loaded.warnings : [])];

@@ -17,6 +17,8 @@ import {
 import { parseClientConfig } from "../../src/config/client_config.ts";
 import { addConfiguredInstances, fakeGuid } from "../../src/simulator/fleet.ts";
 import { dailyLogFile } from "../../src/cli/log.ts";
+import { DEFAULT_COLUMNS } from "../../src/connect/catalogue.ts";
+import { datasetColumns } from "../../src/sinks/powerbi_schema.ts";
 
 /** Another client in its own account, served by the emulator (unless `served` is false). */
 async function addClient(ws: Workspace, profile: string, name: string, account: string, queues = 3, served = true) {
@@ -54,6 +56,21 @@ Deno.test("--all: one broken client is reported, the others are written; exit 1 
     assertMatch(result.stderr, /\nbroken-prod +0 +0 +0 +0 +FAILED: .*malformed JSON/);
     assertMatch(result.stderr, /\nTradeUK DEV +3 +2 +0 +[\d.]+ +ok\n/);
     assertMatch(result.stderr, /\n2 of 4 client\(s\) ok in [\d.]+ s\n$/);
+  });
+});
+
+Deno.test("--all --push: the clients that worked are pushed in one go, and the summary says so", async () => {
+  await withWorkspace(async (ws) => {
+    await addClient(ws, "acme-prod", "Acme", "222222222222");
+    await addClient(ws, "gone-prod", "Gone", "333333333333", 3, false);
+    const dataset = ws.server.powerBi.addDataset(datasetColumns(DEFAULT_COLUMNS));
+    const url = ws.server.powerBi.pushUrl(ws.server.powerBiUrl, dataset);
+    const result = await ws.run(["--all", "--push"], { CONNECT_METRICS_POWERBI_URL: url });
+    assertEquals(result.code, 1, result.stderr);
+    assertEquals(new Set(dataset.rows.map((r) => r.Client)), new Set(["Acme", "TradeUK"]));
+    assertEquals(dataset.rows.length, 6);
+    assertEquals(new Set(dataset.rows.map((r) => r.Date)).size, 1, "one Date for the whole run");
+    assertMatch(result.stderr, /\n2 of 3 client\(s\) ok in [\d.]+ s; 6 row\(s\) pushed\n$/);
   });
 });
 
