@@ -121,3 +121,13 @@ export function stackOutputs(stdout: string): Record<string, string> {
     stdout.split("\n").filter((l) => l.includes("\t")).map((l) => l.split("\t") as [string, string]),
   );
 }
+
+/** The preinstalled AWS CLI against `endpoint` with throwaway keys; its stdout as JSON. */
+export async function awsJson(endpoint: string, args: string[]): Promise<Record<string, unknown>> {
+  const output = await new Deno.Command("aws", {
+    args: ["--endpoint-url", endpoint, "--output", "json", ...args],
+    env: { AWS_ACCESS_KEY_ID: "AKIADEPLOYTEST000001", AWS_SECRET_ACCESS_KEY: "x", AWS_DEFAULT_REGION: "eu-west-2" },
+  }).output();
+  if (!output.success) throw new Error(`aws ${args.join(" ")}: ${decoder.decode(output.stderr)}`);
+  return JSON.parse(decoder.decode(output.stdout));
+}

@@ -9,7 +9,7 @@
 import { join } from "node:path";
 import { assert, assertEquals, assertMatch } from "../assert.ts";
 import { seedConfig, withWorkspace, type Workspace, writeConfig } from "../helpers.ts";
-import { needs, runScript, stackOutputs, startMoto } from "../tools.ts";
+import { awsJson, needs, runScript, stackOutputs, startMoto } from "../tools.ts";
 
 const PROFILE = "capita-tradeuk-dev";
 const ARGS = ["--client", "tradeuk", "--environment", "dev", "--profile", PROFILE];
@@ -61,11 +61,12 @@ Deno.test({
       assertEquals(customer.code, 0, customer.stderr);
       const roleArn = stackOutputs(customer.stdout).RoleArn;
       assertEquals(roleArn, ROLE_ARN);
-      const key = await new Deno.Command("aws", {
-        args: ["--endpoint-url", moto.url, "iam", "create-access-key", "--user-name", principal.split("/").pop()!],
-        env: { AWS_ACCESS_KEY_ID: "AKIADEPLOYTEST000001", AWS_SECRET_ACCESS_KEY: "x", AWS_DEFAULT_REGION: "eu-west-2" },
-      }).output();
-      const { AccessKey } = JSON.parse(new TextDecoder().decode(key.stdout));
+      const { AccessKey } = await awsJson(moto.url, [
+        "iam",
+        "create-access-key",
+        "--user-name",
+        principal.split("/").pop()!,
+      ]) as { AccessKey: { AccessKeyId: string; SecretAccessKey: string } };
       const dashboard = `[dashboard]\naws_access_key_id = ${AccessKey.AccessKeyId}\n` +
         `aws_secret_access_key = ${AccessKey.SecretAccessKey}\n`;
 

@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import { assertEquals, assertMatch } from "../assert.ts";
 import { REPO } from "../helpers.ts";
-import { needs, runScript, SCRIPTS, stackOutputs, startMoto } from "../tools.ts";
+import { awsJson, needs, runScript, SCRIPTS, stackOutputs, startMoto } from "../tools.ts";
 
 const TEMPLATES = ["common.yaml", "customer.yaml"].map((t) => join(SCRIPTS, "templates", t));
 const decoder = new TextDecoder();
@@ -94,6 +94,21 @@ Deno.test({
         stackOutputs(customer.stdout).RoleArn,
         "arn:aws:iam::123456789012:role/connect-metrics-ccm-dev-tradeuk",
       );
+      const policies = (role: string) =>
+        awsJson(server.url, ["iam", "list-role-policies", "--role-name", role]).then((r) => r.PolicyNames);
+      assertEquals(await policies("connect-metrics-ccm-dev-tradeuk"), ["connect-metrics-read-queue-metrics"]);
+      const discovering = await runScript(
+        "deploy-customer.sh",
+        ["ccm", "acme", "dev", "--common-account-id", "123456789012", "--allow-discovery"],
+        env,
+      );
+      assertEquals(discovering.code, 0, discovering.stderr);
+      assertEquals(
+        new Set(await policies("connect-metrics-ccm-dev-acme") as string[]),
+        new Set(["connect-metrics-read-queue-metrics", "connect-metrics-discover-queues"]),
+        "ListQueues and ListInstances only with --allow-discovery",
+      );
+
       const again = await runScript("deploy-common.sh", ["ccm", "dev"], env);
       assertEquals(again.code, 0, again.stderr);
       assertMatch(again.stdout, /^updating stack connect-metrics-common-ccm-dev\n/);
