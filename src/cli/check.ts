@@ -29,7 +29,7 @@ function describe(check: ConfigCheck): string[] {
 export async function checkCommand(argv: string[]): Promise<number> {
   const args = parseCheckArgs(argv);
   const { dir, paths } = await findClientConfigFiles(configDirInputs(args.configDir), args.profile);
-  let failed = false;
+  let settingsFailed = false;
 
   try {
     const settings = await readSettings(dir);
@@ -40,22 +40,16 @@ export async function checkCommand(argv: string[]): Promise<number> {
     );
     for (const w of settings.warnings) console.log(`warn  settings.json: ${w.replace(`${settings.file}: `, "")}`);
   } catch (error) {
-    failed = true;
+    settingsFailed = true;
     console.log(`FAIL  settings.json: ${(error as Error).message.replace(/^.*settings\.json: /, "")}`);
   }
 
   const files = await Promise.all(paths.map(async (path) => ({ path, text: await Deno.readTextFile(path) })));
   const checks = checkConfigFiles(files);
-  for (const check of checks) {
-    for (const line of describe(check)) console.log(line);
-    if (check.problems.length > 0) failed = true;
-  }
-  if (failed) {
-    console.error(
-      `error: ${
-        checks.filter((c) => c.problems.length > 0).length || "the settings"
-      } file(s) in ${dir} need fixing (see FAIL lines)`,
-    );
+  for (const check of checks) for (const line of describe(check)) console.log(line);
+  const failing = checks.filter((c) => c.problems.length > 0).length + (settingsFailed ? 1 : 0);
+  if (failing > 0) {
+    console.error(`error: ${failing} file(s) in ${dir} need fixing (see FAIL lines)`);
     return EXIT.usage;
   }
   if (!args.live) return EXIT.ok;

@@ -183,7 +183,7 @@ Deno.test("check: one line per file; a broken or duplicated config is exit 2; --
       bad.stdout,
       /\nFAIL {2}copy-dev-instance-queues\.json: instance 0d525d33-.* is also in .*capita-tradeuk-dev-instance-queues\.json/,
     );
-    assertMatch(bad.stderr, /^error: 2 file\(s\) in .*config need fixing \(see FAIL lines\)\n$/);
+    assertMatch(bad.stderr, /^error: 3 file\(s\) in .*config need fixing \(see FAIL lines\)\n$/);
   });
 });
 
