@@ -116,7 +116,6 @@ async function throughputCase(name: string, accounts: number, queues: number) {
         credentials: CREDENTIALS,
         endpoint: simulator.url,
         pacer: new RequestPacer(),
-        concurrency: accounts,
       })
     );
     const wall = (performance.now() - started) / 1000;

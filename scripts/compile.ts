@@ -25,7 +25,7 @@ export function compileArgs(target: keyof typeof TARGETS, withIcon: boolean): st
     "compile",
     "-q",
     "-P",
-    "--v8-flags=--max-semi-space-size=2",
+    "--v8-flags=--max-semi-space-size=2,--expose-gc",
     "--include",
     "config",
     "--target",
