@@ -30,6 +30,8 @@ export interface PushPlan {
 /** Queues `rows` (may be empty: then only the backlog is sent) and delivers the outbox. */
 export async function pushRows(rows: readonly MetricRow[], plan: PushPlan): Promise<PushReport> {
   const { outbox, pusher, limits } = plan;
+  // The pusher lives as long as a watch does; this push's share of its counts is the difference.
+  const before = { ...pusher.counts };
   const ours = new Set((await outbox.add(splitIntoBatches(rows, limits))).map((f) => f.name));
   const dropped = await outbox.enforceBound();
   for (const d of dropped) plan.onDropped?.(d);
@@ -72,8 +74,8 @@ export async function pushRows(rows: readonly MetricRow[], plan: PushPlan): Prom
     sentFiles,
     sentRows,
     backlogRows,
-    requests: pusher.counts.requests,
-    retries: pusher.counts.retries,
+    requests: pusher.counts.requests - before.requests,
+    retries: pusher.counts.retries - before.retries,
     dropped,
     unreadable,
   };

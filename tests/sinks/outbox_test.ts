@@ -84,11 +84,15 @@ Deno.test("pushRows: Power BI down keeps every row; the next run sends the backl
       assert.ok(waiting.length > 1, "a streaming dataset's 15 KB limit splits 200 rows");
 
       server.powerBi.clearFaults();
-      const report = await pushRows(sampleRows(2, RUN_2), plan());
+      const setup = plan();
+      const report = await pushRows(sampleRows(2, RUN_2), setup);
       assertEquals(report.sentRows, 202);
       assertEquals(report.backlogRows, 200);
       assertEquals(dataset.rows.map((r) => r.Date), [...Array(200).fill(RUN_1), RUN_2, RUN_2]);
       assertEquals(await new PushOutbox(dir).pending(), [], "delivered files are deleted");
+      // The same pusher again (as in watch mode): this push's counts only.
+      const again = await pushRows(sampleRows(1, RUN_2), setup);
+      assertEquals([again.sentRows, again.requests, again.retries], [1, 1, 0]);
     } finally {
       await server.close();
     }
