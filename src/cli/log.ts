@@ -80,9 +80,11 @@ export class Reporter {
     this.#log("error", message, fields);
   }
 
-  /** Only to the log file (the console shows the same thing another way). */
-  logOnly(level: Level, message: string, fields?: Record<string, unknown>): void {
-    this.#log(level, message, fields);
+  /** An error as `printError` shows it (`error:` and `hint:` lines), `prefix` naming whose it is. */
+  failure(error: unknown, prefix = ""): void {
+    const { message, hint } = error as { message?: string; hint?: string };
+    this.error(`error: ${prefix}${message ?? String(error)}`);
+    if (hint) this.error(`hint: ${hint}`);
   }
 
   #log(level: Level, message: string, fields?: Record<string, unknown>): void {

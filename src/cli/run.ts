@@ -67,9 +67,7 @@ async function openReporter(args: RunArgs): Promise<Reporter> {
 function tell(report: CycleReport, reporter: Reporter, options: { multi: boolean; tables: boolean }): void {
   for (const r of report.results) {
     if (r.error) {
-      reporter.error(`error: ${options.multi ? `${r.label}: ` : ""}${r.error.message}`);
-      const hint = (r.error as { hint?: string }).hint;
-      if (hint) reporter.error(`hint: ${hint}`);
+      reporter.failure(r.error, options.multi ? `${r.label}: ` : "");
     } else {
       reporter.info(r.line!, { client: r.label, rows: r.rows, requests: r.requests, retries: r.retries, ms: r.ms });
       reporter.detail(`  ${r.label}: fetched and written in ${(r.ms / 1000).toFixed(2)} s`);
@@ -79,11 +77,7 @@ function tell(report: CycleReport, reporter: Reporter, options: { multi: boolean
     }
   }
   if (report.push) reporter.info(describePush(report.push, report.pushTarget!));
-  if (report.pushError) {
-    reporter.error(`error: ${report.pushError.message}`);
-    const hint = (report.pushError as { hint?: string }).hint;
-    if (hint) reporter.error(`hint: ${hint}`);
-  }
+  if (report.pushError) reporter.failure(report.pushError);
   if (options.multi) {
     const failed = report.results.some((r) => r.error) || report.pushError;
     (failed ? reporter.error.bind(reporter) : reporter.info.bind(reporter))(formatSummary(report));
@@ -146,8 +140,7 @@ async function run(args: RunArgs, options: { tables: boolean }): Promise<number>
         await once();
       } catch (error) {
         // A config broken mid-watch is reported each cycle; the watch goes on.
-        printError(error);
-        reporter.logOnly("error", (error as Error).message);
+        reporter.failure(error);
       }
     }, {
       intervalMs: args.everyMs,
