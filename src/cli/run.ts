@@ -60,7 +60,16 @@ async function openReporter(args: RunArgs): Promise<Reporter> {
   const dir = join(appDir(), "logs");
   await Deno.mkdir(dir, { recursive: true });
   await pruneLogs(dir, new Date());
-  return new Reporter(args.verbosity, () => dailyLogFile(dir, new Date()), args.logFormat);
+  let day = new Date().toDateString();
+  return new Reporter(args.verbosity, () => {
+    const now = new Date();
+    // A watch that runs past midnight starts a new file and drops the one now too old.
+    if (now.toDateString() !== day) {
+      day = now.toDateString();
+      pruneLogs(dir, now).catch(() => {});
+    }
+    return dailyLogFile(dir, now);
+  }, args.logFormat);
 }
 
 /** Tells the user how a cycle went: one line per client, the failures, the push, the summary. */
