@@ -35,10 +35,16 @@ async function planClients(args: RunArgs, inputs: ConfigDirInputs): Promise<Clie
     checkArgsMatchConfig(loaded, args.client!, args.environment!);
     return [{ profile: args.profiles[0], loaded }];
   }
-  const profiles = args.all
-    ? (await findClientConfigFiles(inputs)).paths.map((p) => basename(p).slice(0, -CONFIG_SUFFIX.length))
-    : args.profiles;
-  return await Promise.all(profiles.map(async (profile): Promise<ClientPlan> => {
+  if (!args.all) {
+    // Profiles the user named: a missing or broken file is a mistake to fix before any work (exit 2).
+    return await Promise.all(
+      args.profiles.map(async (profile) => ({ profile, loaded: await loadClient(inputs, profile) })),
+    );
+  }
+  // Files found by --all: a broken one becomes a failed client, so it cannot blank the others.
+  const { paths } = await findClientConfigFiles(inputs);
+  return await Promise.all(paths.map(async (path): Promise<ClientPlan> => {
+    const profile = basename(path).slice(0, -CONFIG_SUFFIX.length);
     try {
       return { profile, loaded: await loadClient(inputs, profile) };
     } catch (error) {

@@ -92,6 +92,10 @@ Deno.test("--all: every client ok is exit 0; --profile repeated picks clients; u
         [["--all", "--profile", "x"], /^error: give --all or --profile, not both/],
         [["--all", "--every", "5s"], /^error: --every expects an interval of at least 10s/],
         [["--all", "--config-dir", "nowhere"], /^error: no \*-instance-queues\.json files found; looked in .*nowhere/],
+        [
+          ["--profile", "acme-prod", "--profile", "acme-typo"],
+          /^error: config file acme-typo-instance-queues\.json not found/,
+        ],
       ] as const
     ) {
       const result = await ws.run([...args]);
