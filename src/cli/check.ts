@@ -6,15 +6,13 @@
 import { basename } from "node:path";
 import { parseCheckArgs } from "./args.ts";
 import { checkConfigFiles, type ConfigCheck } from "../config/check.ts";
-import { CONFIG_SUFFIX } from "../config/client_config.ts";
+import { profileOfConfigFile } from "../config/client_config.ts";
 import { findClientConfigFiles, readSettings } from "../config/load.ts";
 import { configDirInputs } from "../config/paths.ts";
 import { connectClientFor } from "../connect/client.ts";
 import { probeInstance } from "../connect/probe.ts";
 import { EXIT } from "../util/errors.ts";
 import { redact } from "../util/redact.ts";
-
-const profileOf = (path: string) => basename(path).slice(0, -CONFIG_SUFFIX.length);
 
 function describe(check: ConfigCheck): string[] {
   const name = basename(check.path);
@@ -57,7 +55,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
   let liveFailures = 0;
   await Promise.all(checks.map(async ({ path, config }) => {
     const c = config!;
-    const profile = profileOf(path);
+    const profile = profileOfConfigFile(path);
     const region = args.region ?? c.region;
     let client;
     try {

@@ -10,7 +10,7 @@ import { describeMerge, mergeQueues } from "../config/merge.ts";
 import { configDirCandidates, configDirInputs, findConfigFile } from "../config/paths.ts";
 import { connectClientFor } from "../connect/client.ts";
 import { type DiscoveredInstance, listInstances, listStandardQueues } from "../connect/discover.ts";
-import { writeFileAtomic } from "../sinks/json_file.ts";
+import { writeFileAtomic } from "../util/atomic_file.ts";
 import { ConfigError, UsageError } from "../util/errors.ts";
 
 interface ExistingFile {

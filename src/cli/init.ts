@@ -7,7 +7,7 @@ import { parseInitArgs } from "./args.ts";
 import { configFileName } from "../config/client_config.ts";
 import { configDirCandidates, configDirInputs, EMBEDDED_CONFIG_DIR } from "../config/paths.ts";
 import { SETTINGS_FILE } from "../config/settings.ts";
-import { writeFileAtomic } from "../sinks/json_file.ts";
+import { writeFileAtomic } from "../util/atomic_file.ts";
 import { UsageError } from "../util/errors.ts";
 
 export const SETTINGS_EXAMPLE = join(EMBEDDED_CONFIG_DIR, "settings.example.json");

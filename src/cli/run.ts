@@ -5,7 +5,7 @@
  * repeated) or all (--all); once, or --every interval until stopped.
  * Double-clicked, it runs what settings.json says and waits for Enter.
  */
-import { basename, join } from "node:path";
+import { join } from "node:path";
 import { parseRunArgs, type RunArgs } from "./args.ts";
 import { dailyLogFile, isInteractive, printError, pruneLogs, Reporter } from "./log.ts";
 import {
@@ -20,40 +20,50 @@ import {
 } from "./pipeline.ts";
 import { formatTable } from "./table.ts";
 import { stopOnSignals, watch } from "./watch.ts";
-import { CONFIG_SUFFIX } from "../config/client_config.ts";
-import { findClientConfigFiles, loadClient, type LoadedSettings, loadSettings, readSettings } from "../config/load.ts";
+import { profileOfConfigFile } from "../config/client_config.ts";
+import {
+  findClientConfigFiles,
+  loadClient,
+  type LoadedSettings,
+  loadSettings,
+  settingsReader,
+} from "../config/load.ts";
 import { appDir, type ConfigDirInputs, configDirInputs } from "../config/paths.ts";
 import { ROW_KEY_COLUMNS } from "../connect/catalogue.ts";
 import { PUSH_URL_ENV } from "../sinks/push_target.ts";
 import { exitCodeFor } from "../util/errors.ts";
 
 /** The clients of this run, read now (again each watch cycle, so edits apply without a restart). */
-async function planClients(args: RunArgs, inputs: ConfigDirInputs): Promise<ClientPlan[]> {
+async function planClients(
+  args: RunArgs,
+  inputs: ConfigDirInputs,
+  readSettingsOf: (dir: string) => Promise<LoadedSettings>,
+): Promise<ClientPlan[]> {
   if (!args.all && args.profiles.length === 1) {
     // The 2019 form: a bad file is the user's to fix before anything runs (exit 2).
-    const loaded = await loadClient(inputs, args.profiles[0]);
+    const loaded = await loadClient(inputs, args.profiles[0], readSettingsOf);
     checkArgsMatchConfig(loaded, args.client!, args.environment!);
     return [{ profile: args.profiles[0], loaded }];
   }
   if (!args.all) {
     // Profiles the user named: a missing or broken file is a mistake to fix before any work (exit 2).
     return await Promise.all(
-      args.profiles.map(async (profile) => ({ profile, loaded: await loadClient(inputs, profile) })),
+      args.profiles.map(async (profile) => ({ profile, loaded: await loadClient(inputs, profile, readSettingsOf) })),
     );
   }
   // Files found by --all: a broken one becomes a failed client, so it cannot blank the others.
   const { paths } = await findClientConfigFiles(inputs);
   return await Promise.all(paths.map(async (path): Promise<ClientPlan> => {
-    const profile = basename(path).slice(0, -CONFIG_SUFFIX.length);
+    const profile = profileOfConfigFile(path);
     try {
-      return { profile, loaded: await loadClient(inputs, profile) };
+      return { profile, loaded: await loadClient(inputs, profile, readSettingsOf) };
     } catch (error) {
       return { profile, error: error as Error };
     }
   }));
 }
 
-function settingsOf(plan: ClientPlan): LoadedSettings {
+function ownSettings(plan: ClientPlan): LoadedSettings {
   if (!("loaded" in plan)) throw plan.error;
   const { settings, settingsFile } = plan.loaded;
   return { settings, ...(settingsFile ? { file: settingsFile } : {}), warnings: [] };
@@ -108,11 +118,12 @@ async function run(args: RunArgs, options: { tables: boolean }): Promise<number>
   const inputs = configDirInputs(args.configDir);
   const multi = args.all || args.profiles.length > 1;
   // Found before any work, so exit 2: bad flags, no config files, a bad settings.json, a bad push URL.
-  let clients = await planClients(args, inputs);
+  const readSettingsOf = settingsReader();
+  let clients = await planClients(args, inputs, readSettingsOf);
   // One client: its own settings.json; many: the one in the config directory they share.
   const shared: LoadedSettings = multi
-    ? await readSettings((await findClientConfigFiles(inputs)).dir)
-    : settingsOf(clients[0]);
+    ? await readSettingsOf((await findClientConfigFiles(inputs)).dir)
+    : ownSettings(clients[0]);
   const push = preparePush(args, shared.settings, shared.file);
   const reporter = await openReporter(args);
   const warnings = [...shared.warnings, ...clients.flatMap((c) => "loaded" in c ? c.loaded.warnings : [])];
@@ -151,7 +162,7 @@ async function run(args: RunArgs, options: { tables: boolean }): Promise<number>
     reporter.info(`watching: every ${args.everyMs / 1000} s on the clock; Ctrl+C stops`);
     await watch(async () => {
       try {
-        clients = await planClients(args, inputs);
+        clients = await planClients(args, inputs, settingsReader());
         await once();
       } catch (error) {
         // A config broken mid-watch is reported each cycle; the watch goes on.

@@ -3,6 +3,7 @@
  * queues on the dashboard. The 2019 format is the contract; the optional
  * fields are new and default to what the 2019 tool did.
  */
+import { basename } from "node:path";
 import { ConfigError } from "../util/errors.ts";
 import { isObject, parseConfigJson, unknownFieldWarnings } from "./json.ts";
 import { isTimeZone } from "../util/time.ts";
@@ -73,6 +74,11 @@ const EXTERNAL_ID = /^[\w+=,.@:\/-]{2,1224}$/;
 /** The config file name for an AWS profile. */
 export function configFileName(profile: string): string {
   return `${profile}${CONFIG_SUFFIX}`;
+}
+
+/** The AWS profile a config file is named for: `config/P-instance-queues.json` -> `P`. */
+export function profileOfConfigFile(path: string): string {
+  return basename(path).slice(0, -CONFIG_SUFFIX.length);
 }
 
 /** Validates a config file's text. Throws a one-line `ConfigError`. */

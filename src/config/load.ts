@@ -20,13 +20,14 @@ export interface LoadedClient {
 export async function loadClient(
   inputs: ConfigDirInputs,
   profile: string,
+  readSettingsOf: (dir: string) => Promise<LoadedSettings> = readSettings,
 ): Promise<LoadedClient> {
   const found = await findConfigFile(inputs, configFileName(profile));
   const { config, warnings } = parseClientConfig(
     await readText(found.path),
     found.path,
   );
-  const parsedSettings = await readSettings(found.dir);
+  const parsedSettings = await readSettingsOf(found.dir);
   return {
     config,
     settings: parsedSettings.settings,
@@ -49,6 +50,16 @@ export async function readSettings(dir: string): Promise<LoadedSettings> {
   const file = join(dir, SETTINGS_FILE);
   const text = await readText(file, { optional: true });
   return text === undefined ? { settings: DEFAULT_SETTINGS, warnings: [] } : { ...parseSettings(text, file), file };
+}
+
+/** `readSettings`, once per directory: the clients of one folder share its settings.json. */
+export function settingsReader(): (dir: string) => Promise<LoadedSettings> {
+  const read = new Map<string, Promise<LoadedSettings>>();
+  return (dir) => {
+    let settings = read.get(dir);
+    if (!settings) read.set(dir, settings = readSettings(dir));
+    return settings;
+  };
 }
 
 /** The settings of the first config directory that has a settings.json, else the defaults. */

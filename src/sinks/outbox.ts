@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import type { MetricRow } from "../rows/flatten.ts";
-import { writeFileAtomic } from "./json_file.ts";
+import { writeFileAtomic } from "../util/atomic_file.ts";
 
 export interface OutboxBound {
   readonly maxAgeDays: number;
