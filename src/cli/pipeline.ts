@@ -7,7 +7,7 @@ import { join } from "node:path";
 import type { Credentials } from "../aws/credentials.ts";
 import type { LoadedClient } from "../config/load.ts";
 import type { Settings } from "../config/settings.ts";
-import { connectClientFor } from "../connect/client.ts";
+import { connectClientFor, ConnectionPool } from "../connect/client.ts";
 import { type FetchedMetrics, fetchMetrics } from "../connect/fetch.ts";
 import { planRequests } from "../connect/plan.ts";
 import type { RequestPacer } from "../connect/pacing.ts";
@@ -37,6 +37,8 @@ export interface CollectOptions {
   readonly pageSize?: number;
   /** The client-side rate limiter (default: the process's, at Connect's real quotas). */
   readonly pacer?: RequestPacer;
+  /** Connections shared with the other clients of the cycle (runCycle's own). */
+  readonly connections?: ConnectionPool;
 }
 
 export interface CollectedClient {
@@ -66,6 +68,7 @@ export async function collectClient(loaded: LoadedClient, options: CollectOption
       ...(options.credentials ? { credentials: options.credentials } : {}),
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
       ...(options.pacer ? { pacer: options.pacer } : {}),
+      ...(options.connections ? { connections: options.connections } : {}),
     },
   );
   try {
@@ -211,7 +214,7 @@ export interface CycleReport {
   readonly ms: number;
 }
 
-export interface CycleOptions extends Omit<CollectOptions, "profile" | "now"> {
+export interface CycleOptions extends Omit<CollectOptions, "profile" | "now" | "connections"> {
   readonly outputDir: string;
   readonly push?: PushSetup;
   readonly reporter: Reporter;
@@ -250,6 +253,7 @@ export async function runCycle(clients: readonly ClientPlan[], options: CycleOpt
   const progress = new ClientProgress(clients.map(labelOf), options.progress ?? false);
   const results: ClientResult[] = new Array(clients.length);
   const rows: MetricRow[][] = new Array(clients.length).fill([]);
+  const connections = new ConnectionPool();
   let next = 0;
   const worker = async () => {
     for (let i = next++; i < clients.length; i = next++) {
@@ -263,7 +267,7 @@ export async function runCycle(clients: readonly ClientPlan[], options: CycleOpt
       }
       progress.update(i, "fetching");
       try {
-        const collected = await collectClient(plan.loaded, { ...options, profile: plan.profile, now });
+        const collected = await collectClient(plan.loaded, { ...options, profile: plan.profile, now, connections });
         const path = await writeClientOutput(plan.loaded, collected, options.outputDir);
         rows[i] = collected.rows;
         const { requests, retries } = collected.fetched;
@@ -294,9 +298,13 @@ export async function runCycle(clients: readonly ClientPlan[], options: CycleOpt
       }
     }
   };
-  await Promise.all(
-    Array.from({ length: Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, clients.length) }, worker),
-  );
+  try {
+    await Promise.all(
+      Array.from({ length: Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, clients.length) }, worker),
+    );
+  } finally {
+    connections.close();
+  }
 
   let push: PushReport | undefined;
   let pushError: Error | undefined;

@@ -1,5 +1,8 @@
 /** Building the SDK's ConnectClient the way this tool needs it. */
+import { Agent as HttpAgent } from "node:http";
+import { Agent as HttpsAgent } from "node:https";
 import { ConnectClient, type ConnectClientConfig } from "@aws-sdk/client-connect";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { processPacer, type RequestPacer } from "./pacing.ts";
 import { clientCredentials } from "../aws/credentials.ts";
 import type { AssumeRoleConfig } from "../config/client_config.ts";
@@ -17,10 +20,49 @@ export interface ConnectClientOptions {
   /** Attempts per request, the first included (SDK standard retry). */
   readonly maxAttempts?: number;
   readonly requestTimeoutMs?: number;
+  /** Connections shared with the run's other clients; otherwise the client opens its own. */
+  readonly connections?: ConnectionPool;
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 5;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+const CONNECTION_TIMEOUT_MS = 5_000;
+/** Requests in flight at once across a run's clients; more wait for a free connection. */
+export const DEFAULT_MAX_CONNECTIONS = 16;
+
+/** The SDK's own handler, except that one client's destroy() must not close connections the others use. */
+class SharedHttpHandler extends NodeHttpHandler {
+  override destroy(): void {}
+}
+
+/**
+ * One keep-alive connection pool for every ConnectClient of a run. Clients
+ * in one Region call the same endpoint, so a client reuses the connections
+ * the one before it opened (no new TCP and TLS handshake per account), and
+ * the number of requests in flight, each holding a response of up to 100
+ * queues, stays bounded however many clients run at once.
+ */
+export class ConnectionPool {
+  readonly #agents: readonly (HttpAgent | HttpsAgent)[];
+  readonly handler: NodeHttpHandler;
+
+  constructor(maxConnections = DEFAULT_MAX_CONNECTIONS, requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS) {
+    const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: maxConnections });
+    const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: maxConnections });
+    this.#agents = [httpAgent, httpsAgent];
+    this.handler = new SharedHttpHandler({
+      httpAgent,
+      httpsAgent,
+      requestTimeout: requestTimeoutMs,
+      connectionTimeout: CONNECTION_TIMEOUT_MS,
+    });
+  }
+
+  /** Closes every connection; call it once the run's clients are done. */
+  close(): void {
+    for (const agent of this.#agents) agent.destroy();
+  }
+}
 
 /**
  * A ConnectClient whose every attempt waits its turn under the account's
@@ -34,9 +76,9 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
     retryMode: "standard",
-    requestHandler: {
+    requestHandler: options.connections?.handler ?? {
       requestTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
-      connectionTimeout: 5_000,
+      connectionTimeout: CONNECTION_TIMEOUT_MS,
     },
   });
   const pacer = options.pacer ?? processPacer;
@@ -71,7 +113,7 @@ export interface ClientTarget {
  */
 export async function connectClientFor(
   target: ClientTarget,
-  options: Pick<ConnectClientOptions, "credentials" | "endpoint" | "maxAttempts" | "pacer"> = {},
+  options: Pick<ConnectClientOptions, "credentials" | "endpoint" | "maxAttempts" | "pacer" | "connections"> = {},
 ): Promise<ConnectClient> {
   const credentials = options.credentials ?? clientCredentials({
     profile: target.profile,
@@ -90,5 +132,6 @@ export async function connectClientFor(
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
     ...(options.pacer ? { pacer: options.pacer } : {}),
+    ...(options.connections ? { connections: options.connections } : {}),
   });
 }

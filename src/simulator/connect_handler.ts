@@ -28,6 +28,8 @@ export interface ConnectRequestRecord {
   readonly region?: string;
   readonly queues?: number;
   readonly at: number;
+  /** The client's end of the TCP connection ("127.0.0.1:54321"): requests on one connection share it. */
+  readonly connection?: string;
 }
 
 export interface ConnectHandlerOptions {
@@ -74,6 +76,9 @@ export class ConnectEmulator {
 
   /** Added before every answer; tests may change it while serving. */
   latencyMs: number;
+  /** Requests being answered now, and the most there have been at once. */
+  inFlight = 0;
+  maxInFlight = 0;
 
   constructor(readonly model: ConnectModel, readonly options: ConnectHandlerOptions = {}) {
     this.#now = options.now ?? Date.now;
@@ -105,7 +110,16 @@ export class ConnectEmulator {
     return /^\/(metrics\/(current|historical)\/|queues-summary\/|instance\/?$)/.test(url.pathname);
   }
 
-  async handle(request: Request): Promise<Response> {
+  async handle(request: Request, connection?: string): Promise<Response> {
+    this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
+    try {
+      return await this.#answer(request, connection);
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  async #answer(request: Request, connection: string | undefined): Promise<Response> {
     const url = new URL(request.url);
     const auth = parseAuthorization(request.headers.get("authorization"));
     const route = matchRoute(request.method, url.pathname);
@@ -120,6 +134,7 @@ export class ConnectEmulator {
           : {}),
         ...(queues === undefined ? {} : { queues }),
         at: this.#now(),
+        ...(connection ? { connection } : {}),
       });
     };
     if (this.latencyMs) await new Promise((r) => setTimeout(r, this.latencyMs));

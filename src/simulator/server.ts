@@ -49,9 +49,10 @@ export function startEmulatorServer(options: EmulatorServerOptions = {}): Promis
           });
         },
       },
-      (request) => {
+      (request, info) => {
         const url = new URL(request.url);
-        if (connect.handles(url)) return connect.handle(request);
+        const { hostname, port } = info.remoteAddr;
+        if (connect.handles(url)) return connect.handle(request, `${hostname}:${port}`);
         return new Response(JSON.stringify({ Message: `Nothing is served at ${url.pathname}` }), {
           status: 404,
           headers: { "content-type": "application/json", "x-amzn-errortype": "UnknownOperationException" },

@@ -18,6 +18,7 @@ import { parseClientConfig } from "../../src/config/client_config.ts";
 import { addConfiguredInstances, fakeGuid } from "../../src/simulator/fleet.ts";
 import { dailyLogFile } from "../../src/cli/log.ts";
 import { DEFAULT_COLUMNS } from "../../src/connect/catalogue.ts";
+import { DEFAULT_MAX_CONNECTIONS } from "../../src/connect/client.ts";
 import { datasetColumns } from "../../src/sinks/powerbi_schema.ts";
 
 /** Another client in its own account, served by the emulator (unless `served` is false). */
@@ -121,6 +122,25 @@ Deno.test("--all shares each account's quota: four clients of one account, 300 q
     const calls = ws.server.connect.requests;
     assertEquals(calls.length, 4 * 2 * 3, "3 batches of 100 queues per API per client");
     assertEquals(calls.filter((r) => r.status === 429 || r.errorType === "ThrottlingException").length, 0);
+  });
+});
+
+Deno.test("--all over twenty accounts: the clients share a bounded set of connections, reused from one to the next", async () => {
+  await withWorkspace(async (ws) => {
+    for (let a = 0; a < 20; a++) {
+      await addClient(ws, `client${a}-prod`, `Client${a}`, String(500000000000 + a), 200);
+    }
+    ws.server.connect.latencyMs = 20; // answers overlap, as they do over a real network
+    const result = await ws.run(["--all"]);
+    assertEquals(result.code, 0, result.stderr);
+    const calls = ws.server.connect.requests;
+    assertEquals(calls.length, 20 * 2 * 2 + 2, "2 batches per API per client, and the workspace's own client");
+    const connections = new Set(calls.map((r) => r.connection));
+    assert.ok(
+      connections.size <= DEFAULT_MAX_CONNECTIONS && ws.server.connect.maxInFlight <= DEFAULT_MAX_CONNECTIONS,
+      `${connections.size} connections, ${ws.server.connect.maxInFlight} requests at once`,
+    );
+    assert.ok(connections.size < 21, "a client uses the connections an earlier one opened");
   });
 });
 
