@@ -3,16 +3,22 @@
  * runs against the Connect emulator (40 ms added latency, Connect's real
  * quotas), compared with the lower bound the quota allows. Not a test:
  * the numbers are printed, never asserted.
+ *
+ * Time is measured in-process, on a warm cycle (as in watch mode). Peak
+ * memory is the tool's own process: `deno task start --all` over config
+ * files for the same fleet, run as the scheduler runs it, with the kernel's
+ * maximum RSS read by GNU time.
  */
+import { join } from "node:path";
 import { type ClientPlan, runCycle } from "../src/cli/pipeline.ts";
 import { Reporter } from "../src/cli/log.ts";
 import { formatTable } from "../src/cli/table.ts";
-import type { ClientConfig } from "../src/config/client_config.ts";
+import { type ClientConfig, configFileName } from "../src/config/client_config.ts";
 import { DEFAULT_SETTINGS } from "../src/config/settings.ts";
 import { RequestPacer } from "../src/connect/pacing.ts";
 import { CONNECT_QUOTAS, type ConnectOperation, MAX_QUEUES_PER_REQUEST } from "../src/connect/quotas.ts";
 import { ConnectModel } from "../src/simulator/connect_model.ts";
-import { addGeneratedFleet } from "../src/simulator/fleet.ts";
+import { addGeneratedFleet, type FleetInstance } from "../src/simulator/fleet.ts";
 import { startEmulatorServer } from "../src/simulator/server.ts";
 
 const LATENCY_MS = 40;
@@ -22,13 +28,16 @@ const MB = 1024 * 1024;
 /** Long enough for a drained bucket (burst 8 at 5 a second) to fill again. */
 const WARM_UP_PAUSE_MS = 2_000;
 
-function clientsOf(model: ConnectModel, accounts: number, queues: number): ClientPlan[] {
-  return addGeneratedFleet(model, { accounts, queuesPerInstance: queues, region: REGION }).map((f) => {
+const ENVIRONMENT = "PROD";
+const profileOf = (f: FleetInstance) => `${f.clientName.toLowerCase()}-prod`;
+
+function clientsOf(fleet: readonly FleetInstance[]): ClientPlan[] {
+  return fleet.map((f) => {
     const config: ClientConfig = {
       file: `${f.clientName}-instance-queues.json`,
       clientName: f.clientName,
       accountId: f.accountId,
-      environment: "PROD",
+      environment: ENVIRONMENT,
       instanceId: f.instanceId,
       queues: f.queues,
       region: REGION,
@@ -36,23 +45,68 @@ function clientsOf(model: ConnectModel, accounts: number, queues: number): Clien
       channels: ["VOICE"],
     };
     return {
-      profile: f.clientName,
+      profile: profileOf(f),
       loaded: { config, settings: DEFAULT_SETTINGS, configDir: "", configDirSource: "bench", warnings: [] },
     };
   });
 }
 
-/** Peak RSS while `work` runs, sampled every 10 ms. */
-async function withPeakRss<T>(work: () => Promise<T>): Promise<{ result: T; peak: number }> {
-  let peak = Deno.memoryUsage().rss;
-  const timer = setInterval(() => peak = Math.max(peak, Deno.memoryUsage().rss), 10);
-  try {
-    const result = await work();
-    return { result, peak: Math.max(peak, Deno.memoryUsage().rss) };
-  } finally {
-    clearInterval(timer);
+/** GNU time, which reads the kernel's maximum RSS of the process it runs; absent on some machines. */
+const GNU_TIME = "/usr/bin/time";
+
+/** Runs of the tool's own process per case: its peak RSS varies by several MB from run to run. */
+const ONE_SHOT_RUNS = 3;
+
+/** A config file per client and an AWS profile per config, as an MI machine has them. */
+async function writeFleetFiles(fleet: readonly FleetInstance[], dir: string): Promise<void> {
+  const configDir = join(dir, "config");
+  await Deno.mkdir(configDir, { recursive: true });
+  let credentials = "";
+  for (const f of fleet) {
+    const config = {
+      clientName: f.clientName,
+      accountId: f.accountId,
+      environment: ENVIRONMENT,
+      instanceId: f.instanceId,
+      region: REGION,
+      queues: Object.fromEntries(f.queues.map((q) => [q.id, q.name])),
+    };
+    await Deno.writeTextFile(join(configDir, configFileName(profileOf(f))), JSON.stringify(config, null, 2));
+    credentials += `[${profileOf(f)}]\naws_access_key_id = ${CREDENTIALS.accessKeyId}\n` +
+      `aws_secret_access_key = ${CREDENTIALS.secretAccessKey}\n`;
   }
+  await Deno.writeTextFile(join(dir, "credentials"), credentials);
 }
+
+/**
+ * One `deno task start --all` over the files of writeFleetFiles, as Task
+ * Scheduler runs the exe: its wall time and peak RSS (NaN without GNU time).
+ */
+async function oneShotRun(dir: string, endpoint: string) {
+  const configDir = join(dir, "config");
+  const task = [Deno.execPath(), "task", "-q", "--config", new URL("../deno.json", import.meta.url).pathname, "start"];
+  const args = [...task, "--all", "--quiet", "--config-dir", configDir, "--output-dir", join(dir, "output")];
+  const measured = await Deno.stat(GNU_TIME).then(() => true, () => false);
+  const rssFile = join(dir, "maxrss");
+  const started = performance.now();
+  const { code, stderr } = await new Deno.Command(measured ? GNU_TIME : args[0], {
+    args: measured ? ["-f", "%M", "-o", rssFile, ...args] : args.slice(1),
+    env: {
+      AWS_ENDPOINT_URL_CONNECT: endpoint,
+      AWS_SHARED_CREDENTIALS_FILE: join(dir, "credentials"),
+      AWS_CONFIG_FILE: join(dir, "aws-config"),
+    },
+    cwd: dir, // its logs/ folder too
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  const seconds = (performance.now() - started) / 1000;
+  if (code !== 0) throw new Error(`the one-shot run failed: ${new TextDecoder().decode(stderr)}`);
+  const peakKb = measured ? Number((await Deno.readTextFile(rssFile)).trim().split("\n").at(-1)) : NaN;
+  return { seconds, peakMb: peakKb / 1024 };
+}
+
+const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[values.length >> 1];
 
 /** Calls needed / 5 per second per account and API (accounts in parallel), plus one round trip. */
 function lowerBoundSeconds(queues: number): number {
@@ -106,9 +160,12 @@ async function startSimulator(accounts: number, queues: number): Promise<{ url: 
 }
 
 async function throughputCase(name: string, accounts: number, queues: number) {
-  const clients = clientsOf(new ConnectModel(), accounts, queues); // the same seeded fleet the simulator serves
+  // The same seeded fleet the simulator serves.
+  const fleet = addGeneratedFleet(new ConnectModel(), { accounts, queuesPerInstance: queues, region: REGION });
+  const clients = clientsOf(fleet);
   const simulator = await startSimulator(accounts, queues);
-  const outputDir = await Deno.makeTempDir({ prefix: "connect-metrics-bench-" });
+  const dir = await Deno.makeTempDir({ prefix: "connect-metrics-bench-" });
+  const outputDir = join(dir, "cycles");
   try {
     const cycle = () =>
       runCycle(clients, {
@@ -122,8 +179,15 @@ async function throughputCase(name: string, accounts: number, queues: number) {
     await cycle();
     await new Promise((resolve) => setTimeout(resolve, WARM_UP_PAUSE_MS));
     const started = performance.now();
-    const { result, peak } = await withPeakRss(cycle);
+    const result = await cycle();
     const wall = (performance.now() - started) / 1000;
+    await writeFleetFiles(fleet, dir);
+    const oneShots = [];
+    for (let run = 0; run < ONE_SHOT_RUNS; run++) {
+      await new Promise((resolve) => setTimeout(resolve, WARM_UP_PAUSE_MS));
+      oneShots.push(await oneShotRun(dir, simulator.url));
+    }
+    const peaks = oneShots.map((r) => r.peakMb);
     const bound = lowerBoundSeconds(queues);
     const sum = (f: (r: (typeof result.results)[number]) => number) => result.results.reduce((n, r) => n + f(r), 0);
     return {
@@ -133,29 +197,45 @@ async function throughputCase(name: string, accounts: number, queues: number) {
       // The emulator answers nothing but 200 and 429 here, so every retry was a throttled call.
       Throttled: sum((r) => r.retries),
       "Failed clients": result.results.filter((r) => r.error).length,
-      "Peak RSS MB": Number((peak / MB).toFixed(0)),
       "Bound s": Number(bound.toFixed(2)),
       Ratio: Number((wall / bound).toFixed(2)),
+      "One-shot s": Number(median(oneShots.map((r) => r.seconds)).toFixed(2)),
+      "Peak RSS MB": peaks.some(Number.isNaN)
+        ? "n/a"
+        : `${median(peaks).toFixed(0)} (max ${Math.max(...peaks).toFixed(0)})`,
     };
   } finally {
     await simulator.stop();
-    await Deno.remove(outputDir, { recursive: true });
+    await Deno.remove(dir, { recursive: true });
   }
 }
 
-/** Watch mode's memory: many fast cycles (quotas lifted so they are fast), RSS after warm-up and at the end. */
-async function memoryCase(cycles: number) {
+/** The heap still in use after a full collection (what a leak grows); NaN without --expose-gc. */
+function liveHeap(): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return NaN;
+  gc();
+  return Deno.memoryUsage().heapUsed;
+}
+
+/**
+ * Watch mode's memory: many fast cycles (quotas lifted so they are fast).
+ * RSS settles over the first few hundred cycles, as the allocators reach
+ * their working size, so it is read after `warmUp` cycles and again
+ * `cycles` later.
+ */
+async function memoryCase(warmUp: number, cycles: number) {
   const lifted = Object.fromEntries(
     Object.keys(CONNECT_QUOTAS).map((op) => [op, { ratePerSecond: 1e6, burst: 1e6 }]),
   ) as Record<ConnectOperation, { ratePerSecond: number; burst: number }>;
   const model = new ConnectModel();
-  const clients = clientsOf(model, 1, 10);
+  const clients = clientsOf(addGeneratedFleet(model, { accounts: 1, queuesPerInstance: 10, region: REGION }));
   const server = await startEmulatorServer({ model, quotas: lifted });
   const outputDir = await Deno.makeTempDir({ prefix: "connect-metrics-bench-" });
   const pacer = new RequestPacer(undefined, undefined, lifted);
   try {
-    let warm = 0;
-    for (let i = 0; i < cycles; i++) {
+    let warm = { rss: 0, live: 0 };
+    for (let i = 1; i <= warmUp + cycles; i++) {
       await runCycle(clients, {
         outputDir,
         reporter: new Reporter("quiet"),
@@ -164,10 +244,10 @@ async function memoryCase(cycles: number) {
         pacer,
       });
       server.connect.requests.length = 0; // the emulator's own log is not the tool's memory
-      if (i === 99) warm = Deno.memoryUsage().rss;
+      if (i === warmUp) warm = { rss: Deno.memoryUsage().rss, live: liveHeap() };
     }
-    const end = Deno.memoryUsage().rss;
-    return { cycles, warmMb: warm / MB, endMb: end / MB, growthMb: (end - warm) / MB };
+    const end = { rss: Deno.memoryUsage().rss, live: liveHeap() };
+    return { warmUp, cycles, warm, end };
   } finally {
     await server.close();
     await Deno.remove(outputDir, { recursive: true });
@@ -191,14 +271,18 @@ if (import.meta.main) {
   }
   console.log(formatTable(rows, Object.keys(rows[0])));
   console.log(
-    "\nBound: calls per API per account / 5 per second (accounts in parallel) + one round trip." +
+    "\nWall s: one warm cycle, in-process. Bound: calls per API per account / 5 per second" +
+      " (accounts in parallel) + one round trip." +
+      `\nOne-shot s and Peak RSS: the median of ${ONE_SHOT_RUNS} runs of a whole \`deno task start --all\` process,` +
+      ` start-up included (peak RSS read by GNU time; "n/a" without ${GNU_TIME}).` +
       "\nTargets: ratio at most 1.3 for the two large cases, no failed calls, peak RSS at most 100 MB.",
   );
-  const memory = await memoryCase(1000);
+  const memory = await memoryCase(500, 1000);
+  const mb = (bytes: number) => (bytes / MB).toFixed(1);
   console.log(
-    `\nWatch mode memory: ${memory.cycles} cycles of 1 client x 10 queues: RSS ${memory.warmMb.toFixed(0)} MB ` +
-      `after 100 cycles, ${memory.endMb.toFixed(0)} MB after ${memory.cycles} (growth ${
-        memory.growthMb.toFixed(1)
-      } MB)`,
+    `\nWatch mode memory, cycles of 1 client x 10 queues: after ${memory.warmUp} -> after ${memory.warmUp} + ${memory.cycles}:` +
+      `\n  RSS ${mb(memory.warm.rss)} -> ${mb(memory.end.rss)} MB (growth ${mb(memory.end.rss - memory.warm.rss)} MB)` +
+      `\n  heap in use after a full GC ${mb(memory.warm.live)} -> ${mb(memory.end.live)} MB` +
+      ` (growth ${mb(memory.end.live - memory.warm.live)} MB)`,
   );
 }
