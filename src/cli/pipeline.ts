@@ -7,7 +7,7 @@ import { join } from "node:path";
 import type { Credentials } from "../aws/credentials.ts";
 import type { LoadedClient } from "../config/load.ts";
 import type { Settings } from "../config/settings.ts";
-import { connectClientFor, ConnectionPool } from "../connect/client.ts";
+import { connectClientFor, ConnectionPool, DEFAULT_MAX_CONNECTIONS } from "../connect/client.ts";
 import { type FetchedMetrics, fetchMetrics } from "../connect/fetch.ts";
 import { planRequests } from "../connect/plan.ts";
 import type { RequestPacer } from "../connect/pacing.ts";
@@ -220,6 +220,8 @@ export interface CycleOptions extends Omit<CollectOptions, "profile" | "now" | "
   readonly reporter: Reporter;
   /** Clients fetched at once (accounts are paced separately, so many can run together). */
   readonly concurrency?: number;
+  /** How long one Connect request may take (tests shorten it); then the SDK retries it. */
+  readonly requestTimeoutMs?: number;
   readonly progress?: boolean;
 }
 
@@ -253,7 +255,7 @@ export async function runCycle(clients: readonly ClientPlan[], options: CycleOpt
   const progress = new ClientProgress(clients.map(labelOf), options.progress ?? false);
   const results: ClientResult[] = new Array(clients.length);
   const rows: MetricRow[][] = new Array(clients.length).fill([]);
-  const connections = new ConnectionPool();
+  const connections = new ConnectionPool(DEFAULT_MAX_CONNECTIONS, options.requestTimeoutMs);
   let next = 0;
   const worker = async () => {
     for (let i = next++; i < clients.length; i = next++) {

@@ -54,6 +54,7 @@ export class ConnectionPool {
       httpAgent,
       httpsAgent,
       requestTimeout: requestTimeoutMs,
+      throwOnRequestTimeout: true,
       connectionTimeout: CONNECTION_TIMEOUT_MS,
     });
   }
@@ -78,6 +79,8 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
     retryMode: "standard",
     requestHandler: options.connections?.handler ?? {
       requestTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      // Without it the SDK only logs a warning and keeps waiting.
+      throwOnRequestTimeout: true,
       connectionTimeout: CONNECTION_TIMEOUT_MS,
     },
   });

@@ -78,6 +78,14 @@ export function describeConnectError(
         "another tool may be using the account's quota of 5 requests per second; try again in a minute",
         code,
       );
+    case "TimeoutError":
+      return new AwsError(
+        `Amazon Connect did not answer ${context.operation} for ${who} in time, ${
+          e.$metadata?.attempts ?? "several"
+        } attempts (${where})`,
+        "check the network connection and proxy settings",
+        code,
+      );
     case "CredentialsProviderError":
       return new AwsError(`no usable AWS credentials for ${who}: ${said}`, undefined, code);
   }

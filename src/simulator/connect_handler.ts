@@ -76,6 +76,8 @@ export class ConnectEmulator {
 
   /** Added before every answer; tests may change it while serving. */
   latencyMs: number;
+  /** Extra latency for one account's requests (ms): a slow or hanging Connect. */
+  readonly accountLatencyMs = new Map<string, number>();
   /** Requests being answered now, and the most there have been at once. */
   inFlight = 0;
   maxInFlight = 0;
@@ -156,6 +158,8 @@ export class ConnectEmulator {
         : undefined;
       const instance = route.instanceId === undefined ? undefined : this.#instance(route.instanceId, auth);
       const account = instance?.accountId ?? this.model.accountOfKey.get(auth.accessKeyId) ?? "000000000000";
+      const slow = this.accountLatencyMs.get(account);
+      if (slow) await new Promise((r) => setTimeout(r, slow));
       if (this.model.isDenied(auth.accessKeyId, route.operation)) {
         const resource = instance ? instanceArn(instance, auth.region) : "*";
         throw new ApiError(

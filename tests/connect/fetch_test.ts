@@ -20,14 +20,15 @@ async function scenario(
     s: {
       server: EmulatorServer;
       instance: FleetInstance;
-      fetch: (pageSize?: number) => ReturnType<typeof fetchMetrics>;
+      fetch: (pageSize?: number, requestTimeoutMs?: number) => ReturnType<typeof fetchMetrics>;
     },
   ) => Promise<void>,
 ) {
   const server = await startEmulatorServer({ model: new ConnectModel(11) });
   const [instance] = addGeneratedFleet(server.model, { accounts: 1, queuesPerInstance: queues });
-  const fetch = async (pageSize?: number) => {
+  const fetch = async (pageSize?: number, requestTimeoutMs?: number) => {
     const client = createConnectClient({
+      ...(requestTimeoutMs ? { requestTimeoutMs } : {}),
       accountId: instance.accountId,
       region: REGION,
       credentials: { accessKeyId: "AKIAFETCHTEST0000001", secretAccessKey: "fetch-test-secret" },
@@ -106,6 +107,21 @@ Deno.test("5xx answers are retried by the SDK", async () => {
     const fetched = await fetch();
     assertEquals(fetched.retries, 2);
     assertEquals(fetched.values.size, 3);
+  });
+});
+
+Deno.test("a request Connect does not answer times out, is retried, then fails with one line", async () => {
+  await scenario(3, async ({ server, instance, fetch }) => {
+    server.connect.accountLatencyMs.set(instance.accountId, 1_000);
+    const error = await rejects(() => fetch(undefined, 150), AwsError);
+    assertMatch(
+      error.message,
+      new RegExp(
+        `^Amazon Connect did not answer Get(Current)?MetricData for client Client01 in time, 5 attempts ` +
+          `\\(instance ${instance.instanceId} in ${REGION}\\)$`,
+      ),
+    );
+    assertEquals(error.hint, "check the network connection and proxy settings");
   });
 });
 
