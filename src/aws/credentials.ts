@@ -8,6 +8,7 @@
  */
 import { join } from "node:path";
 import { fromIni, fromNodeProviderChain, fromTemporaryCredentials } from "@aws-sdk/credential-providers";
+import { requestHandlerOptions } from "./http.ts";
 import type { ConnectClientConfig } from "@aws-sdk/client-connect";
 import type { AssumeRoleConfig } from "../config/client_config.ts";
 import { AwsError, ConfigError } from "../util/errors.ts";
@@ -64,7 +65,12 @@ function mfaCodeProvider(profile: string) {
 
 /** A named profile's credentials, failures explained, reused until near expiry. */
 export function profileCredentials(profile: string): Provider {
-  const provider = fromIni({ profile, mfaCodeProvider: mfaCodeProvider(profile) });
+  // clientConfig: the STS client that assumes a profile's role_arn.
+  const provider = fromIni({
+    profile,
+    mfaCodeProvider: mfaCodeProvider(profile),
+    clientConfig: { requestHandler: requestHandlerOptions() },
+  });
   return reused(`profile|${profile}`, provider, (error) => describeCredentialError(error, { profile }));
 }
 
@@ -108,7 +114,7 @@ export function assumeRoleCredentials(role: AssumeRoleConfig, clientName: string
       DurationSeconds: 3600,
     },
     masterCredentials: source,
-    ...(region ? { clientConfig: { region } } : {}),
+    clientConfig: { ...(region ? { region } : {}), requestHandler: requestHandlerOptions() },
   });
   const key = `role|${role.roleArn}|${role.sourceProfile ?? ""}|${role.externalId ?? ""}`;
   return reused(key, provider, (error) => describeCredentialError(error, { role }));

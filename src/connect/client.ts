@@ -5,6 +5,7 @@ import { ConnectClient, type ConnectClientConfig } from "@aws-sdk/client-connect
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { processPacer, type RequestPacer } from "./pacing.ts";
 import { clientCredentials } from "../aws/credentials.ts";
+import { REQUEST_TIMEOUT_MS, requestHandlerOptions } from "../aws/http.ts";
 import type { AssumeRoleConfig } from "../config/client_config.ts";
 
 export interface ConnectClientOptions {
@@ -25,8 +26,6 @@ export interface ConnectClientOptions {
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 5;
-export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
-const CONNECTION_TIMEOUT_MS = 5_000;
 /** Requests in flight at once across a run's clients; more wait for a free connection. */
 export const DEFAULT_MAX_CONNECTIONS = 16;
 
@@ -46,17 +45,11 @@ export class ConnectionPool {
   readonly #agents: readonly (HttpAgent | HttpsAgent)[];
   readonly handler: NodeHttpHandler;
 
-  constructor(maxConnections = DEFAULT_MAX_CONNECTIONS, requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS) {
+  constructor(maxConnections = DEFAULT_MAX_CONNECTIONS, requestTimeoutMs = REQUEST_TIMEOUT_MS) {
     const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: maxConnections });
     const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: maxConnections });
     this.#agents = [httpAgent, httpsAgent];
-    this.handler = new SharedHttpHandler({
-      httpAgent,
-      httpsAgent,
-      requestTimeout: requestTimeoutMs,
-      throwOnRequestTimeout: true,
-      connectionTimeout: CONNECTION_TIMEOUT_MS,
-    });
+    this.handler = new SharedHttpHandler({ ...requestHandlerOptions(requestTimeoutMs), httpAgent, httpsAgent });
   }
 
   /** Closes every connection; call it once the run's clients are done. */
@@ -77,12 +70,7 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
     retryMode: "standard",
-    requestHandler: options.connections?.handler ?? {
-      requestTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
-      // Without it the SDK only logs a warning and keeps waiting.
-      throwOnRequestTimeout: true,
-      connectionTimeout: CONNECTION_TIMEOUT_MS,
-    },
+    requestHandler: options.connections?.handler ?? requestHandlerOptions(options.requestTimeoutMs),
   });
   const pacer = options.pacer ?? processPacer;
   client.middlewareStack.add(
