@@ -53,6 +53,9 @@ function clientsOf(fleet: readonly FleetInstance[]): ClientPlan[] {
 
 /** GNU time, which reads the kernel's maximum RSS of the process it runs; absent on some machines. */
 const GNU_TIME = "/usr/bin/time";
+/** Whether GNU_TIME is GNU's (BSD's, on macOS, has no -f). */
+const hasGnuTime = new Deno.Command(GNU_TIME, { args: ["-f", "%M", "true"], stdout: "null", stderr: "null" })
+  .output().then((r) => r.success, () => false);
 
 /** Runs of the tool's own process per case: its peak RSS varies by several MB from run to run. */
 const ONE_SHOT_RUNS = 3;
@@ -86,7 +89,7 @@ async function oneShotRun(dir: string, endpoint: string) {
   const configDir = join(dir, "config");
   const task = [Deno.execPath(), "task", "-q", "--config", new URL("../deno.json", import.meta.url).pathname, "start"];
   const args = [...task, "--all", "--quiet", "--config-dir", configDir, "--output-dir", join(dir, "output")];
-  const measured = await Deno.stat(GNU_TIME).then(() => true, () => false);
+  const measured = await hasGnuTime;
   const rssFile = join(dir, "maxrss");
   const started = performance.now();
   const { code, stderr } = await new Deno.Command(measured ? GNU_TIME : args[0], {
@@ -274,7 +277,7 @@ if (import.meta.main) {
     "\nWall s: one warm cycle, in-process. Bound: calls per API per account / 5 per second" +
       " (accounts in parallel) + one round trip." +
       `\nOne-shot s and Peak RSS: the median of ${ONE_SHOT_RUNS} runs of a whole \`deno task start --all\` process,` +
-      ` start-up included (peak RSS read by GNU time; "n/a" without ${GNU_TIME}).` +
+      ` start-up included (peak RSS read by GNU time; "n/a" without GNU's ${GNU_TIME}).` +
       "\nTargets: ratio at most 1.3 for the two large cases, no failed calls, peak RSS at most 100 MB.",
   );
   const memory = await memoryCase(500, 1000);
