@@ -26,7 +26,7 @@ export interface ConnectClientOptions {
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 5;
-/** Requests in flight at once across a run's clients; more wait for a free connection. */
+/** Connections to one endpoint (a Region's Connect) across a run's clients: requests beyond it wait for a free one. */
 export const DEFAULT_MAX_CONNECTIONS = 16;
 
 /** The SDK's own handler, except that one client's destroy() must not close connections the others use. */

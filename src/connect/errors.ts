@@ -80,7 +80,7 @@ export function describeConnectError(
       );
     case "TimeoutError":
       return new AwsError(
-        `Amazon Connect did not answer ${context.operation} for ${who} in time, ${
+        `Amazon Connect did not answer ${context.operation} for ${who} in time, after ${
           e.$metadata?.attempts ?? "several"
         } attempts (${where})`,
         "check the network connection and proxy settings",

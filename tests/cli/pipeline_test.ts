@@ -50,7 +50,7 @@ Deno.test("a client whose Connect does not answer fails on its own after the tim
     assertEquals([first.error, third.error], [undefined, undefined]);
     assertMatch(
       String(slow.error?.message),
-      /^Amazon Connect did not answer Get(Current)?MetricData for client Client02 in time, 5 attempts \(instance .* in eu-west-2\)$/,
+      /^Amazon Connect did not answer Get(Current)?MetricData for client Client02 in time, after 5 attempts \(instance .* in eu-west-2\)$/,
     );
     const written = (await Array.fromAsync(Deno.readDir(dir))).map((e) => e.name).sort();
     assertEquals(written, ["client01-prod-metric-data.json", "client03-prod-metric-data.json"]);

@@ -117,7 +117,7 @@ Deno.test("a request Connect does not answer times out, is retried, then fails w
     assertMatch(
       error.message,
       new RegExp(
-        `^Amazon Connect did not answer Get(Current)?MetricData for client Client01 in time, 5 attempts ` +
+        `^Amazon Connect did not answer Get(Current)?MetricData for client Client01 in time, after 5 attempts ` +
           `\\(instance ${instance.instanceId} in ${REGION}\\)$`,
       ),
     );
