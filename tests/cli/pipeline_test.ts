@@ -2,7 +2,6 @@
  * One cycle over many clients, in-process: what a client whose Connect
  * does not answer does to the others.
  */
-import { join } from "node:path";
 import { assertEquals, assertMatch } from "../assert.ts";
 import { type ClientPlan, formatSummary, runCycle } from "../../src/cli/pipeline.ts";
 import { Reporter } from "../../src/cli/log.ts";
