@@ -227,20 +227,6 @@ export interface CycleOptions extends Omit<CollectOptions, "profile" | "now" | "
 
 export const DEFAULT_CONCURRENCY = 16;
 
-/** Above this much buffer memory, collect garbage now rather than when V8 gets round to it. */
-const EXTERNAL_MEMORY_LIMIT = 8 * 1024 * 1024;
-
-/**
- * Each client's SDK client leaves response buffers that V8 frees only at a
- * full collection, which it puts off: across many accounts the process would
- * grow by about a megabyte per client. The executable runs with --expose-gc
- * (deno.json), so a finished client can ask for one; elsewhere this does nothing.
- */
-function releaseMemory(): void {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (gc && Deno.memoryUsage().external > EXTERNAL_MEMORY_LIMIT) gc();
-}
-
 const labelOf = (plan: ClientPlan) =>
   "loaded" in plan ? `${plan.loaded.config.clientName} ${plan.loaded.config.environment}` : plan.profile;
 
@@ -285,7 +271,6 @@ export async function runCycle(clients: readonly ClientPlan[], options: CycleOpt
           data: collected.rows,
         };
         progress.update(i, `ok, ${collected.rows.length} rows`);
-        releaseMemory();
       } catch (error) {
         results[i] = {
           profile: plan.profile,

@@ -6,6 +6,7 @@ import { type ConnectClient, paginateGetCurrentMetricData, paginateGetMetricData
 import { metricKey, normaliseValue, type OldestContactAgeUnit, oldestContactAgeUnit } from "./catalogue.ts";
 import type { MetricsPlan } from "./plan.ts";
 import { describeConnectError } from "./errors.ts";
+import { releaseBufferMemory } from "../util/memory.ts";
 
 /** queue id -> metric key -> value. A queue with no data has no entry. */
 export type QueueValues = Map<string, Map<string, number>>;
@@ -59,6 +60,7 @@ export async function fetchMetrics(
         queue.set(keyOf(Metric as M & { Name: string }), valueOf(Metric.Name, Value));
       }
     }
+    releaseBufferMemory();
   };
   const guarded = async (operation: string, work: () => Promise<void>) => {
     try {
