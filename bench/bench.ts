@@ -10,6 +10,7 @@
  * maximum RSS read by GNU time.
  */
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { type ClientPlan, runCycle } from "../src/cli/pipeline.ts";
 import { Reporter } from "../src/cli/log.ts";
 import { formatTable } from "../src/cli/table.ts";
@@ -87,8 +88,18 @@ async function writeFleetFiles(fleet: readonly FleetInstance[], dir: string): Pr
  */
 async function oneShotRun(dir: string, endpoint: string) {
   const configDir = join(dir, "config");
-  const task = [Deno.execPath(), "task", "-q", "--config", new URL("../deno.json", import.meta.url).pathname, "start"];
-  const args = [...task, "--all", "--quiet", "--config-dir", configDir, "--output-dir", join(dir, "output")];
+  const task = [
+    Deno.execPath(),
+    "task",
+    "-q",
+    "--config",
+    fileURLToPath(new URL("../deno.json", import.meta.url)),
+    "start",
+  ];
+  const args = [
+    ...[...task, "--all", "--quiet", "--config-dir", configDir, "--output-dir", join(dir, "output")],
+    ...["--log-file", join(dir, "connect-metrics.log")],
+  ];
   const measured = await hasGnuTime;
   const rssFile = join(dir, "maxrss");
   const started = performance.now();
@@ -99,7 +110,6 @@ async function oneShotRun(dir: string, endpoint: string) {
       AWS_SHARED_CREDENTIALS_FILE: join(dir, "credentials"),
       AWS_CONFIG_FILE: join(dir, "aws-config"),
     },
-    cwd: dir, // its logs/ folder too
     stdout: "null",
     stderr: "piped",
   }).output();
@@ -128,8 +138,8 @@ async function startSimulator(accounts: number, queues: number): Promise<{ url: 
       "-q",
       "-P",
       "--config",
-      new URL("../deno.json", import.meta.url).pathname,
-      new URL("../main.ts", import.meta.url).pathname,
+      fileURLToPath(new URL("../deno.json", import.meta.url)),
+      fileURLToPath(new URL("../main.ts", import.meta.url)),
       "simulate",
       "--port",
       "0",
