@@ -158,3 +158,14 @@ export function sampleRows(count: number, date = "2026-11-28T10:00:00.000"): Met
     return row;
   });
 }
+
+/** A child's output read until `until` matches all that was read, or (without it) to the end. */
+export async function readUntil(reader: ReadableStreamDefaultReader<string>, until?: RegExp): Promise<string> {
+  let text = "";
+  while (!until?.test(text)) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += value;
+  }
+  return text;
+}

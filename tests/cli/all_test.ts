@@ -8,6 +8,7 @@ import {
   ACCESS_KEY,
   cliCommand,
   PROFILE,
+  readUntil,
   SECRET_KEY,
   withWorkspace,
   type Workspace,
@@ -188,12 +189,7 @@ Deno.test("--every: a cycle now and on each boundary; SIGTERM lets the running c
   await withWorkspace(async (ws) => {
     const child = cliCommand(["--all", "--every", "10s"], { cwd: ws.dir, env: ws.env }).spawn();
     const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-    let seen = "";
-    while (!/1 of 1 client\(s\) ok/.test(seen)) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      seen += value;
-    }
+    let seen = await readUntil(reader, /1 of 1 client\(s\) ok/);
     assertMatch(seen, /^watching: every 10 s on the clock; Ctrl\+C stops\n/);
     const first = JSON.parse(await Deno.readTextFile(output(ws, "tradeuk-dev")));
 
@@ -202,11 +198,7 @@ Deno.test("--every: a cycle now and on each boundary; SIGTERM lets the running c
     while (ws.server.connect.requests.length < 4) await new Promise((r) => setTimeout(r, 100));
     child.kill("SIGTERM");
     const status = await child.status;
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      seen += value;
-    }
+    seen += await readUntil(reader);
     await child.stderr.cancel();
     assertEquals(status.code, 0);
     assertMatch(seen, /stopping: the current cycle finishes first/);

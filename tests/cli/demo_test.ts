@@ -2,7 +2,7 @@
 import { join } from "node:path";
 import { ConnectClient, GetCurrentMetricDataCommand, ListInstancesCommand } from "@aws-sdk/client-connect";
 import { assert, assertEquals, assertMatch } from "../assert.ts";
-import { cliCommand, runCli } from "../helpers.ts";
+import { cliCommand, readUntil, runCli } from "../helpers.ts";
 
 Deno.test("demo: rows flow from the emulator through the SDK into output/tradeuk-dev-metric-data.json", async () => {
   const dir = await Deno.makeTempDir();
@@ -35,13 +35,8 @@ Deno.test("simulate: serves a generated fleet until SIGTERM", async () => {
   const dir = await Deno.makeTempDir();
   const child = cliCommand(["simulate", "--port", "0", "--fleet", "2", "--queues", "4"], { cwd: dir }).spawn();
   const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let banner = "";
   try {
-    while (!banner.includes("Press Ctrl+C")) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      banner += value;
-    }
+    const banner = await readUntil(reader, /Press Ctrl\+C/);
     const url = banner.match(/emulator on (http:\/\/127\.0\.0\.1:\d+)/)![1];
     assertMatch(banner, /serving a generated fleet of 2 account\(s\) x 4 queues/);
     const sdk = new ConnectClient({
@@ -73,12 +68,7 @@ Deno.test("simulate: serves a generated fleet until SIGTERM", async () => {
   } finally {
     child.kill("SIGTERM");
     const status = await child.status;
-    let rest = "";
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      rest += value;
-    }
+    const rest = await readUntil(reader);
     await child.stderr.cancel();
     assertEquals(status.code, 0);
     assertMatch(rest, /stopped/);
