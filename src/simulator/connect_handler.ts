@@ -51,6 +51,9 @@ class ApiError extends Error {
     super(message);
   }
 }
+/** The client hung up before its request arrived in full: there is nobody left to answer. */
+class ClientGone extends Error {}
+
 const invalidParameter = (message: string) => new ApiError(400, "InvalidParameterException", message);
 const invalidRequest = (message: string) => new ApiError(400, "InvalidRequestException", message);
 
@@ -116,6 +119,10 @@ export class ConnectEmulator {
     this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
     try {
       return await this.#answer(request, connection);
+    } catch (error) {
+      // Not worth a stack trace on the emulator's console: the client went away (e.g. Ctrl+C).
+      if (error instanceof ClientGone) return new Response(null, { status: 400 });
+      throw error;
     } finally {
       this.inFlight--;
     }
@@ -565,7 +572,9 @@ function matchRoute(method: string, path: string):
 }
 
 async function readBody(request: Request): Promise<Json> {
-  const text = await request.text();
+  const text = await request.text().catch((error) => {
+    throw new ClientGone(String(error));
+  });
   if (text.trim() === "") return {};
   try {
     const body = JSON.parse(text);

@@ -65,13 +65,24 @@ Deno.test("simulate: serves a generated fleet until SIGTERM", async () => {
     assertEquals(pushed.status, 200, await pushed.text());
     const readBack = banner.match(/rows received: GET (\S+)/)![1];
     assertEquals((await (await fetch(readBack)).json()).rows, [{ Client: "X", Call: 1 }]);
+
+    // A client that hangs up halfway through its request (Ctrl+C) leaves no stack trace on the console.
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port: Number(new URL(url).port) });
+    await conn.write(new TextEncoder().encode(
+      `POST /metrics/current/${instanceId} HTTP/1.1\r\nhost: x\r\n` +
+        "authorization: AWS4-HMAC-SHA256 Credential=AKIAX/20261128/eu-west-2/connect/aws4_request, " +
+        'SignedHeaders=host, Signature=0\r\ncontent-length: 100\r\n\r\n{"Filters"',
+    ));
+    conn.close();
+    await new Promise((r) => setTimeout(r, 200));
   } finally {
     child.kill("SIGTERM");
     const status = await child.status;
     const rest = await readUntil(reader);
-    await child.stderr.cancel();
+    const errors = await new Response(child.stderr).text();
     assertEquals(status.code, 0);
     assertMatch(rest, /stopped/);
+    assertEquals(errors, "");
     await Deno.remove(dir, { recursive: true });
   }
 });
