@@ -57,15 +57,13 @@ export const DEFAULT_SIMULATOR_PORT = 8484;
 type Options = NonNullable<Parameters<typeof parseArgs>[0]>["options"];
 
 /** parseArgs, strict, with its errors turned into one-line UsageErrors. */
-function parse(argv: string[], options: Options, command: string): Record<string, unknown> {
+function parse(argv: string[], options: Options): Record<string, unknown> {
   try {
     return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
   } catch (e) {
     const message = (e as Error).message.replace(/\.?\s*To specify.*$/s, "").split("\n")[0];
-    throw new UsageError(
-      message.replace(/^Unknown option/, "unknown flag"),
-      `see: connect-metrics ${command} --help`.replace("  ", " "),
-    );
+    // No hint: main prints the usage under every UsageError.
+    throw new UsageError(message.replace(/^Unknown option/, "unknown flag"));
   }
 }
 
@@ -135,7 +133,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
     verbose: { type: "boolean", short: "v" },
     "log-file": { type: "string" },
     "log-format": { type: "string" },
-  }, "");
+  });
   const outputDir = (values["output-dir"] as string | undefined) ?? DEFAULT_OUTPUT_DIR;
   const profiles = ((values.profile as string[] | undefined) ?? []).map((p) => p.trim()).filter(Boolean);
   const all = Boolean(values.all);
@@ -178,7 +176,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
 
 /** `connect-metrics demo [--output-dir DIR]` */
 export function parseDemoArgs(argv: string[]): DemoArgs {
-  const values = parse(argv, { "output-dir": { type: "string" } }, "demo");
+  const values = parse(argv, { "output-dir": { type: "string" } });
   return { outputDir: (values["output-dir"] as string | undefined) ?? DEFAULT_OUTPUT_DIR };
 }
 
@@ -191,7 +189,7 @@ export function parseSimulateArgs(argv: string[]): SimulateArgs {
     seed: { type: "string" },
     fleet: { type: "string" },
     queues: { type: "string" },
-  }, "simulate");
+  });
   return {
     port: integer(values, "port", DEFAULT_SIMULATOR_PORT, 0, 65535),
     ...(values["config-dir"] ? { configDir: values["config-dir"] as string } : {}),
@@ -204,7 +202,7 @@ export function parseSimulateArgs(argv: string[]): SimulateArgs {
 
 /** `connect-metrics schema [--config-dir DIR] [--mode MODE]` */
 export function parseSchemaArgs(argv: string[]): SchemaArgs {
-  const values = parse(argv, { "config-dir": { type: "string" }, mode: { type: "string" } }, "schema");
+  const values = parse(argv, { "config-dir": { type: "string" }, mode: { type: "string" } });
   const mode = values.mode as string | undefined;
   if (mode !== undefined && !DATASET_MODES.includes(mode as DatasetMode)) {
     throw new UsageError(`--mode expects one of ${DATASET_MODES.join(", ")}, got "${mode}"`);
@@ -246,7 +244,7 @@ export function parseDiscoverArgs(argv: string[]): DiscoverArgs {
     "config-dir": { type: "string" },
     prune: { type: "boolean" },
     "dry-run": { type: "boolean" },
-  }, "discover");
+  });
   if (values["instance-id"] && values["instance-alias"]) {
     throw new UsageError("give --instance-id or --instance-alias, not both");
   }
@@ -284,7 +282,7 @@ export function parseCheckArgs(argv: string[]): CheckArgs {
     live: { type: "boolean" },
     "config-dir": { type: "string" },
     region: { type: "string" },
-  }, "check");
+  });
   if (values.all && values.profile) throw new UsageError("give --all or --profile, not both");
   return {
     ...optional(values, "profile"),
@@ -308,7 +306,7 @@ export function parseInitArgs(argv: string[]): InitArgs {
     profile: { type: "string" },
     "config-dir": { type: "string" },
     force: { type: "boolean" },
-  }, "init");
+  });
   return {
     profile: (values.profile as string | undefined)?.trim() || INIT_EXAMPLE_PROFILE,
     ...optional(values, "config-dir", "configDir"),

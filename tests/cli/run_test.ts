@@ -91,6 +91,8 @@ Deno.test("usage errors: one line, the usage, exit 2", async (t) => {
         const result = await run(args);
         assertEquals(result.code, 2);
         assertMatch(result.stderr, pattern);
+        // One line, then straight into the usage: nothing between them to read past.
+        assertMatch(result.stderr, /^error: [^\n]+\n\nconnect-metrics: /);
         assertMatch(result.stderr, /\nUsage:\n {2}connect-metrics --client NAME --environment ENV --profile PROFILE/);
         assertEquals(result.stdout, "");
       });
