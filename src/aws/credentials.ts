@@ -8,7 +8,7 @@
  */
 import { join } from "node:path";
 import { fromIni, fromNodeProviderChain, fromTemporaryCredentials } from "@aws-sdk/credential-providers";
-import { requestHandlerOptions } from "./http.ts";
+import { isNetworkError, requestHandlerOptions } from "./http.ts";
 import type { ConnectClientConfig } from "@aws-sdk/client-connect";
 import type { AssumeRoleConfig } from "../config/client_config.ts";
 import { AwsError, ConfigError } from "../util/errors.ts";
@@ -63,13 +63,16 @@ function mfaCodeProvider(profile: string) {
   };
 }
 
-/** A named profile's credentials, failures explained, reused until near expiry. */
-export function profileCredentials(profile: string): Provider {
+/**
+ * A named profile's credentials, failures explained, reused until near expiry.
+ * `requestTimeoutMs`: for STS when the profile has a role_arn (tests shorten it).
+ */
+export function profileCredentials(profile: string, requestTimeoutMs?: number): Provider {
   // clientConfig: the STS client that assumes a profile's role_arn.
   const provider = fromIni({
     profile,
     mfaCodeProvider: mfaCodeProvider(profile),
-    clientConfig: { requestHandler: requestHandlerOptions() },
+    clientConfig: { requestHandler: requestHandlerOptions(requestTimeoutMs) },
   });
   return reused(`profile|${profile}`, provider, (error) => describeCredentialError(error, { profile }));
 }
@@ -102,9 +105,14 @@ function reused(key: string, provider: Provider, explain: (error: unknown) => un
  * Credentials of `role`, assumed by the tool from the source profile (or
  * the default chain), reused for the whole run and refreshed near expiry.
  */
-export function assumeRoleCredentials(role: AssumeRoleConfig, clientName: string, region?: string): Provider {
+export function assumeRoleCredentials(
+  role: AssumeRoleConfig,
+  clientName: string,
+  region?: string,
+  requestTimeoutMs?: number,
+): Provider {
   const source: Provider = role.sourceProfile
-    ? profileCredentials(role.sourceProfile)
+    ? profileCredentials(role.sourceProfile, requestTimeoutMs)
     : registered(fromNodeProviderChain());
   const provider = fromTemporaryCredentials({
     params: {
@@ -114,7 +122,7 @@ export function assumeRoleCredentials(role: AssumeRoleConfig, clientName: string
       DurationSeconds: 3600,
     },
     masterCredentials: source,
-    clientConfig: { ...(region ? { region } : {}), requestHandler: requestHandlerOptions() },
+    clientConfig: { ...(region ? { region } : {}), requestHandler: requestHandlerOptions(requestTimeoutMs) },
   });
   const key = `role|${role.roleArn}|${role.sourceProfile ?? ""}|${role.externalId ?? ""}`;
   return reused(key, provider, (error) => describeCredentialError(error, { role }));
@@ -127,11 +135,17 @@ export function sessionName(clientName: string): string {
 
 /** The credentials for one client: its role when the config names one, else its profile. */
 export function clientCredentials(
-  options: { profile: string; assumeRole?: AssumeRoleConfig; clientName: string; region?: string },
+  options: {
+    profile: string;
+    assumeRole?: AssumeRoleConfig;
+    clientName: string;
+    region?: string;
+    requestTimeoutMs?: number;
+  },
 ): Provider {
   return options.assumeRole
-    ? assumeRoleCredentials(options.assumeRole, options.clientName, options.region)
-    : profileCredentials(options.profile);
+    ? assumeRoleCredentials(options.assumeRole, options.clientName, options.region, options.requestTimeoutMs)
+    : profileCredentials(options.profile, options.requestTimeoutMs);
 }
 
 /** One line for a failure to get credentials, naming the profile or the role and its source. */
@@ -187,6 +201,21 @@ export function describeCredentialError(
       profile
         ? `refresh them (aws sso login --profile ${profile}, or new temporary keys) and run again`
         : "refresh them and run again",
+      code,
+    );
+  }
+  if (isNetworkError(code, message)) {
+    // Not Connect's fault: without this the client's first Connect call would be blamed.
+    const service = where.role ? "AWS STS" : "AWS";
+    const task = where.role
+      ? `assume ${where.role.roleArn}`
+      : `get the credentials of ${source} (its role_arn or SSO sign-in)`;
+    const attempts = (error as { $metadata?: { attempts?: number } }).$metadata?.attempts;
+    return new AwsError(
+      code === "TimeoutError"
+        ? `${service} did not answer in time to ${task}, after ${attempts ?? "several"} attempts`
+        : `cannot reach ${service} to ${task}: ${message}`,
+      "check the network connection and proxy settings: the tool calls AWS for credentials as well as Amazon Connect",
       code,
     );
   }

@@ -39,6 +39,8 @@ export interface CollectOptions {
   readonly pacer?: RequestPacer;
   /** Connections shared with the other clients of the cycle (runCycle's own). */
   readonly connections?: ConnectionPool;
+  /** How long one AWS request (Connect's, or STS's for a role) may take (tests shorten it); then the SDK retries it. */
+  readonly requestTimeoutMs?: number;
 }
 
 export interface CollectedClient {
@@ -69,6 +71,7 @@ export async function collectClient(loaded: LoadedClient, options: CollectOption
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
       ...(options.pacer ? { pacer: options.pacer } : {}),
       ...(options.connections ? { connections: options.connections } : {}),
+      ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
     },
   );
   try {
@@ -220,8 +223,6 @@ export interface CycleOptions extends Omit<CollectOptions, "profile" | "now" | "
   readonly reporter: Reporter;
   /** Clients fetched at once (accounts are paced separately, so many can run together). */
   readonly concurrency?: number;
-  /** How long one Connect request may take (tests shorten it); then the SDK retries it. */
-  readonly requestTimeoutMs?: number;
   readonly progress?: boolean;
 }
 

@@ -104,13 +104,17 @@ export interface ClientTarget {
  */
 export async function connectClientFor(
   target: ClientTarget,
-  options: Pick<ConnectClientOptions, "credentials" | "endpoint" | "maxAttempts" | "pacer" | "connections"> = {},
+  options: Pick<
+    ConnectClientOptions,
+    "credentials" | "endpoint" | "maxAttempts" | "pacer" | "connections" | "requestTimeoutMs"
+  > = {},
 ): Promise<ConnectClient> {
   const credentials = options.credentials ?? clientCredentials({
     profile: target.profile,
     clientName: target.clientName,
     ...(target.assumeRole ? { assumeRole: target.assumeRole } : {}),
     ...(target.region ? { region: target.region } : {}),
+    ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
   });
   if (!target.region && typeof credentials === "function") await credentials();
   // The profile whose region setting applies: the role's source when the tool assumes a role.
@@ -124,5 +128,6 @@ export async function connectClientFor(
     ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
     ...(options.pacer ? { pacer: options.pacer } : {}),
     ...(options.connections ? { connections: options.connections } : {}),
+    ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
   });
 }

@@ -2,6 +2,7 @@
  * Turning what the SDK throws into one line an analyst can act on: which
  * client, which instance, the AWS error code, and what to check.
  */
+import { isNetworkError } from "../aws/http.ts";
 import { AwsError, ConfigError } from "../util/errors.ts";
 
 export interface ErrorContext {
@@ -20,17 +21,6 @@ const CREDENTIAL_CODES = new Set([
   "SignatureDoesNotMatch",
   "ExpiredTokenException",
   "ExpiredToken",
-]);
-
-const NETWORK_CODES = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "ETIMEDOUT",
-  "EPIPE",
-  "TimeoutError",
-  "RequestTimeout",
 ]);
 
 /** An AwsError (or ConfigError, for a missing Region) for any SDK failure. */
@@ -96,7 +86,7 @@ export function describeConnectError(
       code,
     );
   }
-  if (NETWORK_CODES.has(code) || /ECONNREFUSED|ETIMEDOUT|socket hang up|timed out/i.test(said)) {
+  if (isNetworkError(code, said)) {
     return new AwsError(
       `cannot reach Amazon Connect for ${who} (${where}): ${said}`,
       "check the network connection and proxy settings",

@@ -184,6 +184,40 @@ Deno.test("expired source credentials: one line saying so, and how to refresh", 
   });
 });
 
+Deno.test("STS out of reach: one line blaming STS, not Amazon Connect, for the role and for a profile's role_arn", async () => {
+  const closed = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const sts = `http://127.0.0.1:${closed.addr.port}`;
+  closed.close(); // nothing listens there now: connection refused
+  const dashboard = "[dashboard]\naws_access_key_id = AKIADASHBOARD0000001\naws_secret_access_key = dash-secret\n";
+  await withWorkspace(async (ws) => {
+    await writeAwsFiles(ws, { credentials: dashboard, config: "" });
+    const result = await ws.run(ARGS, { AWS_ENDPOINT_URL_STS: sts });
+    assertEquals(result.code, 1);
+    assertMatch(result.stderr, new RegExp(`^error: cannot reach AWS STS to assume ${ROLE_ARN}: .*ECONNREFUSED`));
+    assertMatch(
+      result.stderr,
+      /\nhint: check the network connection and proxy settings: the tool calls AWS for credentials/,
+    );
+    assert.ok(!result.stderr.includes("Amazon Connect for"), "Connect is not blamed");
+    assertEquals(ws.server.connect.requests.length, 0, "Connect was never called");
+  }, clientConfig({ roleArn: ROLE_ARN, sourceProfile: "dashboard", region: "eu-west-2" }));
+  await withWorkspace(async (ws) => {
+    await writeAwsFiles(ws, {
+      credentials: dashboard,
+      config: `[profile ${PROFILE}]\nrole_arn = ${ROLE_ARN}\nsource_profile = dashboard\nregion = eu-west-2\n`,
+    });
+    const result = await ws.run(ARGS, { AWS_ENDPOINT_URL_STS: sts });
+    assertEquals(result.code, 1);
+    assertMatch(
+      result.stderr,
+      new RegExp(
+        `^error: cannot reach AWS to get the credentials of profile "${PROFILE}" \\(its role_arn or SSO sign-in\\): `,
+      ),
+    );
+    assertEquals(ws.server.connect.requests.length, 0, "Connect was never called");
+  }, clientConfig());
+});
+
 Deno.test("a credential_process profile works with the exe's permissions", async () => {
   await withWorkspace(async (ws) => {
     const script = join(ws.dir, "creds.sh");

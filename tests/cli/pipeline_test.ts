@@ -2,40 +2,48 @@
  * One cycle over many clients, in-process: what a client whose Connect
  * does not answer does to the others.
  */
-import { assertEquals, assertMatch } from "../assert.ts";
+import { join } from "node:path";
+import { assert, assertEquals, assertMatch } from "../assert.ts";
 import { type ClientPlan, formatSummary, runCycle } from "../../src/cli/pipeline.ts";
 import { Reporter } from "../../src/cli/log.ts";
 import { DEFAULT_SETTINGS } from "../../src/config/settings.ts";
 import { RequestPacer } from "../../src/connect/pacing.ts";
 import { ConnectModel } from "../../src/simulator/connect_model.ts";
-import { addGeneratedFleet } from "../../src/simulator/fleet.ts";
+import { addGeneratedFleet, type FleetInstance } from "../../src/simulator/fleet.ts";
+import type { ClientConfig } from "../../src/config/client_config.ts";
 import { startEmulatorServer } from "../../src/simulator/server.ts";
+
+/** One client plan per generated instance, as loading its config file would give. */
+function plansFor(fleet: FleetInstance[], dir: string, extra: Partial<ClientConfig> = {}): ClientPlan[] {
+  return fleet.map((f) => ({
+    profile: f.clientName.toLowerCase(),
+    loaded: {
+      config: {
+        file: `${f.clientName.toLowerCase()}-instance-queues.json`,
+        clientName: f.clientName,
+        accountId: f.accountId,
+        environment: "PROD",
+        instanceId: f.instanceId,
+        queues: f.queues,
+        region: "eu-west-2",
+        timeZone: "Europe/London",
+        channels: ["VOICE"],
+        ...extra,
+      },
+      settings: DEFAULT_SETTINGS,
+      configDir: dir,
+      configDirSource: "test",
+      warnings: [],
+    },
+  }));
+}
 
 Deno.test("a client whose Connect does not answer fails on its own after the timeout; the others are written", async () => {
   const server = await startEmulatorServer({ model: new ConnectModel(5) });
   const dir = await Deno.makeTempDir({ prefix: "connect-metrics-cycle-" });
   try {
     const fleet = addGeneratedFleet(server.model, { accounts: 3, queuesPerInstance: 5, region: "eu-west-2" });
-    const clients: ClientPlan[] = fleet.map((f) => ({
-      profile: f.clientName.toLowerCase(),
-      loaded: {
-        config: {
-          file: `${f.clientName.toLowerCase()}-instance-queues.json`,
-          clientName: f.clientName,
-          accountId: f.accountId,
-          environment: "PROD",
-          instanceId: f.instanceId,
-          queues: f.queues,
-          region: "eu-west-2",
-          timeZone: "Europe/London",
-          channels: ["VOICE"],
-        },
-        settings: DEFAULT_SETTINGS,
-        configDir: dir,
-        configDirSource: "test",
-        warnings: [],
-      },
-    }));
+    const clients = plansFor(fleet, dir);
     server.connect.accountLatencyMs.set(fleet[1].accountId, 1_500); // far longer than the timeout below
     const report = await runCycle(clients, {
       outputDir: dir,
@@ -56,6 +64,52 @@ Deno.test("a client whose Connect does not answer fails on its own after the tim
     const summary = formatSummary(report);
     assertMatch(summary, /\nClient02 PROD +0 +0 +0 +[\d.]+ +FAILED: Amazon Connect did not answer/);
   } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("an STS that does not answer fails the role's client after its timeout, blaming STS; Connect is not called", async () => {
+  // Accepts connections and never answers, as a proxy that swallows traffic to STS would.
+  const sts = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const held: Deno.Conn[] = [];
+  const accepting = (async () => {
+    for await (const conn of sts) held.push(conn);
+  })();
+  const server = await startEmulatorServer({ model: new ConnectModel(6) });
+  const dir = await Deno.makeTempDir({ prefix: "connect-metrics-cycle-" });
+  const env = {
+    AWS_ACCESS_KEY_ID: "AKIASTSTIMEOUTTEST01",
+    AWS_SECRET_ACCESS_KEY: "sts-timeout-secret",
+    AWS_ENDPOINT_URL_STS: `http://127.0.0.1:${sts.addr.port}`,
+    AWS_CONFIG_FILE: join(dir, "none"),
+    AWS_SHARED_CREDENTIALS_FILE: join(dir, "none"),
+  };
+  const before = Object.fromEntries(Object.keys(env).map((k) => [k, Deno.env.get(k)]));
+  for (const [k, v] of Object.entries(env)) Deno.env.set(k, v);
+  try {
+    const [fleet] = addGeneratedFleet(server.model, { accounts: 1, queuesPerInstance: 3, region: "eu-west-2" });
+    const roleArn = `arn:aws:iam::${fleet.accountId}:role/connect-metrics-read-only`;
+    const report = await runCycle(plansFor([fleet], dir, { assumeRole: { roleArn } }), {
+      outputDir: dir,
+      reporter: new Reporter("quiet"),
+      endpoint: server.url,
+      pacer: new RequestPacer(),
+      requestTimeoutMs: 200,
+    });
+    const [result] = report.results;
+    assertMatch(
+      String(result.error?.message),
+      new RegExp(`^AWS STS did not answer in time to assume ${roleArn}, after 3 attempts$`),
+    );
+    assert.ok(held.length >= 3, "STS was tried three times (the SDK's retries)");
+    assertEquals(server.connect.requests.length, 0, "Connect was never called");
+    assertEquals((await Array.fromAsync(Deno.readDir(dir))).length, 0, "nothing written");
+  } finally {
+    for (const [k, v] of Object.entries(before)) v === undefined ? Deno.env.delete(k) : Deno.env.set(k, v);
+    sts.close();
+    await accepting.catch(() => {});
+    for (const conn of held) conn.close();
     await server.close();
     await Deno.remove(dir, { recursive: true });
   }
