@@ -59,7 +59,7 @@ const hasGnuTime = new Deno.Command(GNU_TIME, { args: ["-f", "%M", "true"], stdo
   .output().then((r) => r.success, () => false);
 
 /** Runs of the tool's own process per case: its peak RSS varies by several MB from run to run. */
-const ONE_SHOT_RUNS = 3;
+const ONE_SHOT_RUNS = 7;
 
 /** A config file per client and an AWS profile per config, as an MI machine has them. */
 async function writeFleetFiles(fleet: readonly FleetInstance[], dir: string): Promise<void> {
