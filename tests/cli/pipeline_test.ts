@@ -1,6 +1,6 @@
 /**
- * One cycle over many clients, in-process: what a client whose Connect
- * does not answer does to the others.
+ * One cycle over many clients, in-process: what a client whose Connect, or
+ * whose STS, does not answer does to itself and to the others.
  */
 import { join } from "node:path";
 import { assert, assertEquals, assertMatch } from "../assert.ts";
