@@ -4,6 +4,7 @@
  */
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { isAwsRegion } from "../config/client_config.ts";
 import { DATASET_MODES, type DatasetMode } from "../config/settings.ts";
 import { UsageError } from "../util/errors.ts";
 import { parseInterval } from "../util/time.ts";
@@ -164,7 +165,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
     ...(single ? { environment: required(values, "environment", "dev") } : {}),
     ...(values["config-dir"] ? { configDir: values["config-dir"] as string } : {}),
     outputDir,
-    ...(values.region ? { region: values.region as string } : {}),
+    ...region(values),
     ...(values.push ? { push: values["push-url"] ? { url: values["push-url"] as string } : {} } : {}),
     outboxDir: (values["outbox-dir"] as string | undefined) ?? defaultOutboxDir(outputDir),
     ...(everyMs ? { everyMs } : {}),
@@ -231,6 +232,14 @@ const optional = (values: Record<string, unknown>, name: string, key = name) =>
     ? { [key]: (values[name] as string).trim() }
     : {};
 
+/** --region, checked here: a misspelt Region would otherwise reach AWS as an unknown host name. */
+function region(values: Record<string, unknown>): { region?: string } {
+  const value = optional(values, "region").region;
+  if (value === undefined) return {};
+  if (!isAwsRegion(value)) throw new UsageError(`--region expects an AWS Region such as eu-west-2, got "${value}"`);
+  return { region: value };
+}
+
 /** `connect-metrics discover --profile P [--instance-id ID | --instance-alias A] [...]` */
 export function parseDiscoverArgs(argv: string[]): DiscoverArgs {
   const values = parse(argv, {
@@ -259,7 +268,7 @@ export function parseDiscoverArgs(argv: string[]): DiscoverArgs {
     ...optional(values, "client"),
     ...optional(values, "environment"),
     ...optional(values, "account-id", "accountId"),
-    ...optional(values, "region"),
+    ...region(values),
     ...optional(values, "config-dir", "configDir"),
     prune: Boolean(values.prune),
     dryRun: Boolean(values["dry-run"]),
@@ -288,7 +297,7 @@ export function parseCheckArgs(argv: string[]): CheckArgs {
     ...optional(values, "profile"),
     live: Boolean(values.live),
     ...optional(values, "config-dir", "configDir"),
-    ...optional(values, "region"),
+    ...region(values),
   } as CheckArgs;
 }
 

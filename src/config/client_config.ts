@@ -53,6 +53,12 @@ export interface ParsedClientConfig {
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+/** Whether `value` is written as AWS Region codes are (eu-west-2, us-gov-west-1), wherever it was given. */
+export function isAwsRegion(value: string): boolean {
+  return REGION.test(value);
+}
+
 const KNOWN_FIELDS = new Set([
   "clientName",
   "accountId",
@@ -120,7 +126,7 @@ export function parseClientConfig(
   const queues = parseQueues(raw.queues, bad);
 
   const region = raw.region;
-  if (region !== undefined && (typeof region !== "string" || !REGION.test(region))) {
+  if (region !== undefined && (typeof region !== "string" || !isAwsRegion(region))) {
     bad("region", "an AWS Region such as eu-west-2", region);
   }
   const timeZone = raw.timeZone ?? DEFAULT_TIME_ZONE;

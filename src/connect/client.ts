@@ -6,7 +6,8 @@ import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { processPacer, type RequestPacer } from "./pacing.ts";
 import { clientCredentials } from "../aws/credentials.ts";
 import { REQUEST_TIMEOUT_MS, requestHandlerOptions } from "../aws/http.ts";
-import type { AssumeRoleConfig } from "../config/client_config.ts";
+import { type AssumeRoleConfig, isAwsRegion } from "../config/client_config.ts";
+import { ConfigError } from "../util/errors.ts";
 
 export interface ConnectClientOptions {
   /** Undefined: let the SDK resolve it from the profile or environment. */
@@ -119,7 +120,7 @@ export async function connectClientFor(
   if (!target.region && typeof credentials === "function") await credentials();
   // The profile whose region setting applies: the role's source when the tool assumes a role.
   const regionProfile = target.assumeRole ? target.assumeRole.sourceProfile : target.profile;
-  return createConnectClient({
+  const client = createConnectClient({
     accountId: target.accountId,
     ...(target.region ? { region: target.region } : {}),
     ...(regionProfile ? { profile: regionProfile } : {}),
@@ -130,4 +131,20 @@ export async function connectClientFor(
     ...(options.connections ? { connections: options.connections } : {}),
     ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
   });
+  if (!target.region) {
+    // --region and the config's region were checked when read; the profile's and AWS_REGION are checked
+    // here, before any call, or a misspelt one would reach AWS as an unknown host name ("check the network").
+    // The SDK refuses some (e.g. with a space) itself; a missing one is explained at the first call.
+    const region = await client.config.region()
+      .catch((error) => String(error?.message).match(/Region not accepted: region="([^"]*)"/)?.[1]);
+    if (region !== undefined && !isAwsRegion(region)) {
+      client.destroy();
+      const source = regionProfile ? `the region setting of AWS profile "${regionProfile}"` : "the default profile";
+      throw new ConfigError(
+        `"${region}" is not an AWS Region (client ${target.clientName}); it came from ${source} or AWS_REGION`,
+        'write a Region code such as eu-west-2 there, or add "region" to the client\'s config file',
+      );
+    }
+  }
+  return client;
 }

@@ -85,6 +85,11 @@ Deno.test("usage errors: one line, the usage, exit 2", async (t) => {
       ],
       ["missing --client", ["--environment", "dev", "--profile", PROFILE], /^error: missing --client/],
       ["stray argument", [...ARGS, "extra"], /^error: Unexpected argument 'extra'/],
+      [
+        "a --region that is not a Region",
+        [...ARGS, "--region", "London"],
+        /^error: --region expects an AWS Region such as eu-west-2, got "London"\n/,
+      ],
     ];
     for (const [name, args, pattern] of cases) {
       await t.step(name, async () => {
@@ -185,6 +190,26 @@ Deno.test("no Region anywhere is a config error (exit 2) saying where to set one
       result.stderr,
       /^error: no AWS Region for client TradeUK: give --region, add "region" to .*, or set region in the AWS profile\n$/,
     );
+  });
+});
+
+Deno.test("a misspelt Region in the AWS profile or AWS_REGION is exit 2 naming it, before any call", async () => {
+  await withWorkspace(async ({ dir, server, run }) => {
+    await Deno.writeTextFile(join(dir, ".aws", "config"), `[profile ${PROFILE}]\nregion = London\n`);
+    const fromProfile = await run(ARGS);
+    assertEquals(fromProfile.code, 2);
+    assertMatch(
+      fromProfile.stderr,
+      new RegExp(
+        `^error: "London" is not an AWS Region \\(client TradeUK\\); it came from the region setting of AWS profile "${PROFILE}" or AWS_REGION\n` +
+          "hint: write a Region code such as eu-west-2 there",
+      ),
+    );
+    await Deno.writeTextFile(join(dir, ".aws", "config"), "");
+    const fromEnv = await run(ARGS, { AWS_REGION: "eu-west-2 " });
+    assertEquals(fromEnv.code, 2);
+    assertMatch(fromEnv.stderr, /^error: "eu-west-2 " is not an AWS Region \(client TradeUK\)/);
+    assertEquals(server.connect.requests.length, 0, "Connect was never called");
   });
 });
 
