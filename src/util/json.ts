@@ -13,11 +13,13 @@ export class JsonSyntaxError extends Error {
 
 /** `JSON.parse`, but a syntax error is a `JsonSyntaxError` with a position. */
 export function parseJson(text: string): unknown {
+  // Notepad and PowerShell 5's Out-File -Encoding utf8 start the file with a byte-order mark.
+  const json = text.replace(/^\uFEFF/, "");
   try {
-    return JSON.parse(text);
+    return JSON.parse(json);
   } catch {
-    const { offset, problem } = findSyntaxError(text.replace(/^\uFEFF/, ""));
-    const before = text.slice(0, offset).split("\n");
+    const { offset, problem } = findSyntaxError(json);
+    const before = json.slice(0, offset).split("\n");
     throw new JsonSyntaxError(
       before.length,
       before[before.length - 1].length + 1,

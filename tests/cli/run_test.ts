@@ -150,6 +150,22 @@ Deno.test("config errors: exit 2, one line naming the file and field, no output 
   });
 });
 
+Deno.test("config and settings files saved by Windows Notepad (byte-order mark, CRLF) work", async () => {
+  await withWorkspace(async ({ dir, run }) => {
+    const notepad = (value: unknown) => "\uFEFF" + JSON.stringify(value, null, 2).replaceAll("\n", "\r\n") + "\r\n";
+    await Deno.writeTextFile(join(dir, "config", `${PROFILE}-instance-queues.json`), notepad(seedConfig()));
+    await Deno.writeTextFile(join(dir, "config", "settings.json"), notepad({ oldestContactAgeUnit: "SECONDS" }));
+    const result = await run(ARGS);
+    assertEquals(result.code, 0, result.stderr);
+    const rows = JSON.parse(await Deno.readTextFile(join(dir, "output", "tradeuk-dev-metric-data.json")));
+    assertEquals(rows.map((r: { QueueName: string }) => r.QueueName).sort(), [
+      "BasicQueue",
+      "Collections",
+      "Customer Services",
+    ]);
+  });
+});
+
 Deno.test("an AWS failure exits 1 and leaves the previous output file untouched", async () => {
   await withWorkspace(async ({ dir, server, run }) => {
     assertEquals((await run(ARGS)).code, 0);
