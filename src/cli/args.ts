@@ -136,7 +136,8 @@ export function parseRunArgs(argv: string[]): RunArgs {
     "log-format": { type: "string" },
   });
   const outputDir = (values["output-dir"] as string | undefined) ?? DEFAULT_OUTPUT_DIR;
-  const profiles = ((values.profile as string[] | undefined) ?? []).map((p) => p.trim()).filter(Boolean);
+  // A profile named twice is one client, fetched once.
+  const profiles = [...new Set(((values.profile as string[] | undefined) ?? []).map((p) => p.trim()).filter(Boolean))];
   const all = Boolean(values.all);
   if (all && profiles.length > 0) throw new UsageError("give --all or --profile, not both");
   if (!all && profiles.length === 0) {

@@ -20,6 +20,7 @@ import {
 } from "./pipeline.ts";
 import { formatTable } from "./table.ts";
 import { stopOnSignals, watch } from "./watch.ts";
+import { sharedOutputFiles, sharedOutputProblem } from "../config/check.ts";
 import { profileOfConfigFile } from "../config/client_config.ts";
 import {
   findClientConfigFiles,
@@ -31,7 +32,7 @@ import {
 import { appDir, type ConfigDirInputs, configDirInputs } from "../config/paths.ts";
 import { ROW_KEY_COLUMNS } from "../connect/catalogue.ts";
 import { PUSH_URL_ENV } from "../sinks/push_target.ts";
-import { exitCodeFor } from "../util/errors.ts";
+import { ConfigError, exitCodeFor } from "../util/errors.ts";
 
 /** The clients of this run, read now (again each watch cycle, so edits apply without a restart). */
 async function planClients(
@@ -47,20 +48,46 @@ async function planClients(
   }
   if (!args.all) {
     // Profiles the user named: a missing or broken file is a mistake to fix before any work (exit 2).
-    return await Promise.all(
+    const plans = await Promise.all(
       args.profiles.map(async (profile) => ({ profile, loaded: await loadClient(inputs, profile, readSettingsOf) })),
     );
+    const failed = withoutSharedOutputs(plans).find((plan) => "error" in plan);
+    if (failed && "error" in failed) throw failed.error;
+    return plans;
   }
   // Files found by --all: a broken one becomes a failed client, so it cannot blank the others.
   const { paths } = await findClientConfigFiles(inputs);
-  return await Promise.all(paths.map(async (path): Promise<ClientPlan> => {
-    const profile = profileOfConfigFile(path);
-    try {
-      return { profile, loaded: await loadClient(inputs, profile, readSettingsOf) };
-    } catch (error) {
-      return { profile, error: error as Error };
-    }
-  }));
+  return withoutSharedOutputs(
+    await Promise.all(paths.map(async (path): Promise<ClientPlan> => {
+      const profile = profileOfConfigFile(path);
+      try {
+        return { profile, loaded: await loadClient(inputs, profile, readSettingsOf) };
+      } catch (error) {
+        return { profile, error: error as Error };
+      }
+    })),
+  );
+}
+
+/**
+ * Clients that would write the same output file both fail: which of the two
+ * is right cannot be told, and one client's rows must never appear under
+ * another's name.
+ */
+function withoutSharedOutputs(plans: readonly ClientPlan[]): ClientPlan[] {
+  const shared = sharedOutputFiles(plans.flatMap((plan) => ("loaded" in plan ? [plan.loaded.config] : [])));
+  return plans.map((plan) => {
+    const others = "loaded" in plan ? shared.get(plan.loaded.config.file) : undefined;
+    if (!others || !("loaded" in plan)) return plan;
+    const { config } = plan.loaded;
+    return {
+      profile: plan.profile,
+      error: new ConfigError(
+        `${config.file}: ${sharedOutputProblem(config, others)}`,
+        "give each client file its own clientName (or environment)",
+      ),
+    };
+  });
 }
 
 function ownSettings(plan: ClientPlan): LoadedSettings {

@@ -1,8 +1,10 @@
 /**
  * `check`'s rules over a set of config files (pure): each file valid, no
- * queue id or name twice in a file, no instance in two files.
+ * queue id or name twice in a file, no instance in two files, no two files
+ * writing one output file.
  */
 import { type ClientConfig, parseClientConfig } from "./client_config.ts";
+import { outputFileName } from "../sinks/json_file.ts";
 
 export interface ConfigFileText {
   readonly path: string;
@@ -32,6 +34,27 @@ export function duplicateQueueIds(text: string): string[] {
   return [...twice];
 }
 
+/**
+ * For each config file whose output file another one would write too (the
+ * same clientName and environment), the other files. Each run would write
+ * one over the other, and their rows would reach Power BI as one Client.
+ */
+export function sharedOutputFiles(configs: readonly ClientConfig[]): Map<string, string[]> {
+  const byOutput = new Map<string, Set<string>>();
+  for (const c of configs) byOutput.set(outputFileName(c), (byOutput.get(outputFileName(c)) ?? new Set()).add(c.file));
+  const shared = new Map<string, string[]>();
+  for (const files of byOutput.values()) {
+    if (files.size > 1) { for (const file of files) shared.set(file, [...files].filter((f) => f !== file)); }
+  }
+  return shared;
+}
+
+/** The one line for a file of `sharedOutputFiles`. */
+export function sharedOutputProblem(config: ClientConfig, others: readonly string[]): string {
+  return `clientName "${config.clientName}" and environment "${config.environment}" are also those of ` +
+    `${others.join(", ")}: both would write ${outputFileName(config)}, one over the other`;
+}
+
 export function checkConfigFiles(files: readonly ConfigFileText[]): ConfigCheck[] {
   const checks = files.map((file): ConfigCheck => {
     let parsed;
@@ -55,14 +78,18 @@ export function checkConfigFiles(files: readonly ConfigFileText[]): ConfigCheck[
   for (const c of checks) {
     if (c.config) byInstance.set(c.config.instanceId, [...(byInstance.get(c.config.instanceId) ?? []), c.path]);
   }
+  const shared = sharedOutputFiles(checks.flatMap((c) => (c.config ? [c.config] : [])));
   return checks.map((c) => {
-    const others = c.config ? byInstance.get(c.config.instanceId)!.filter((p) => p !== c.path) : [];
-    return others.length === 0 ? c : {
-      ...c,
-      problems: [
-        ...c.problems,
-        `instance ${c.config!.instanceId} is also in ${others.join(", ")}: its rows would be written twice`,
-      ],
-    };
+    if (!c.config) return c;
+    const others = byInstance.get(c.config.instanceId)!.filter((p) => p !== c.path);
+    const sameOutput = shared.get(c.config.file);
+    const problems = [
+      ...c.problems,
+      ...(others.length > 0
+        ? [`instance ${c.config.instanceId} is also in ${others.join(", ")}: its rows would be written twice`]
+        : []),
+      ...(sameOutput ? [sharedOutputProblem(c.config, sameOutput)] : []),
+    ];
+    return problems.length === c.problems.length ? c : { ...c, problems };
   });
 }

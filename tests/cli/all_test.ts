@@ -61,6 +61,43 @@ Deno.test("--all: one broken client is reported, the others are written; exit 1 
   });
 });
 
+Deno.test("two files with the same clientName and environment: both fail, naming each other, before any call", async () => {
+  await withWorkspace(async (ws) => {
+    await addClient(ws, "acme-prod", "Acme", "222222222222");
+    // A new client's file copied from Acme's, with its own account and instance, but clientName left as it was.
+    const copy = JSON.parse(await Deno.readTextFile(join(ws.dir, "config", "acme-prod-instance-queues.json")));
+    await writeConfig(join(ws.dir, "config"), "newco-prod", {
+      ...copy,
+      accountId: "444444444444",
+      instanceId: fakeGuid("instance", "NewCo"),
+    });
+    await writeAwsProfile(ws.dir, "newco-prod", { accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY });
+
+    const all = await ws.run(["--all"]);
+    assertEquals(all.code, 1, all.stderr);
+    assert.ok(await exists(output(ws, "tradeuk-dev")), "the other clients are still written");
+    assert.ok(!(await exists(output(ws, "acme-prod"))), "neither writes over the other");
+    assertMatch(
+      all.stderr,
+      /^error: acme-prod: .*acme-prod-instance-queues\.json: clientName "Acme" and environment "PROD" are also those of .*newco-prod-instance-queues\.json: both would write acme-prod-metric-data\.json, one over the other$/m,
+    );
+    assertMatch(all.stderr, /^error: newco-prod: .*newco-prod-instance-queues\.json: .* also those of .*acme-prod-/m);
+    assertMatch(all.stderr, /\n1 of 3 client\(s\) ok in/);
+    assertEquals(
+      ws.server.connect.requests.filter((r) => r.accessKeyId === ACCESS_KEY).length,
+      2,
+      "only TradeUK called Connect",
+    );
+
+    const named = await ws.run(["--profile", "acme-prod", "--profile", "newco-prod"]);
+    assertEquals(named.code, 2, "named profiles: a config error before any work");
+    assertMatch(
+      named.stderr,
+      /^error: .*acme-prod-instance-queues\.json: clientName "Acme" .*\nhint: give each client file its own clientName/,
+    );
+  });
+});
+
 Deno.test("--all --push: the clients that worked are pushed in one go, and the summary says so", async () => {
   await withWorkspace(async (ws) => {
     await addClient(ws, "acme-prod", "Acme", "222222222222");
@@ -83,9 +120,21 @@ Deno.test("--all: every client ok is exit 0; --profile repeated picks clients; u
     assertEquals(all.code, 0, all.stderr);
     assertMatch(all.stdout, /\n2 of 2 client\(s\) ok in/);
 
-    const picked = await ws.run(["--profile", "acme-prod", "--profile", PROFILE, "--output-dir", "picked"]);
+    const before = ws.server.connect.requests.length;
+    const picked = await ws.run([
+      "--profile",
+      "acme-prod",
+      "--profile",
+      PROFILE,
+      "--profile",
+      "acme-prod",
+      "--output-dir",
+      "picked",
+    ]);
     assertEquals(picked.code, 0, picked.stderr);
     assert.ok(await exists(join(ws.dir, "picked", "acme-prod-metric-data.json")));
+    assertMatch(picked.stdout, /\n2 of 2 client\(s\) ok in/, "a profile named twice is fetched once");
+    assertEquals(ws.server.connect.requests.length - before, 4, "two API calls per client");
 
     const requests = ws.server.connect.requests.length;
     for (

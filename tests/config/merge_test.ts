@@ -51,3 +51,24 @@ Deno.test("check's rules: duplicate queue ids and names, one instance in two fil
   assertEquals(checks[2].problems.length, 1);
   assertEquals(checks[2].config, undefined);
 });
+
+Deno.test("check's rules: two files that would write one output file (clientName and environment, any case)", () => {
+  const other = { ...seedConfig(), clientName: "tradeuk", instanceId: "8d0f3f2a-1e57-4a4b-b0a8-2c7e9b1f4d99" };
+  const checks = checkConfigFiles([
+    { path: "config/a-instance-queues.json", text: JSON.stringify(seedConfig()) },
+    { path: "config/b-instance-queues.json", text: JSON.stringify(other) },
+    { path: "config/c-instance-queues.json", text: JSON.stringify({ ...other, environment: "PROD" }) },
+  ]);
+  assertEquals(checks.map((c) => c.problems), [
+    [
+      'clientName "TradeUK" and environment "DEV" are also those of config/b-instance-queues.json: ' +
+      "both would write tradeuk-dev-metric-data.json, one over the other",
+    ],
+    [
+      "instance 8d0f3f2a-1e57-4a4b-b0a8-2c7e9b1f4d99 is also in config/c-instance-queues.json: its rows would be written twice",
+      'clientName "tradeuk" and environment "DEV" are also those of config/a-instance-queues.json: ' +
+      "both would write tradeuk-dev-metric-data.json, one over the other",
+    ],
+    ["instance 8d0f3f2a-1e57-4a4b-b0a8-2c7e9b1f4d99 is also in config/b-instance-queues.json: its rows would be written twice"],
+  ]);
+});
