@@ -2,7 +2,7 @@
  * What a run tells its user: on the console (as --quiet/--verbose allow)
  * and, when nobody is watching, in a log file. Every line is redacted.
  */
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { LogFormat, Verbosity } from "./args.ts";
 import { redact } from "../util/redact.ts";
 
@@ -40,6 +40,17 @@ export async function pruneLogs(dir: string, now: Date, days = LOG_RETENTION_DAY
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
   return removed;
+}
+
+/** Whether `file` can be appended to (its folder is created if missing); the reason when not. */
+export async function canAppend(file: string): Promise<string | undefined> {
+  try {
+    await Deno.mkdir(dirname(file), { recursive: true });
+    (await Deno.open(file, { append: true, create: true })).close();
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
 }
 
 /** The one way an error reaches the user: `error: ...` and `hint: ...`, redacted. */
@@ -87,6 +98,9 @@ export class Reporter {
     if (hint) this.error(`hint: ${hint}`);
   }
 
+  /** The log file that last failed a write: said once, then tried again line by line. */
+  #failing?: string;
+
   #log(level: Level, message: string, fields?: Record<string, unknown>): void {
     const file = typeof this.logFile === "function" ? this.logFile() : this.logFile;
     if (!file) return;
@@ -94,6 +108,14 @@ export class Reporter {
     const line = this.format === "json"
       ? JSON.stringify({ time, level, message, ...fields })
       : `${time} ${level.toUpperCase().padEnd(6)} ${message}`;
-    Deno.writeTextFileSync(file, redact(line) + "\n", { append: true });
+    try {
+      Deno.writeTextFileSync(file, redact(line) + "\n", { append: true });
+      this.#failing = undefined;
+    } catch (error) {
+      // A log that cannot be written (locked by another program, disk full) must not stop the run.
+      if (this.#failing === file) return;
+      this.#failing = file;
+      console.error(redact(`warning: cannot write the log ${file} (${(error as Error).message}); carrying on`));
+    }
   }
 }

@@ -5,9 +5,9 @@
  * repeated) or all (--all); once, or --every interval until stopped.
  * Double-clicked, it runs what settings.json says and waits for Enter.
  */
-import { join } from "node:path";
-import { parseRunArgs, type RunArgs } from "./args.ts";
-import { dailyLogFile, isInteractive, printError, pruneLogs, Reporter } from "./log.ts";
+import { join, resolve } from "node:path";
+import { DEFAULT_OUTPUT_DIR, parseRunArgs, type RunArgs } from "./args.ts";
+import { canAppend, dailyLogFile, isInteractive, printError, pruneLogs, Reporter } from "./log.ts";
 import {
   checkArgsMatchConfig,
   type ClientPlan,
@@ -29,9 +29,10 @@ import {
   loadSettings,
   settingsReader,
 } from "../config/load.ts";
-import { appDir, type ConfigDirInputs, configDirInputs } from "../config/paths.ts";
+import { appDir, type ConfigDirInputs, configDirInputs, userStateDir } from "../config/paths.ts";
 import { ROW_KEY_COLUMNS } from "../connect/catalogue.ts";
 import { PUSH_URL_ENV } from "../sinks/push_target.ts";
+import { cannotWriteIn } from "../util/atomic_file.ts";
 import { ConfigError, exitCodeFor } from "../util/errors.ts";
 
 /** The clients of this run, read now (again each watch cycle, so edits apply without a restart). */
@@ -96,23 +97,71 @@ function ownSettings(plan: ClientPlan): LoadedSettings {
   return { settings, ...(settingsFile ? { file: settingsFile } : {}), warnings: [] };
 }
 
+/**
+ * The output folder (and the outbox, with --push) must take files before
+ * anything is fetched: otherwise every client's rows are fetched and lost.
+ * A scheduled task starts in C:\Windows\System32 unless told otherwise.
+ */
+async function checkFolders(args: RunArgs, outboxDir?: string): Promise<void> {
+  const output = await cannotWriteIn(args.outputDir);
+  if (output) {
+    throw new ConfigError(
+      `output folder ${resolve(args.outputDir)}: cannot write to it (${output})`,
+      args.outputDir === DEFAULT_OUTPUT_DIR
+        ? `that is "output" in the working directory; run from a folder you can write to, or give --output-dir`
+        : "give --output-dir a folder you can write to",
+    );
+  }
+  const outbox = outboxDir ? await cannotWriteIn(outboxDir) : undefined;
+  if (outbox) {
+    throw new ConfigError(
+      `outbox folder ${outboxDir}: cannot write to it (${outbox})`,
+      "give --outbox-dir a folder you can write to",
+    );
+  }
+}
+
 /** The console as asked (--quiet/--verbose), plus the log file when nobody is watching. */
 async function openReporter(args: RunArgs): Promise<Reporter> {
-  if (args.logFile) return new Reporter(args.verbosity, args.logFile, args.logFormat);
+  if (args.logFile) {
+    const problem = await canAppend(args.logFile);
+    if (problem) throw new ConfigError(`--log-file ${args.logFile}: cannot write to it (${problem})`);
+    return new Reporter(args.verbosity, args.logFile, args.logFormat);
+  }
   if (isInteractive()) return new Reporter(args.verbosity, undefined, args.logFormat);
-  const dir = join(appDir(), "logs");
-  await Deno.mkdir(dir, { recursive: true });
-  await pruneLogs(dir, new Date());
+  // Beside the exe; if that folder is read-only (e.g. under Program Files), the user's own.
+  const besideExe = join(appDir(), "logs");
+  const userDir = userStateDir();
+  const candidates = [besideExe, ...(userDir ? [join(userDir, "logs")] : [])];
+  let dir: string | undefined;
+  const problems: string[] = [];
+  for (const candidate of candidates) {
+    const problem = await canAppend(dailyLogFile(candidate, new Date()));
+    if (!problem) {
+      dir = candidate;
+      break;
+    }
+    problems.push(`${candidate}: ${problem}`);
+  }
+  if (!dir) {
+    const reporter = new Reporter(args.verbosity, undefined, args.logFormat);
+    reporter.warn(`no log file: no folder for logs can be written (${problems.join("; ")})`);
+    return reporter;
+  }
+  const logDir = dir;
+  await pruneLogs(logDir, new Date()).catch(() => {}); // old logs left behind are no reason to stop
   let day = new Date().toDateString();
-  return new Reporter(args.verbosity, () => {
+  const reporter = new Reporter(args.verbosity, () => {
     const now = new Date();
     // A watch that runs past midnight starts a new file and drops the one now too old.
     if (now.toDateString() !== day) {
       day = now.toDateString();
-      pruneLogs(dir, now).catch(() => {});
+      pruneLogs(logDir, now).catch(() => {});
     }
-    return dailyLogFile(dir, now);
+    return dailyLogFile(logDir, now);
   }, args.logFormat);
+  if (logDir !== besideExe) reporter.warn(`logs go to ${logDir}: ${problems[0]}`);
+  return reporter;
 }
 
 /** Tells the user how a cycle went: one line per client, the failures, the push, the summary. */
@@ -152,6 +201,7 @@ async function run(args: RunArgs, options: { tables: boolean }): Promise<number>
     ? await readSettingsOf((await findClientConfigFiles(inputs)).dir)
     : ownSettings(clients[0]);
   const push = preparePush(args, shared.settings, shared.file);
+  await checkFolders(args, push?.outbox.dir);
   const reporter = await openReporter(args);
   const warnings = [...shared.warnings, ...clients.flatMap((c) => "loaded" in c ? c.loaded.warnings : [])];
   for (const w of new Set(warnings)) reporter.warn(w);

@@ -41,6 +41,20 @@ export function appDir(): string {
   return IS_COMPILED ? dirname(Deno.execPath()) : Deno.cwd();
 }
 
+/**
+ * The user's own folder for the tool's logs, for when the folder beside the
+ * exe cannot be written (e.g. under Program Files): %LOCALAPPDATA% on
+ * Windows, else $XDG_STATE_HOME or ~/.local/state.
+ */
+export function userStateDir(): string | undefined {
+  const local = Deno.env.get("LOCALAPPDATA");
+  if (local) return join(local, "connect-metrics");
+  const state = Deno.env.get("XDG_STATE_HOME");
+  if (state) return join(state, "connect-metrics");
+  const home = Deno.env.get("HOME");
+  return home ? join(home, ".local", "state", "connect-metrics") : undefined;
+}
+
 /** The environment's inputs, read once. */
 export function configDirInputs(flag?: string): ConfigDirInputs {
   return {

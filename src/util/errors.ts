@@ -11,7 +11,7 @@ export class UsageError extends Error {
   }
 }
 
-/** A config or settings file is missing or invalid (exit 2). */
+/** A config or settings file is missing or invalid, or a folder the run writes to cannot be written (exit 2). */
 export class ConfigError extends Error {
   override name = "ConfigError";
   constructor(message: string, readonly hint?: string) {

@@ -215,6 +215,27 @@ Deno.test("logs: a run without a terminal appends to logs/connect-metrics-DATE.l
   });
 });
 
+Deno.test("logs: a folder that cannot be written never stops the run; the log moves to the user's own folder", async () => {
+  await withWorkspace(async (ws) => {
+    // The exe's folder is read-only (as under Program Files): here a file named "logs" stands in the way.
+    await Deno.writeTextFile(join(ws.dir, "logs"), "");
+    const local = join(ws.dir, "AppData", "Local");
+    const moved = await ws.run(["--all"], { LOCALAPPDATA: local });
+    assertEquals(moved.code, 0, moved.stderr);
+    assert.ok(await exists(output(ws, "tradeuk-dev")), "the rows are written");
+    const fallback = join(local, "connect-metrics", "logs");
+    assertMatch(moved.stderr, new RegExp(`^warning: logs go to ${fallback}: ${join(ws.dir, "logs")}: `));
+    const log = await Deno.readTextFile(dailyLogFile(fallback, new Date()));
+    assertMatch(log, /WARN +logs go to .*\n(.*\n)*.*INFO +TradeUK DEV: 3 queues, 2 API requests/);
+
+    const requests = ws.server.connect.requests.length;
+    const named = await ws.run(["--all", "--log-file", join(ws.dir, "logs", "run.log")]);
+    assertEquals(named.code, 2, "a --log-file that cannot be written is the user's to fix, before any work");
+    assertMatch(named.stderr, /^error: --log-file .*logs\/run\.log: cannot write to it \(/);
+    assertEquals(ws.server.connect.requests.length, requests);
+  });
+});
+
 Deno.test("--quiet prints nothing on success but still errors; --verbose adds detail", async () => {
   await withWorkspace(async (ws) => {
     const quiet = await ws.run(["--all", "--quiet"]);

@@ -74,6 +74,27 @@ Deno.test("--output-dir is created if missing; --region overrides the profile's"
   });
 });
 
+Deno.test("an output or outbox folder that cannot be written is exit 2 before any call, naming it", async () => {
+  await withWorkspace(async ({ dir, server, run }) => {
+    // A scheduled task starts in C:\\Windows\\System32, where "output" cannot be created; here a file stands in the way.
+    await Deno.writeTextFile(join(dir, "output"), "");
+    const byDefault = await run(ARGS);
+    assertEquals(byDefault.code, 2, byDefault.stderr);
+    const [error, hint] = byDefault.stderr.split("\n");
+    assert.ok(error.startsWith(`error: output folder ${join(dir, "output")}: cannot write to it (`), error);
+    assertEquals(
+      hint,
+      'hint: that is "output" in the working directory; run from a folder you can write to, or give --output-dir',
+    );
+    const outbox = await run([...ARGS, "--output-dir", "out", "--push", "--outbox-dir", "output/outbox"], {
+      CONNECT_METRICS_POWERBI_URL: "http://127.0.0.1:9/beta/x/datasets/y/rows?key=k",
+    });
+    assertEquals(outbox.code, 2, outbox.stderr);
+    assertMatch(outbox.stderr, /^error: outbox folder output\/outbox: cannot write to it \(/);
+    assertEquals(server.connect.requests.length, 0, "nothing was fetched only to be lost");
+  });
+});
+
 Deno.test("usage errors: one line, the usage, exit 2", async (t) => {
   await withWorkspace(async ({ run }) => {
     const cases: [string, string[], RegExp][] = [
