@@ -26,9 +26,27 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
   );
   try {
     await Deno.writeTextFile(temp, text);
-    await Deno.rename(temp, path);
+    await renameRetrying(temp, path);
   } catch (error) {
     await Deno.remove(temp).catch(() => {});
     throw error;
+  }
+}
+
+/**
+ * Waits between rename attempts. On Windows a virus scanner checking the new
+ * file, or a program reading the old one (Power BI Desktop, Excel), can hold
+ * it for a moment; giving up at once would lose that minute's rows.
+ */
+const RENAME_RETRY_MS = [50, 100, 200, 400, 800];
+
+async function renameRetrying(from: string, to: string): Promise<void> {
+  for (let attempt = 0;; attempt++) {
+    try {
+      return await Deno.rename(from, to);
+    } catch (error) {
+      if (attempt >= RENAME_RETRY_MS.length) throw error;
+      await new Promise((resolve) => setTimeout(resolve, RENAME_RETRY_MS[attempt]));
+    }
   }
 }
