@@ -18,7 +18,7 @@ import { PushOutbox } from "../sinks/outbox.ts";
 import { type BatchLimits, batchLimitsFor, PowerBiPusher } from "../sinks/powerbi.ts";
 import { type PushReport, pushRows } from "../sinks/push.ts";
 import { PUSH_URL_ENV, type PushTarget, resolvePushTarget } from "../sinks/push_target.ts";
-import { ConfigError } from "../util/errors.ts";
+import { ConfigError, WriteError } from "../util/errors.ts";
 import { localWallClock } from "../util/time.ts";
 import type { Reporter } from "./log.ts";
 import { ClientProgress } from "./progress.ts";
@@ -117,7 +117,9 @@ export async function writeClientOutput(
   outputDir: string,
 ): Promise<string> {
   const path = join(outputDir, outputFileName(loaded.config));
-  await writeRowsFile(path, collected.rows);
+  await writeRowsFile(path, collected.rows).catch((error) => {
+    throw new WriteError(`cannot write ${path}: ${(error as Error).message}`, "is another program holding it open?");
+  });
   return path;
 }
 
@@ -257,8 +259,9 @@ export async function runCycle(clients: readonly ClientPlan[], options: CycleOpt
       progress.update(i, "fetching");
       try {
         const collected = await collectClient(plan.loaded, { ...options, profile: plan.profile, now, connections });
-        const path = await writeClientOutput(plan.loaded, collected, options.outputDir);
+        // Pushed even if the file cannot be written (held open by another program): the two sinks are independent.
         rows[i] = collected.rows;
+        const path = await writeClientOutput(plan.loaded, collected, options.outputDir);
         const { requests, retries } = collected.fetched;
         results[i] = {
           profile: plan.profile,

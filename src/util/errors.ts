@@ -44,6 +44,14 @@ export class PushError extends Error {
   }
 }
 
+/** A file the run writes could not be written once the run was under way (exit 1). */
+export class WriteError extends Error {
+  override name = "WriteError";
+  constructor(message: string, readonly hint?: string) {
+    super(message);
+  }
+}
+
 /** Exit codes: the contract with schedulers and wrappers. */
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
 

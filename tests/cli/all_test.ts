@@ -113,6 +113,24 @@ Deno.test("--all --push: the clients that worked are pushed in one go, and the s
   });
 });
 
+Deno.test("--all --push: a client whose output file cannot be written still reaches Power BI; the run says so", async () => {
+  await withWorkspace(async (ws) => {
+    await addClient(ws, "acme-prod", "Acme", "222222222222");
+    // Something holds TradeUK's output file for good (here a folder stands in its place).
+    await Deno.mkdir(join(output(ws, "tradeuk-dev"), "held"), { recursive: true });
+    const dataset = ws.server.powerBi.addDataset(datasetColumns(DEFAULT_COLUMNS));
+    const url = ws.server.powerBi.pushUrl(ws.server.powerBiUrl, dataset);
+    const result = await ws.run(["--all", "--push"], { CONNECT_METRICS_POWERBI_URL: url });
+    assertEquals(result.code, 1, result.stderr);
+    assertMatch(
+      result.stderr,
+      /^error: TradeUK DEV: cannot write .*tradeuk-dev-metric-data\.json: .*\nhint: is another program/m,
+    );
+    assertEquals(new Set(dataset.rows.map((r) => r.Client)), new Set(["Acme", "TradeUK"]), "both clients' rows pushed");
+    assert.ok(await exists(output(ws, "acme-prod")));
+  });
+});
+
 Deno.test("--all: every client ok is exit 0; --profile repeated picks clients; usage errors are exit 2 before any work", async () => {
   await withWorkspace(async (ws) => {
     await addClient(ws, "acme-prod", "Acme", "222222222222");
