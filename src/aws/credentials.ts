@@ -8,7 +8,7 @@
  */
 import { join } from "node:path";
 import { fromIni, fromNodeProviderChain, fromTemporaryCredentials } from "@aws-sdk/credential-providers";
-import { isNetworkError, requestHandlerOptions } from "./http.ts";
+import { isNetworkError, networkFailure, networkHint, requestHandlerOptions } from "./http.ts";
 import type { ConnectClientConfig } from "@aws-sdk/client-connect";
 import type { AssumeRoleConfig } from "../config/client_config.ts";
 import { AwsError, ConfigError } from "../util/errors.ts";
@@ -214,8 +214,8 @@ export function describeCredentialError(
     return new AwsError(
       code === "TimeoutError"
         ? `${service} did not answer in time to ${task}, after ${attempts ?? "several"} attempts`
-        : `cannot reach ${service} to ${task}: ${message}`,
-      "check the network connection and proxy settings: the tool calls AWS for credentials as well as Amazon Connect",
+        : `cannot reach ${service} to ${task}: ${networkFailure(message)}`,
+      `${networkHint()} (the tool calls AWS for credentials as well as Amazon Connect)`,
       code,
     );
   }

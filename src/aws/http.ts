@@ -1,5 +1,9 @@
-/** How long any AWS request of this tool may take, Connect's and STS's alike, and what a network failure looks like. */
+/**
+ * How any AWS request of this tool is sent, Connect's and STS's alike: its
+ * timeouts, the proxy, and what a network failure looks like.
+ */
 import type { NodeHttpHandlerOptions } from "@smithy/node-http-handler";
+import { displayProxy, proxyAwareAgents, proxySettings } from "./proxy.ts";
 
 export const REQUEST_TIMEOUT_MS = 30_000;
 export const CONNECTION_TIMEOUT_MS = 5_000;
@@ -10,7 +14,26 @@ export const CONNECTION_TIMEOUT_MS = 5_000;
  * request that never gets an answer would stall the run.
  */
 export function requestHandlerOptions(requestTimeoutMs = REQUEST_TIMEOUT_MS): NodeHttpHandlerOptions {
-  return { requestTimeout: requestTimeoutMs, throwOnRequestTimeout: true, connectionTimeout: CONNECTION_TIMEOUT_MS };
+  const proxy = envProxy();
+  return {
+    requestTimeout: requestTimeoutMs,
+    throwOnRequestTimeout: true,
+    connectionTimeout: CONNECTION_TIMEOUT_MS,
+    // Without a proxy the SDK's own agents serve; with one, agents that go through it.
+    ...(proxy.https || proxy.http ? proxyAwareAgents({ keepAlive: true }, proxy) : {}),
+  };
+}
+
+/** HTTPS_PROXY, HTTP_PROXY and NO_PROXY as set now (a bad proxy URL is a ConfigError naming the variable). */
+export const envProxy = () => proxySettings((name) => Deno.env.get(name));
+
+/** What to check when AWS could not be reached: the proxy in use, or that one may be needed. */
+export function networkHint(): string {
+  const { https, http } = envProxy();
+  const [proxy, variable] = https ? [https, "HTTPS_PROXY"] : http ? [http, "HTTP_PROXY"] : [];
+  return proxy
+    ? `check the network connection and the proxy ${displayProxy(proxy)} (${variable}), or NO_PROXY`
+    : "check the network connection; if it needs a proxy, set HTTPS_PROXY (e.g. http://proxy.example.com:8080)";
 }
 
 const NETWORK_CODES = new Set([
@@ -26,5 +49,17 @@ const NETWORK_CODES = new Set([
 
 /** The request never got an answer (refused, reset, unknown host, timed out), as opposed to an error AWS sent. */
 export function isNetworkError(code: string, message: string): boolean {
-  return NETWORK_CODES.has(code) || /ECONNREFUSED|ETIMEDOUT|socket hang up|timed out/i.test(message);
+  return NETWORK_CODES.has(code) || /ECONNREFUSED|ETIMEDOUT|socket hang up|timed out/i.test(message) ||
+    PROXY_FAILURE.test(message);
+}
+
+/** hpagent's words when the proxy would not open the tunnel. */
+const PROXY_FAILURE = /Bad response: \d{3}|Proxy timeout/;
+
+/** A network failure in the user's words: a proxy's refusal is said as such. */
+export function networkFailure(message: string): string {
+  const status = message.match(/Bad response: (\d{3})/)?.[1];
+  if (status === "407") return "the proxy wants a login (HTTP 407): put user:password@ before its host in the variable";
+  if (status) return `the proxy refused the connection (HTTP ${status})`;
+  return /Proxy timeout/.test(message) ? "the proxy did not answer" : message;
 }

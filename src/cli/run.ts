@@ -32,6 +32,8 @@ import {
 import { appDir, type ConfigDirInputs, configDirInputs, userStateDir } from "../config/paths.ts";
 import { ROW_KEY_COLUMNS } from "../connect/catalogue.ts";
 import { PUSH_URL_ENV } from "../sinks/push_target.ts";
+import { envProxy } from "../aws/http.ts";
+import { displayProxy } from "../aws/proxy.ts";
 import { cannotWriteIn } from "../util/atomic_file.ts";
 import { ConfigError, exitCodeFor } from "../util/errors.ts";
 
@@ -201,6 +203,7 @@ async function run(args: RunArgs, options: { tables: boolean }): Promise<number>
     ? await readSettingsOf((await findClientConfigFiles(inputs)).dir)
     : ownSettings(clients[0]);
   const push = preparePush(args, shared.settings, shared.file);
+  const proxy = envProxy(); // a bad HTTPS_PROXY is found here, before any work
   await checkFolders(args, push?.outbox.dir);
   const reporter = await openReporter(args);
   const warnings = [...shared.warnings, ...clients.flatMap((c) => "loaded" in c ? c.loaded.warnings : [])];
@@ -210,6 +213,9 @@ async function run(args: RunArgs, options: { tables: boolean }): Promise<number>
   }
   reporter.detail(`settings ${shared.file ?? "(none: the default columns)"}`);
   if (push) reporter.detail(`push to ${push.target.display}, outbox ${push.outbox.dir}`);
+  for (const [variable, url] of [["HTTPS_PROXY", proxy.https], ["HTTP_PROXY", proxy.http]] as const) {
+    if (url) reporter.detail(`AWS calls go through the proxy ${displayProxy(url)} (${variable})`);
+  }
 
   const cycleOptions = {
     outputDir: args.outputDir,

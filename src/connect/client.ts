@@ -1,11 +1,12 @@
 /** Building the SDK's ConnectClient the way this tool needs it. */
-import { Agent as HttpAgent } from "node:http";
-import { Agent as HttpsAgent } from "node:https";
+import type { Agent as HttpAgent } from "node:http";
+import type { Agent as HttpsAgent } from "node:https";
 import { ConnectClient, type ConnectClientConfig } from "@aws-sdk/client-connect";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { processPacer, type RequestPacer } from "./pacing.ts";
 import { clientCredentials } from "../aws/credentials.ts";
 import { REQUEST_TIMEOUT_MS, requestHandlerOptions } from "../aws/http.ts";
+import { proxyAwareAgents } from "../aws/proxy.ts";
 import { type AssumeRoleConfig, isAwsRegion } from "../config/client_config.ts";
 import { ConfigError } from "../util/errors.ts";
 
@@ -47,8 +48,8 @@ export class ConnectionPool {
   readonly handler: NodeHttpHandler;
 
   constructor(maxConnections = DEFAULT_MAX_CONNECTIONS, requestTimeoutMs = REQUEST_TIMEOUT_MS) {
-    const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: maxConnections });
-    const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: maxConnections });
+    // Through HTTPS_PROXY / HTTP_PROXY when set, as every AWS call of the tool.
+    const { httpAgent, httpsAgent } = proxyAwareAgents({ keepAlive: true, maxSockets: maxConnections });
     this.#agents = [httpAgent, httpsAgent];
     this.handler = new SharedHttpHandler({ ...requestHandlerOptions(requestTimeoutMs), httpAgent, httpsAgent });
   }

@@ -2,7 +2,7 @@
  * Turning what the SDK throws into one line an analyst can act on: which
  * client, which instance, the AWS error code, and what to check.
  */
-import { isNetworkError } from "../aws/http.ts";
+import { isNetworkError, networkFailure, networkHint } from "../aws/http.ts";
 import { AwsError, ConfigError } from "../util/errors.ts";
 
 export interface ErrorContext {
@@ -73,7 +73,7 @@ export function describeConnectError(
         `Amazon Connect did not answer ${context.operation} for ${who} in time, after ${
           e.$metadata?.attempts ?? "several"
         } attempts (${where})`,
-        "check the network connection and proxy settings",
+        networkHint(),
         code,
       );
     case "CredentialsProviderError":
@@ -88,8 +88,8 @@ export function describeConnectError(
   }
   if (isNetworkError(code, said)) {
     return new AwsError(
-      `cannot reach Amazon Connect for ${who} (${where}): ${said}`,
-      "check the network connection and proxy settings",
+      `cannot reach Amazon Connect for ${who} (${where}): ${networkFailure(said)}`,
+      networkHint(),
       code,
     );
   }

@@ -19,6 +19,8 @@ const PATTERNS: [RegExp, string][] = [
     /((?:aws_secret_access_key|aws_session_token|secretAccessKey|sessionToken|SharedAccessKey)["']?\s*[=:]\s*["']?)[^\s"',;]+/gi,
     "$1***",
   ],
+  // A login inside a URL (a proxy's): keep the user name.
+  [/(\/\/[^\s/:@]+:)[^\s/@]+@/g, "$1***@"],
   // Access key ids: keep the prefix that says which kind.
   [/\b((?:AKIA|ASIA)[A-Z0-9]{4})[A-Z0-9]{12}\b/g, "$1************"],
 ];

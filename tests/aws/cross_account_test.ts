@@ -196,7 +196,7 @@ Deno.test("STS out of reach: one line blaming STS, not Amazon Connect, for the r
     assertMatch(result.stderr, new RegExp(`^error: cannot reach AWS STS to assume ${ROLE_ARN}: .*ECONNREFUSED`));
     assertMatch(
       result.stderr,
-      /\nhint: check the network connection and proxy settings: the tool calls AWS for credentials/,
+      /\nhint: check the network connection; if it needs a proxy, set HTTPS_PROXY .* \(the tool calls AWS for credentials as well as Amazon Connect\)\n/,
     );
     assert.ok(!result.stderr.includes("Amazon Connect for"), "Connect is not blamed");
     assertEquals(ws.server.connect.requests.length, 0, "Connect was never called");
