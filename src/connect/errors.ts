@@ -47,9 +47,12 @@ export function describeConnectError(
   }
   switch (code) {
     case "ResourceNotFoundException": {
-      const field = /queue/i.test(said) ? "queues" : "instanceId";
+      // An instance looked for in the wrong Region is not found either.
+      const check = /queue/i.test(said)
+        ? `queues in ${context.configFile}`
+        : `instanceId in ${context.configFile}, and that the instance is in ${context.region ?? "that Region"}`;
       return new AwsError(
-        `ResourceNotFoundException: ${said} (${who}, ${where}) - check ${field} in ${context.configFile}`,
+        `ResourceNotFoundException: ${said} (${who}, ${where}) - check ${check}`,
         undefined,
         code,
       );

@@ -197,7 +197,7 @@ Deno.test("an AWS failure exits 1 and leaves the previous output file untouched"
     assertEquals(result.code, 1);
     assertMatch(
       result.stderr,
-      /^error: ResourceNotFoundException: Instance 0d525d33-c2af-4b86-9d67-393db396e896 not found \(client TradeUK, instance 0d525d33-c2af-4b86-9d67-393db396e896 in eu-west-2\) - check instanceId in .*capita-tradeuk-dev-instance-queues\.json\n/,
+      /^error: ResourceNotFoundException: Instance 0d525d33-c2af-4b86-9d67-393db396e896 not found \(client TradeUK, instance 0d525d33-c2af-4b86-9d67-393db396e896 in eu-west-2\) - check instanceId in .*capita-tradeuk-dev-instance-queues\.json, and that the instance is in eu-west-2\n/,
     );
     assertEquals(await Deno.readTextFile(path), before);
     assertEquals([...Deno.readDirSync(join(dir, "output"))].length, 1, "no temp file left behind");

@@ -131,7 +131,7 @@ Deno.test("an unknown instance fails with one line naming client, instance, code
     const error = await rejects(() => fetch(), AwsError);
     assertEquals(
       error.message,
-      `ResourceNotFoundException: Instance ${instance.instanceId} not found (client Client01, instance ${instance.instanceId} in ${REGION}) - check instanceId in config/c-instance-queues.json`,
+      `ResourceNotFoundException: Instance ${instance.instanceId} not found (client Client01, instance ${instance.instanceId} in ${REGION}) - check instanceId in config/c-instance-queues.json, and that the instance is in ${REGION}`,
     );
     // One 404 for each API, neither retried: a 404 is final.
     assertEquals(server.connect.requests.map((r) => r.status), [404, 404]);
