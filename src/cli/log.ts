@@ -53,6 +53,43 @@ export async function canAppend(file: string): Promise<string | undefined> {
   }
 }
 
+/**
+ * A Reporter that also appends to a daily log in the first of `dirs` that
+ * can be written, deleting logs past the retention and starting a new file
+ * at midnight. Its first line says why when it is not the first folder;
+ * with none writable, the console only, and a warning saying so.
+ */
+export async function dailyLogReporter(
+  verbosity: Verbosity,
+  format: LogFormat,
+  dirs: readonly string[],
+): Promise<Reporter> {
+  const problems: string[] = [];
+  for (const dir of dirs) {
+    const problem = await canAppend(dailyLogFile(dir, new Date()));
+    if (problem) {
+      problems.push(`${dir}: ${problem}`);
+      continue;
+    }
+    await pruneLogs(dir, new Date()).catch(() => {}); // old logs left behind are no reason to stop
+    let day = new Date().toDateString();
+    const reporter = new Reporter(verbosity, () => {
+      const now = new Date();
+      // A watch that runs past midnight starts a new file and drops the one now too old.
+      if (now.toDateString() !== day) {
+        day = now.toDateString();
+        pruneLogs(dir, now).catch(() => {});
+      }
+      return dailyLogFile(dir, now);
+    }, format);
+    if (problems.length > 0) reporter.warn(`logs go to ${dir}: ${problems[0]}`);
+    return reporter;
+  }
+  const reporter = new Reporter(verbosity, undefined, format);
+  reporter.warn(`no log file: no folder for logs can be written (${problems.join("; ")})`);
+  return reporter;
+}
+
 /** The one way an error reaches the user: `error: ...` and `hint: ...`, redacted. */
 export function printError(error: unknown): void {
   const { message, hint } = error as { message?: string; hint?: string };

@@ -7,7 +7,7 @@
  */
 import { join, resolve } from "node:path";
 import { DEFAULT_OUTPUT_DIR, parseRunArgs, type RunArgs } from "./args.ts";
-import { canAppend, dailyLogFile, isInteractive, printError, pruneLogs, Reporter } from "./log.ts";
+import { canAppend, dailyLogReporter, isInteractive, printError, Reporter } from "./log.ts";
 import {
   checkArgsMatchConfig,
   type ClientPlan,
@@ -132,38 +132,11 @@ async function openReporter(args: RunArgs): Promise<Reporter> {
   }
   if (isInteractive()) return new Reporter(args.verbosity, undefined, args.logFormat);
   // Beside the exe; if that folder is read-only (e.g. under Program Files), the user's own.
-  const besideExe = join(appDir(), "logs");
   const userDir = userStateDir();
-  const candidates = [besideExe, ...(userDir ? [join(userDir, "logs")] : [])];
-  let dir: string | undefined;
-  const problems: string[] = [];
-  for (const candidate of candidates) {
-    const problem = await canAppend(dailyLogFile(candidate, new Date()));
-    if (!problem) {
-      dir = candidate;
-      break;
-    }
-    problems.push(`${candidate}: ${problem}`);
-  }
-  if (!dir) {
-    const reporter = new Reporter(args.verbosity, undefined, args.logFormat);
-    reporter.warn(`no log file: no folder for logs can be written (${problems.join("; ")})`);
-    return reporter;
-  }
-  const logDir = dir;
-  await pruneLogs(logDir, new Date()).catch(() => {}); // old logs left behind are no reason to stop
-  let day = new Date().toDateString();
-  const reporter = new Reporter(args.verbosity, () => {
-    const now = new Date();
-    // A watch that runs past midnight starts a new file and drops the one now too old.
-    if (now.toDateString() !== day) {
-      day = now.toDateString();
-      pruneLogs(logDir, now).catch(() => {});
-    }
-    return dailyLogFile(logDir, now);
-  }, args.logFormat);
-  if (logDir !== besideExe) reporter.warn(`logs go to ${logDir}: ${problems[0]}`);
-  return reporter;
+  return await dailyLogReporter(args.verbosity, args.logFormat, [
+    join(appDir(), "logs"),
+    ...(userDir ? [join(userDir, "logs")] : []),
+  ]);
 }
 
 /** Tells the user how a cycle went: one line per client, the failures, the push, the summary. */
