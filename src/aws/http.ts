@@ -3,7 +3,8 @@
  * timeouts, the proxy, and what a network failure looks like.
  */
 import type { NodeHttpHandlerOptions } from "@smithy/node-http-handler";
-import { displayProxy, proxyAwareAgents, proxySettings } from "./proxy.ts";
+import { displayProxy, proxyAwareAgents, type ProxySettings, proxySettings } from "./proxy.ts";
+import { registerSecret } from "../util/redact.ts";
 
 export const REQUEST_TIMEOUT_MS = 30_000;
 export const CONNECTION_TIMEOUT_MS = 5_000;
@@ -25,7 +26,14 @@ export function requestHandlerOptions(requestTimeoutMs = REQUEST_TIMEOUT_MS): No
 }
 
 /** HTTPS_PROXY, HTTP_PROXY and NO_PROXY as set now (a bad proxy URL is a ConfigError naming the variable). */
-export const envProxy = () => proxySettings((name) => Deno.env.get(name));
+export function envProxy(): ProxySettings {
+  const settings = proxySettings((name) => Deno.env.get(name));
+  // A proxy's password is masked wherever it could appear, as the other secrets are.
+  for (const url of [settings.https, settings.http]) {
+    if (url?.password) registerSecret(decodeURIComponent(url.password));
+  }
+  return settings;
+}
 
 /** What to check when AWS could not be reached: the proxy in use, or that one may be needed. */
 export function networkHint(): string {

@@ -79,7 +79,7 @@ function proxyOrDirect(
 /** The agents for the SDK's NodeHttpHandler: through the proxy where one is set, else plain. */
 export function proxyAwareAgents(
   options: AgentOptions,
-  settings: ProxySettings = proxySettings((name) => Deno.env.get(name)),
+  settings: ProxySettings,
 ): { httpAgent: HttpAgent; httpsAgent: HttpsAgent } {
   const HttpVia = proxyOrDirect(HttpProxyAgent, HttpAgent.prototype.createConnection, settings.noProxy);
   const HttpsVia = proxyOrDirect(HttpsProxyAgent, HttpsAgent.prototype.createConnection, settings.noProxy);
