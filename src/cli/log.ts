@@ -8,7 +8,6 @@ import { redact } from "../util/redact.ts";
 
 export type Level = "info" | "detail" | "warn" | "error";
 
-export const LOG_RETENTION_DAYS = 14;
 const LOG_NAME = /^connect-metrics-(\d{4}-\d\d-\d\d)\.log$/;
 
 /** Someone is at a console that can answer (the exe was double-clicked or run by hand). */
@@ -25,7 +24,7 @@ export function dailyLogFile(dir: string, now: Date): string {
 }
 
 /** Deletes daily logs older than `days`; returns the names deleted. */
-export async function pruneLogs(dir: string, now: Date, days = LOG_RETENTION_DAYS): Promise<string[]> {
+export async function pruneLogs(dir: string, now: Date, days: number): Promise<string[]> {
   const cutoff = now.getTime() - days * 86_400_000;
   const removed: string[] = [];
   try {
@@ -63,6 +62,7 @@ export async function dailyLogReporter(
   verbosity: Verbosity,
   format: LogFormat,
   dirs: readonly string[],
+  retentionDays: number,
 ): Promise<Reporter> {
   const problems: string[] = [];
   for (const dir of dirs) {
@@ -71,14 +71,14 @@ export async function dailyLogReporter(
       problems.push(`${dir}: ${problem}`);
       continue;
     }
-    await pruneLogs(dir, new Date()).catch(() => {}); // old logs left behind are no reason to stop
+    await pruneLogs(dir, new Date(), retentionDays).catch(() => {}); // old logs left behind are no reason to stop
     let day = new Date().toDateString();
     const reporter = new Reporter(verbosity, () => {
       const now = new Date();
       // A watch that runs past midnight starts a new file and drops the one now too old.
       if (now.toDateString() !== day) {
         day = now.toDateString();
-        pruneLogs(dir, now).catch(() => {});
+        pruneLogs(dir, now, retentionDays).catch(() => {});
       }
       return dailyLogFile(dir, now);
     }, format);

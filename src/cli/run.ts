@@ -124,7 +124,7 @@ async function checkFolders(args: RunArgs, outboxDir?: string): Promise<void> {
 }
 
 /** The console as asked (--quiet/--verbose), plus the log file when nobody is watching. */
-async function openReporter(args: RunArgs): Promise<Reporter> {
+async function openReporter(args: RunArgs, logRetentionDays: number): Promise<Reporter> {
   if (args.logFile) {
     const problem = await canAppend(args.logFile);
     if (problem) throw new ConfigError(`--log-file ${args.logFile}: cannot write to it (${problem})`);
@@ -136,7 +136,7 @@ async function openReporter(args: RunArgs): Promise<Reporter> {
   return await dailyLogReporter(args.verbosity, args.logFormat, [
     join(appDir(), "logs"),
     ...(userDir ? [join(userDir, "logs")] : []),
-  ]);
+  ], logRetentionDays);
 }
 
 /** Tells the user how a cycle went: one line per client, the failures, the push, the summary. */
@@ -178,7 +178,7 @@ async function run(args: RunArgs, options: { tables: boolean }): Promise<number>
   const push = preparePush(args, shared.settings, shared.file);
   const proxy = envProxy(); // a bad HTTPS_PROXY is found here, before any work
   await checkFolders(args, push?.outbox.dir);
-  const reporter = await openReporter(args);
+  const reporter = await openReporter(args, shared.settings.logRetentionDays);
   const warnings = [...shared.warnings, ...clients.flatMap((c) => "loaded" in c ? c.loaded.warnings : [])];
   for (const w of new Set(warnings)) reporter.warn(w);
   for (const c of clients) {

@@ -28,7 +28,12 @@ export interface Settings {
   readonly push: PushSettings;
   /** `"every": "60s"`: the interval when the exe is double-clicked. */
   readonly everyMs?: number;
+  /** Daily logs older than this many days are deleted. */
+  readonly logRetentionDays: number;
 }
+
+export const DEFAULT_LOG_RETENTION_DAYS = 14;
+const MAX_LOG_RETENTION_DAYS = 3650;
 
 /** Power BI dataset modes (PostDataset's defaultMode); Streaming and PushStreaming limit requests to 15 KB. */
 export type DatasetMode = "Push" | "Streaming" | "PushStreaming";
@@ -52,7 +57,11 @@ export const DEFAULT_PUSH_SETTINGS: PushSettings = {
   outboxMaxMB: 50,
 };
 
-export const DEFAULT_SETTINGS: Settings = { columns: DEFAULT_COLUMNS, push: DEFAULT_PUSH_SETTINGS };
+export const DEFAULT_SETTINGS: Settings = {
+  columns: DEFAULT_COLUMNS,
+  push: DEFAULT_PUSH_SETTINGS,
+  logRetentionDays: DEFAULT_LOG_RETENTION_DAYS,
+};
 
 /** Number fields of settings.json: [field, PushSettings key, min, max]. */
 const PUSH_NUMBERS = [
@@ -69,6 +78,7 @@ const KNOWN_FIELDS = new Set([
   "powerBiUrl",
   "powerBiDatasetMode",
   "every",
+  "logRetentionDays",
   ...PUSH_NUMBERS.map(([field]) => field),
 ]);
 
@@ -183,6 +193,14 @@ export function parseSettings(
     if (everyMs === undefined || everyMs < 10_000) bad("every", 'an interval of at least 10s, such as "60s" or "5m"');
   }
 
+  const logRetentionDays = fields.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS;
+  if (
+    typeof logRetentionDays !== "number" || !Number.isInteger(logRetentionDays) || logRetentionDays < 1 ||
+    logRetentionDays > MAX_LOG_RETENTION_DAYS
+  ) {
+    bad("logRetentionDays", `a whole number of days from 1 to ${MAX_LOG_RETENTION_DAYS}`);
+  }
+
   const warnings = unknownFieldWarnings(fields, KNOWN_FIELDS, file);
   return {
     settings: {
@@ -190,6 +208,7 @@ export function parseSettings(
       ...(unit === undefined ? {} : { oldestContactAgeUnit: unit as OldestContactAgeUnit }),
       push,
       ...(everyMs ? { everyMs } : {}),
+      logRetentionDays: logRetentionDays as number,
     },
     warnings,
   };

@@ -215,13 +215,27 @@ Deno.test("--all over twenty accounts: the clients share a bounded set of connec
 Deno.test("logs: a run without a terminal appends to logs/connect-metrics-DATE.log; json lines; 14 days kept", async () => {
   await withWorkspace(async (ws) => {
     await Deno.mkdir(join(ws.dir, "logs"));
-    const old = join(ws.dir, "logs", "connect-metrics-2020-01-01.log");
-    await Deno.writeTextFile(old, "old\n");
+    const daysAgo = (days: number) => {
+      const log = dailyLogFile(join(ws.dir, "logs"), new Date(Date.now() - days * 86_400_000));
+      return Deno.writeTextFile(log, "old\n").then(() => log);
+    };
+    const [old, recent] = [await daysAgo(20), await daysAgo(10)];
     const text = await ws.run(["--client", "tradeuk", "--environment", "dev", "--profile", PROFILE]);
     assertEquals(text.code, 0, text.stderr);
     const log = await Deno.readTextFile(dailyLogFile(join(ws.dir, "logs"), new Date()));
     assertMatch(log, /^\d{4}-\d\d-\d\dT[\d:.]+Z INFO +TradeUK DEV: 3 queues, 2 API requests/m);
     assert.ok(!(await exists(old)), "logs older than 14 days are deleted");
+    assert.ok(await exists(recent), "younger ones are kept");
+
+    // settings.json can keep them longer (or shorter).
+    const older = await daysAgo(20);
+    await Deno.writeTextFile(join(ws.dir, "config", "settings.json"), '{ "logRetentionDays": 30 }');
+    assertEquals((await ws.run(["--all"])).code, 0);
+    assert.ok(await exists(older), "kept for 30 days");
+    await Deno.writeTextFile(join(ws.dir, "config", "settings.json"), '{ "logRetentionDays": 5 }');
+    assertEquals((await ws.run(["--all"])).code, 0);
+    assert.ok(!(await exists(recent)), "deleted after 5 days");
+    await Deno.remove(join(ws.dir, "config", "settings.json"));
 
     const jsonLog = join(ws.dir, "run.jsonl");
     const json = await ws.run(["--all", "--log-file", jsonLog, "--log-format", "json"]);

@@ -125,3 +125,14 @@ Deno.test("push settings: defaults, values, and one-line errors that never echo 
     /field "pushAttempts": expected a whole number from 1 to 20$/,
   );
 });
+
+Deno.test("logRetentionDays: 14 by default, a whole number of days otherwise", () => {
+  assertEquals(parse({}).settings.logRetentionDays, 14);
+  assertEquals(parse({ logRetentionDays: 90 }).settings.logRetentionDays, 90);
+  for (const bad of [0, 1.5, "30", 5000]) {
+    assertMatch(
+      throws(() => parse({ logRetentionDays: bad }), ConfigError).message,
+      /field "logRetentionDays": expected a whole number of days from 1 to 3650$/,
+    );
+  }
+});
