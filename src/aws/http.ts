@@ -10,17 +10,19 @@ export const REQUEST_TIMEOUT_MS = 30_000;
 export const CONNECTION_TIMEOUT_MS = 5_000;
 
 /**
- * The SDK's NodeHttpHandler options. Without throwOnRequestTimeout the SDK
+ * The SDK's NodeHttpHandler timeouts. Without throwOnRequestTimeout the SDK
  * only logs a warning when the timeout passes and keeps waiting, so a
  * request that never gets an answer would stall the run.
  */
+export function timeoutOptions(requestTimeoutMs = REQUEST_TIMEOUT_MS): NodeHttpHandlerOptions {
+  return { requestTimeout: requestTimeoutMs, throwOnRequestTimeout: true, connectionTimeout: CONNECTION_TIMEOUT_MS };
+}
+
+/** The timeouts, and agents through the proxy when one is set (else the SDK's own agents serve). */
 export function requestHandlerOptions(requestTimeoutMs = REQUEST_TIMEOUT_MS): NodeHttpHandlerOptions {
   const proxy = envProxy();
   return {
-    requestTimeout: requestTimeoutMs,
-    throwOnRequestTimeout: true,
-    connectionTimeout: CONNECTION_TIMEOUT_MS,
-    // Without a proxy the SDK's own agents serve; with one, agents that go through it.
+    ...timeoutOptions(requestTimeoutMs),
     ...(proxy.https || proxy.http ? proxyAwareAgents({ keepAlive: true }, proxy) : {}),
   };
 }

@@ -5,7 +5,7 @@ import { ConnectClient, type ConnectClientConfig } from "@aws-sdk/client-connect
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { processPacer, type RequestPacer } from "./pacing.ts";
 import { clientCredentials } from "../aws/credentials.ts";
-import { envProxy, REQUEST_TIMEOUT_MS, requestHandlerOptions } from "../aws/http.ts";
+import { envProxy, REQUEST_TIMEOUT_MS, requestHandlerOptions, timeoutOptions } from "../aws/http.ts";
 import { proxyAwareAgents } from "../aws/proxy.ts";
 import { type AssumeRoleConfig, isAwsRegion } from "../config/client_config.ts";
 import { ConfigError } from "../util/errors.ts";
@@ -51,7 +51,7 @@ export class ConnectionPool {
     // Through HTTPS_PROXY / HTTP_PROXY when set, as every AWS call of the tool.
     const { httpAgent, httpsAgent } = proxyAwareAgents({ keepAlive: true, maxSockets: maxConnections }, envProxy());
     this.#agents = [httpAgent, httpsAgent];
-    this.handler = new SharedHttpHandler({ ...requestHandlerOptions(requestTimeoutMs), httpAgent, httpsAgent });
+    this.handler = new SharedHttpHandler({ ...timeoutOptions(requestTimeoutMs), httpAgent, httpsAgent });
   }
 
   /** Closes every connection; call it once the run's clients are done. */
