@@ -2,8 +2,9 @@
  * What a run tells its user: on the console (as --quiet/--verbose allow)
  * and, when nobody is watching, in a log file. Every line is redacted.
  */
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import type { LogFormat, Verbosity } from "./args.ts";
+import { cannotAppendTo } from "../util/atomic_file.ts";
 import { redact } from "../util/redact.ts";
 
 export type Level = "info" | "detail" | "warn" | "error";
@@ -41,17 +42,6 @@ export async function pruneLogs(dir: string, now: Date, days: number): Promise<s
   return removed;
 }
 
-/** Whether `file` can be appended to (its folder is created if missing); the reason when not. */
-export async function canAppend(file: string): Promise<string | undefined> {
-  try {
-    await Deno.mkdir(dirname(file), { recursive: true });
-    (await Deno.open(file, { append: true, create: true })).close();
-    return undefined;
-  } catch (error) {
-    return (error as Error).message;
-  }
-}
-
 /**
  * A Reporter that also appends to a daily log in the first of `dirs` that
  * can be written, deleting logs past the retention and starting a new file
@@ -66,7 +56,7 @@ export async function dailyLogReporter(
 ): Promise<Reporter> {
   const problems: string[] = [];
   for (const dir of dirs) {
-    const problem = await canAppend(dailyLogFile(dir, new Date()));
+    const problem = await cannotAppendTo(dailyLogFile(dir, new Date()));
     if (problem) {
       problems.push(`${dir}: ${problem}`);
       continue;

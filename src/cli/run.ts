@@ -7,7 +7,7 @@
  */
 import { join, resolve } from "node:path";
 import { DEFAULT_OUTPUT_DIR, parseRunArgs, type RunArgs } from "./args.ts";
-import { canAppend, dailyLogReporter, isInteractive, printError, Reporter } from "./log.ts";
+import { dailyLogReporter, isInteractive, printError, Reporter } from "./log.ts";
 import {
   checkArgsMatchConfig,
   type ClientPlan,
@@ -34,7 +34,7 @@ import { ROW_KEY_COLUMNS } from "../connect/catalogue.ts";
 import { PUSH_URL_ENV } from "../sinks/push_target.ts";
 import { envProxy } from "../aws/http.ts";
 import { displayProxy } from "../aws/proxy.ts";
-import { cannotWriteIn } from "../util/atomic_file.ts";
+import { cannotAppendTo, cannotWriteIn } from "../util/atomic_file.ts";
 import { ConfigError, exitCodeFor } from "../util/errors.ts";
 
 /** The clients of this run, read now (again each watch cycle, so edits apply without a restart). */
@@ -126,7 +126,7 @@ async function checkFolders(args: RunArgs, outboxDir?: string): Promise<void> {
 /** The console as asked (--quiet/--verbose), plus the log file when nobody is watching. */
 async function openReporter(args: RunArgs, logRetentionDays: number): Promise<Reporter> {
   if (args.logFile) {
-    const problem = await canAppend(args.logFile);
+    const problem = await cannotAppendTo(args.logFile);
     if (problem) throw new ConfigError(`--log-file ${args.logFile}: cannot write to it (${problem})`);
     return new Reporter(args.verbosity, args.logFile, args.logFormat);
   }

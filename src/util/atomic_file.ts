@@ -14,6 +14,17 @@ export async function cannotWriteIn(dir: string): Promise<string | undefined> {
   }
 }
 
+/** Why `file` cannot be appended to (created, with its folder, if missing), or undefined when it can. */
+export async function cannotAppendTo(file: string): Promise<string | undefined> {
+  try {
+    await Deno.mkdir(dirname(file), { recursive: true });
+    (await Deno.open(file, { append: true, create: true })).close();
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
 /**
  * Writes `text` to a temporary file beside `path`, then renames it over
  * `path`: a reader, or a run that dies half-way, never sees half a file.
