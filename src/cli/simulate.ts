@@ -44,8 +44,9 @@ Power BI emulator on ${server.powerBiUrl}, one ${dataset.mode} dataset with the 
   const first = model.instances.values().next().value!;
   const queue = [...first.queues.values()][0];
   console.log(`
-Point any AWS client at it; any non-empty keys will do:
-  export AWS_ENDPOINT_URL_CONNECT=${server.url} AWS_ACCESS_KEY_ID=emulator AWS_SECRET_ACCESS_KEY=emulator AWS_REGION=eu-west-2
+Point any AWS client at it; any non-empty keys will do (AWS CLI v1 and boto3 read AWS_DEFAULT_REGION):
+  export AWS_ENDPOINT_URL_CONNECT=${server.url} AWS_ACCESS_KEY_ID=emulator AWS_SECRET_ACCESS_KEY=emulator \\
+    AWS_REGION=eu-west-2 AWS_DEFAULT_REGION=eu-west-2
   aws connect get-current-metric-data --instance-id ${first.id} \\
     --filters Queues=${queue.id},Channels=VOICE --groupings QUEUE \\
     --current-metrics Name=AGENTS_ONLINE,Unit=COUNT

@@ -59,6 +59,22 @@ Deno.test("simulate: serves a generated fleet until SIGTERM", async () => {
     assertEquals(out.MetricResults![0].Dimensions!.Queue!.Id, queueId);
     sdk.destroy();
 
+    // The printed commands, pasted into a shell as they stand, work with the preinstalled AWS CLI v1.
+    const pasted = banner.slice(banner.indexOf("  export "), banner.indexOf("Press Ctrl+C"));
+    const cli = await new Deno.Command("sh", {
+      args: ["-c", pasted],
+      clearEnv: true,
+      env: {
+        PATH: Deno.env.get("PATH")!,
+        HOME: dir,
+        AWS_CONFIG_FILE: join(dir, "none"),
+        AWS_SHARED_CREDENTIALS_FILE: join(dir, "none"),
+      },
+    }).output();
+    assertEquals(cli.code, 0, new TextDecoder().decode(cli.stderr));
+    const answer = JSON.parse(new TextDecoder().decode(cli.stdout));
+    assertEquals(answer.MetricResults[0].Dimensions.Queue.Id, queueId);
+
     // The Power BI emulator beside it takes rows at the printed push URL.
     const pushUrl = banner.match(/push URL \(the emulator's own key\): (\S+)/)![1];
     const pushed = await fetch(pushUrl, { method: "POST", body: JSON.stringify([{ Client: "X", Call: 1 }]) });
