@@ -19,7 +19,8 @@ Fetch one client's metrics (the 2019 command line):
   --profile PROFILE     the AWS profile; also names config/PROFILE-instance-queues.json
   --config-dir DIR      where config files are (default: ./config, then beside the exe)
   --output-dir DIR      where the JSON file goes (default: output)
-  --region REGION       the AWS Region (default: the config's region, then the profile's)
+  --region REGION       the AWS Region (default: the config's region, then AWS_REGION or
+                        AWS_DEFAULT_REGION, then the AWS profile's)
   --push [URL]          also send the rows to a Power BI push URL; better than a URL here
                         (visible to other processes): CONNECT_METRICS_POWERBI_URL or
                         "powerBiUrl" in config/settings.json

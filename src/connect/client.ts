@@ -7,6 +7,7 @@ import { processPacer, type RequestPacer } from "./pacing.ts";
 import { clientCredentials } from "../aws/credentials.ts";
 import { envProxy, REQUEST_TIMEOUT_MS, requestHandlerOptions, timeoutOptions } from "../aws/http.ts";
 import { proxyAwareAgents } from "../aws/proxy.ts";
+import { environmentRegion } from "../aws/region.ts";
 import { type AssumeRoleConfig, isAwsRegion } from "../config/client_config.ts";
 import { ConfigError } from "../util/errors.ts";
 
@@ -111,19 +112,26 @@ export async function connectClientFor(
     "credentials" | "endpoint" | "maxAttempts" | "pacer" | "connections" | "requestTimeoutMs"
   > = {},
 ): Promise<ConnectClient> {
+  // --region and the config's region were checked when read; one from the environment or the profile is
+  // checked here, before any call, or a misspelt one would reach AWS as an unknown host name ("check the network").
+  const fromEnvironment = target.region ? undefined : environmentRegion();
+  if (fromEnvironment && !isAwsRegion(fromEnvironment.region)) {
+    throw notARegion(fromEnvironment.region, target.clientName, `the environment variable ${fromEnvironment.variable}`);
+  }
+  const region = target.region ?? fromEnvironment?.region;
   const credentials = options.credentials ?? clientCredentials({
     profile: target.profile,
     clientName: target.clientName,
     ...(target.assumeRole ? { assumeRole: target.assumeRole } : {}),
-    ...(target.region ? { region: target.region } : {}),
+    ...(region ? { region } : {}),
     ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
   });
-  if (!target.region && typeof credentials === "function") await credentials();
+  if (!region && typeof credentials === "function") await credentials();
   // The profile whose region setting applies: the role's source when the tool assumes a role.
   const regionProfile = target.assumeRole ? target.assumeRole.sourceProfile : target.profile;
   const client = createConnectClient({
     accountId: target.accountId,
-    ...(target.region ? { region: target.region } : {}),
+    ...(region ? { region } : {}),
     ...(regionProfile ? { profile: regionProfile } : {}),
     credentials,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
@@ -132,20 +140,22 @@ export async function connectClientFor(
     ...(options.connections ? { connections: options.connections } : {}),
     ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
   });
-  if (!target.region) {
-    // --region and the config's region were checked when read; the profile's and AWS_REGION are checked
-    // here, before any call, or a misspelt one would reach AWS as an unknown host name ("check the network").
+  if (!region) {
     // The SDK refuses some (e.g. with a space) itself; a missing one is explained at the first call.
-    const region = await client.config.region()
+    const fromProfile = await client.config.region()
       .catch((error) => String(error?.message).match(/Region not accepted: region="([^"]*)"/)?.[1]);
-    if (region !== undefined && !isAwsRegion(region)) {
+    if (fromProfile !== undefined && !isAwsRegion(fromProfile)) {
       client.destroy();
       const source = regionProfile ? `the region setting of AWS profile "${regionProfile}"` : "the default profile";
-      throw new ConfigError(
-        `"${region}" is not an AWS Region (client ${target.clientName}); it came from ${source} or AWS_REGION`,
-        'write a Region code such as eu-west-2 there, or add "region" to the client\'s config file',
-      );
+      throw notARegion(fromProfile, target.clientName, source);
     }
   }
   return client;
+}
+
+function notARegion(region: string, clientName: string, source: string): ConfigError {
+  return new ConfigError(
+    `"${region}" is not an AWS Region (client ${clientName}); it came from ${source}`,
+    'write a Region code such as eu-west-2 there, or add "region" to the client\'s config file',
+  );
 }

@@ -230,7 +230,7 @@ Deno.test("no Region anywhere is a config error (exit 2) saying where to set one
   });
 });
 
-Deno.test("a misspelt Region in the AWS profile or AWS_REGION is exit 2 naming it, before any call", async () => {
+Deno.test("a misspelt Region in the AWS profile, AWS_REGION or AWS_DEFAULT_REGION is exit 2 naming it, before any call", async () => {
   await withWorkspace(async ({ dir, server, run }) => {
     await Deno.writeTextFile(join(dir, ".aws", "config"), `[profile ${PROFILE}]\nregion = London\n`);
     const fromProfile = await run(ARGS);
@@ -238,15 +238,35 @@ Deno.test("a misspelt Region in the AWS profile or AWS_REGION is exit 2 naming i
     assertMatch(
       fromProfile.stderr,
       new RegExp(
-        `^error: "London" is not an AWS Region \\(client TradeUK\\); it came from the region setting of AWS profile "${PROFILE}" or AWS_REGION\n` +
+        `^error: "London" is not an AWS Region \\(client TradeUK\\); it came from the region setting of AWS profile "${PROFILE}"\n` +
           "hint: write a Region code such as eu-west-2 there",
       ),
     );
     await Deno.writeTextFile(join(dir, ".aws", "config"), "");
     const fromEnv = await run(ARGS, { AWS_REGION: "eu-west-2 " });
     assertEquals(fromEnv.code, 2);
-    assertMatch(fromEnv.stderr, /^error: "eu-west-2 " is not an AWS Region \(client TradeUK\)/);
+    assertMatch(
+      fromEnv.stderr,
+      /^error: "eu-west-2 " is not an AWS Region \(client TradeUK\); it came from the environment variable AWS_REGION\n/,
+    );
+    const fromBoto3Env = await run(ARGS, { AWS_DEFAULT_REGION: "London" });
+    assertEquals(fromBoto3Env.code, 2);
+    assertMatch(fromBoto3Env.stderr, /^error: "London" .*; it came from the environment variable AWS_DEFAULT_REGION\n/);
     assertEquals(server.connect.requests.length, 0, "Connect was never called");
+  });
+});
+
+Deno.test("AWS_DEFAULT_REGION, which boto3 read for the 2019 script, is used as AWS_REGION is, above the profile's", async () => {
+  await withWorkspace(async ({ dir, server, run }) => {
+    await Deno.writeTextFile(join(dir, ".aws", "config"), "");
+    const only = await run(ARGS, { AWS_DEFAULT_REGION: "eu-west-2" });
+    assertEquals(only.code, 0, only.stderr);
+    await Deno.writeTextFile(join(dir, ".aws", "config"), `[profile ${PROFILE}]\nregion = eu-central-1\n`);
+    const overProfile = await run(ARGS, { AWS_DEFAULT_REGION: "eu-west-2" });
+    assertEquals(overProfile.code, 0, overProfile.stderr);
+    const bothVariables = await run(ARGS, { AWS_REGION: "eu-west-2", AWS_DEFAULT_REGION: "eu-central-1" });
+    assertEquals(bothVariables.code, 0, bothVariables.stderr);
+    assertEquals(server.connect.requests.map((r) => r.region), Array(6).fill("eu-west-2"));
   });
 });
 
