@@ -13,6 +13,7 @@ import { runCommand } from "./src/cli/run.ts";
 import { schemaCommand } from "./src/cli/schema.ts";
 import { simulateCommand } from "./src/cli/simulate.ts";
 import { EXIT, exitCodeFor, UsageError } from "./src/util/errors.ts";
+import { trustSystemCertificates } from "./src/util/tls_trust.ts";
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   check: checkCommand,
@@ -34,6 +35,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command = COMMANDS[argv[0]];
   try {
+    trustSystemCertificates(); // before any HTTPS connection is made
     return command ? await command(argv.slice(1)) : await runCommand(argv);
   } catch (error) {
     printError(error);

@@ -211,11 +211,12 @@ export function describeCredentialError(
       ? `assume ${where.role.roleArn}`
       : `get the credentials of ${source} (its role_arn or SSO sign-in)`;
     const attempts = (error as { $metadata?: { attempts?: number } }).$metadata?.attempts;
+    const failure = networkFailure(message, code);
     return new AwsError(
       code === "TimeoutError"
         ? `${service} did not answer in time to ${task}, after ${attempts ?? "several"} attempts`
-        : `cannot reach ${service} to ${task}: ${networkFailure(message)}`,
-      `${networkHint()} (the tool calls AWS for credentials as well as Amazon Connect)`,
+        : `cannot reach ${service} to ${task}: ${failure}`,
+      `${networkHint(failure)} (the tool calls AWS for credentials as well as Amazon Connect)`,
       code,
     );
   }

@@ -5,6 +5,7 @@
 import type { NodeHttpHandlerOptions } from "@smithy/node-http-handler";
 import { displayProxy, proxyAwareAgents, type ProxySettings, proxySettings } from "./proxy.ts";
 import { registerSecret } from "../util/redact.ts";
+import { isUntrustedCertificate, UNTRUSTED_CERTIFICATE_HINT } from "../util/tls_trust.ts";
 
 export const REQUEST_TIMEOUT_MS = 30_000;
 export const CONNECTION_TIMEOUT_MS = 5_000;
@@ -37,8 +38,9 @@ export function envProxy(): ProxySettings {
   return settings;
 }
 
-/** What to check when AWS could not be reached: the proxy in use, or that one may be needed. */
-export function networkHint(): string {
+/** What to check when AWS could not be reached (`failure`, as networkFailure said it): the proxy, or the trust. */
+export function networkHint(failure = ""): string {
+  if (isUntrustedCertificate(failure)) return UNTRUSTED_CERTIFICATE_HINT;
   const { https, http } = envProxy();
   const [proxy, variable] = https ? [https, "HTTPS_PROXY"] : http ? [http, "HTTP_PROXY"] : [];
   return proxy
@@ -57,17 +59,23 @@ const NETWORK_CODES = new Set([
   "RequestTimeout",
 ]);
 
-/** The request never got an answer (refused, reset, unknown host, timed out), as opposed to an error AWS sent. */
+/**
+ * The request never got an answer (refused, reset, unknown host, timed out,
+ * a certificate not trusted), as opposed to an error AWS sent.
+ */
 export function isNetworkError(code: string, message: string): boolean {
   return NETWORK_CODES.has(code) || /ECONNREFUSED|ETIMEDOUT|socket hang up|timed out/i.test(message) ||
-    PROXY_FAILURE.test(message);
+    PROXY_FAILURE.test(message) || isUntrustedCertificate(`${code} ${message}`);
 }
 
 /** hpagent's words when the proxy would not open the tunnel. */
 const PROXY_FAILURE = /Bad response: \d{3}|Proxy timeout/;
 
-/** A network failure in the user's words: a proxy's refusal is said as such. */
-export function networkFailure(message: string): string {
+/** A network failure in the user's words: a proxy's refusal and an untrusted certificate are said as such. */
+export function networkFailure(message: string, code = ""): string {
+  if (isUntrustedCertificate(`${code} ${message}`)) {
+    return `the server's certificate is not trusted (${code && !message.includes(code) ? `${code}: ` : ""}${message})`;
+  }
   const status = message.match(/Bad response: (\d{3})/)?.[1];
   if (status === "407") return "the proxy wants a login (HTTP 407): put user:password@ before its host in the variable";
   if (status) return `the proxy refused the connection (HTTP ${status})`;

@@ -90,11 +90,8 @@ export function describeConnectError(
     );
   }
   if (isNetworkError(code, said)) {
-    return new AwsError(
-      `cannot reach Amazon Connect for ${who} (${where}): ${networkFailure(said)}`,
-      networkHint(),
-      code,
-    );
+    const failure = networkFailure(said, code);
+    return new AwsError(`cannot reach Amazon Connect for ${who} (${where}): ${failure}`, networkHint(failure), code);
   }
   const status = e.$metadata?.httpStatusCode;
   return new AwsError(

@@ -6,6 +6,7 @@ import type { MetricRow } from "../rows/flatten.ts";
 import { PushError } from "../util/errors.ts";
 import { redact } from "../util/redact.ts";
 import { SlidingWindow, type WindowQuota } from "../util/sliding_window.ts";
+import { isUntrustedCertificate, UNTRUSTED_CERTIFICATE_HINT } from "../util/tls_trust.ts";
 import type { DatasetMode } from "../config/settings.ts";
 import type { PushTarget } from "./push_target.ts";
 
@@ -103,6 +104,16 @@ export function parseRetryAfter(value: string | null, now: number): number | und
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
+/**
+ * What went wrong under fetch's bare "fetch failed": its cause (refused,
+ * DNS, certificate), without the URL it names, which holds the key.
+ */
+function fetchFailure(error: Error): string {
+  const cause = (error as { cause?: unknown }).cause;
+  const said = cause instanceof Error ? cause.message : error.message;
+  return said.replace(/^error sending request for url \([^)]*\): /, "");
+}
+
 /** Power BI's own words from an error body, else the start of the body. */
 function powerBiMessage(body: string): string {
   try {
@@ -160,10 +171,16 @@ export class PowerBiPusher {
       text = await response.text();
     } catch (error) {
       const e = error as Error;
+      const failure = redact(fetchFailure(e));
+      if (isUntrustedCertificate(failure)) {
+        // As untrusted on the next attempt: only the machine's trust can change that.
+        const error = new PushError(`Power BI's certificate is not trusted (${failure})`, UNTRUSTED_CERTIFICATE_HINT);
+        return { kind: "fail", error };
+      }
       const reason = e.name === "TimeoutError"
         ? `no answer within ${(this.options.timeoutMs ?? 30_000) / 1000} s`
-        : `connection failed (${e.message})`;
-      return { kind: "retry", reason: redact(reason) };
+        : `connection failed (${failure})`;
+      return { kind: "retry", reason };
     }
     const status = response.status;
     if (status >= 200 && status < 300) return { kind: "ok" };
