@@ -46,7 +46,9 @@ export async function pushRows(rows: readonly MetricRow[], plan: PushPlan): Prom
     try {
       fileRows = await outbox.read(file);
       if (!Array.isArray(fileRows)) throw new Error("not a JSON array");
-    } catch {
+    } catch (error) {
+      // Another run (the scheduled task while the exe is open) sent it since the listing: nothing to do.
+      if (error instanceof Deno.errors.NotFound) continue;
       await Deno.rename(file.path, `${file.path}.unreadable`).catch(() => {});
       unreadable.push(file.name);
       continue;

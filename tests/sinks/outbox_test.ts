@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { assert, assertEquals, assertMatch, rejects } from "../assert.ts";
 import { DEFAULT_COLUMNS } from "../../src/connect/catalogue.ts";
 import { startEmulatorServer } from "../../src/simulator/server.ts";
-import { PushOutbox } from "../../src/sinks/outbox.ts";
+import { type OutboxFile, PushOutbox } from "../../src/sinks/outbox.ts";
 import { batchLimitsFor, PowerBiPusher } from "../../src/sinks/powerbi.ts";
 import { datasetColumns } from "../../src/sinks/powerbi_schema.ts";
 import { pushRows } from "../../src/sinks/push.ts";
@@ -114,6 +114,35 @@ Deno.test("pushRows: a file that is not rows is set aside, the rest still go", a
       assertEquals(report.unreadable, ["20200101T000000000Z-000001-deadbeef.json"]);
       assertEquals(dataset.rows.length, 1);
       await Deno.stat(join(dir, "20200101T000000000Z-000001-deadbeef.json.unreadable"));
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+Deno.test("pushRows: a file another run sent meanwhile is skipped, not called unreadable", async () => {
+  await withOutboxDir(async (dir) => {
+    const server = await startEmulatorServer();
+    try {
+      const dataset = server.powerBi.addDataset(datasetColumns(DEFAULT_COLUMNS));
+      await Deno.mkdir(dir, { recursive: true });
+      const taken = join(dir, "20200101T000000000Z-000001-deadbeef.json");
+      await Deno.writeTextFile(taken, JSON.stringify(sampleRows(2)));
+      /** The other run deletes the file between this run's listing and its reading. */
+      class RacedOutbox extends PushOutbox {
+        override async read(file: OutboxFile) {
+          if (file.path === taken) await Deno.remove(taken);
+          return await super.read(file);
+        }
+      }
+      const report = await pushRows(sampleRows(1), {
+        outbox: new RacedOutbox(dir, { maxAgeDays: 100_000, maxMB: 50 }),
+        pusher: new PowerBiPusher(parsePushUrl(server.powerBi.pushUrl(server.powerBiUrl, dataset), "env")),
+        limits: batchLimitsFor("Push"),
+      });
+      assertEquals(report.unreadable, []);
+      assertEquals([report.sentFiles, report.sentRows, dataset.rows.length], [1, 1, 1]);
+      assertEquals([...Deno.readDirSync(dir)], [], "nothing set aside, nothing left");
     } finally {
       await server.close();
     }
