@@ -1,5 +1,5 @@
 /**
- * The preinstalled tools some tests need (moto_server, aws, cfn-lint), and
+ * The preinstalled tools some tests need (moto_server, aws, cfn-lint, openssl), and
  * moto_server itself on a free loopback port. Without a tool those tests
  * are skipped with a message saying which, except under CI, where they fail.
  */

@@ -11,6 +11,9 @@ import { assert, assertEquals, assertMatch } from "../assert.ts";
 import { RUN_ARGS, SECRET_KEY, withWorkspace } from "../helpers.ts";
 import { DEFAULT_COLUMNS } from "../../src/connect/catalogue.ts";
 import { datasetColumns } from "../../src/sinks/powerbi_schema.ts";
+import { needs } from "../tools.ts";
+
+const tools = await needs(["openssl"]);
 
 /** A root CA and a certificate it signed for 127.0.0.1, as PEM files in `dir`. */
 async function makeTestCa(dir: string): Promise<{ ca: string; cert: string; key: string }> {
@@ -44,7 +47,11 @@ function httpsFront(target: string, pems: { cert: string; key: string }) {
   });
 }
 
-Deno.test("a company root CA in the system's store is trusted, by Connect calls and Power BI pushes alike", async () => {
+Deno.test({
+  name: "a company root CA in the system's store is trusted, by Connect calls and Power BI pushes alike",
+  ignore: tools.ignore,
+}, async () => {
+  tools.check();
   await withWorkspace(async ({ dir, server, run }) => {
     const pems = await makeTestCa(dir);
     const connect = httpsFront(server.url, pems);
@@ -92,7 +99,11 @@ Deno.test("a company root CA in the system's store is trusted, by Connect calls 
   });
 });
 
-Deno.test("AWS_CA_BUNDLE, boto3's variable, adds a PEM file of roots; a bad one is exit 2 naming it", async () => {
+Deno.test({
+  name: "AWS_CA_BUNDLE, boto3's variable, adds a PEM file of roots; a bad one is exit 2 naming it",
+  ignore: tools.ignore,
+}, async () => {
+  tools.check();
   await withWorkspace(async ({ dir, server, run }) => {
     const pems = await makeTestCa(dir);
     const connect = httpsFront(server.url, pems);
