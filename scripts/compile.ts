@@ -10,6 +10,7 @@
  */
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { DEFAULT_CA_STORES } from "../src/util/tls_trust.ts";
 
 const ROOT = join(import.meta.dirname!, "..");
 export const TARGETS = {
@@ -48,7 +49,10 @@ if (import.meta.main) {
   for (const target of only ? [only] : (Object.keys(TARGETS) as (keyof typeof TARGETS)[])) {
     const args = compileArgs(target, withIcon);
     console.log(`deno ${args.join(" ")}`);
-    const { code } = await new Deno.Command(Deno.execPath(), { args, cwd: ROOT }).spawn().status;
+    // Trust settings in deno compile's environment are built into the exe and outrank the ones the tool sets
+    // when it starts (src/util/tls_trust.ts): build in those, whatever this machine has.
+    const env = { DENO_TLS_CA_STORE: DEFAULT_CA_STORES };
+    const { code } = await new Deno.Command(Deno.execPath(), { args, cwd: ROOT, env }).spawn().status;
     if (code !== 0) {
       console.error(
         `error: deno compile for ${TARGETS[target].target} failed; without access to Deno's servers, ` +

@@ -174,8 +174,10 @@ export class PowerBiPusher {
       const failure = redact(fetchFailure(e));
       if (isUntrustedCertificate(failure)) {
         // As untrusted on the next attempt: only the machine's trust can change that.
-        const error = new PushError(`Power BI's certificate is not trusted (${failure})`, UNTRUSTED_CERTIFICATE_HINT);
-        return { kind: "fail", error };
+        return {
+          kind: "fail",
+          error: new PushError(`Power BI's certificate is not trusted (${failure})`, UNTRUSTED_CERTIFICATE_HINT),
+        };
       }
       const reason = e.name === "TimeoutError"
         ? `no answer within ${(this.options.timeoutMs ?? 30_000) / 1000} s`

@@ -12,9 +12,9 @@
  * for the 2019 script may rely on it).
  *
  * Deno reads DENO_TLS_CA_STORE and NODE_EXTRA_CA_CERTS at the first TLS
- * connection, for fetch and node:https, under `deno run` and in the
- * compiled exe, so setting them before any request is enough. A value the
- * user set wins.
+ * connection, for fetch and node:https, so setting them before any request
+ * is enough; a value the user set wins. The exe also has DENO_TLS_CA_STORE
+ * built in (scripts/compile.ts), where it outranks the environment.
  */
 import { ConfigError } from "./errors.ts";
 
