@@ -4,7 +4,7 @@
  * quotas), compared with the lower bound the quota allows. Not a test:
  * the numbers are printed, never asserted.
  *
- * Time is measured in-process, on a warm cycle (as in watch mode). Peak
+ * Time is measured in-process, the median of warm cycles (as in watch mode). Peak
  * memory is the tool's own process: `deno task start --all` over config
  * files for the same fleet, run as the scheduler runs it, with the kernel's
  * maximum RSS read by GNU time.
@@ -60,6 +60,8 @@ const hasGnuTime = new Deno.Command(GNU_TIME, { args: ["-f", "%M", "true"], stdo
 
 /** Runs of the tool's own process per case: its peak RSS varies by several MB from run to run. */
 const ONE_SHOT_RUNS = 7;
+/** Warm cycles timed per case: one cycle's wall time varies by a quarter from one to the next. */
+const WARM_CYCLES = 5;
 
 /** A config file per client and an AWS profile per config, as an MI machine has them. */
 async function writeFleetFiles(fleet: readonly FleetInstance[], dir: string): Promise<void> {
@@ -188,12 +190,17 @@ async function throughputCase(name: string, accounts: number, queues: number) {
         endpoint: simulator.url,
         pacer: new RequestPacer(),
       });
-    // One cycle first, unmeasured: both processes' JIT warm, as in watch mode; then the quota refills.
+    // One cycle first, unmeasured: both processes' JIT warm, as in watch mode; the quota refills before each.
     await cycle();
-    await new Promise((resolve) => setTimeout(resolve, WARM_UP_PAUSE_MS));
-    const started = performance.now();
-    const result = await cycle();
-    const wall = (performance.now() - started) / 1000;
+    const walls: number[] = [];
+    const results = [];
+    for (let run = 0; run < WARM_CYCLES; run++) {
+      await new Promise((resolve) => setTimeout(resolve, WARM_UP_PAUSE_MS));
+      const started = performance.now();
+      results.push(await cycle());
+      walls.push((performance.now() - started) / 1000);
+    }
+    const wall = median(walls);
     await writeFleetFiles(fleet, dir);
     const oneShots = [];
     for (let run = 0; run < ONE_SHOT_RUNS; run++) {
@@ -202,14 +209,15 @@ async function throughputCase(name: string, accounts: number, queues: number) {
     }
     const peaks = oneShots.map((r) => r.peakMb);
     const bound = lowerBoundSeconds(queues);
-    const sum = (f: (r: (typeof result.results)[number]) => number) => result.results.reduce((n, r) => n + f(r), 0);
+    const clientResults = results.flatMap((r) => r.results);
+    const sum = (f: (r: (typeof clientResults)[number]) => number) => clientResults.reduce((n, r) => n + f(r), 0);
     return {
       Case: name,
       "Wall s": Number(wall.toFixed(2)),
-      "API calls": sum((r) => r.requests),
+      "API calls": sum((r) => r.requests) / WARM_CYCLES,
       // The emulator answers nothing but 200 and 429 here, so every retry was a throttled call.
       Throttled: sum((r) => r.retries),
-      "Failed clients": result.results.filter((r) => r.error).length,
+      "Failed clients": clientResults.filter((r) => r.error).length,
       "Bound s": Number(bound.toFixed(2)),
       Ratio: Number((wall / bound).toFixed(2)),
       "One-shot s": Number(median(oneShots.map((r) => r.seconds)).toFixed(2)),
@@ -270,7 +278,7 @@ async function memoryCase(warmUp: number, cycles: number) {
 if (import.meta.main) {
   console.log(
     `connect-metrics benchmark: Connect emulator with ${LATENCY_MS} ms latency and the real quotas; ` +
-      "each case measured after one warm-up cycle\n",
+      "each case timed after one warm-up cycle\n",
   );
   const rows = [];
   for (
@@ -284,7 +292,8 @@ if (import.meta.main) {
   }
   console.log(formatTable(rows, Object.keys(rows[0])));
   console.log(
-    "\nWall s: one warm cycle, in-process. Bound: calls per API per account / 5 per second" +
+    `\nWall s: the median of ${WARM_CYCLES} warm cycles, in-process; API calls per cycle; throttled calls and failed` +
+      ` clients in all ${WARM_CYCLES}. Bound: calls per API per account / 5 per second` +
       " (accounts in parallel) + one round trip." +
       `\nOne-shot s and Peak RSS: the median of ${ONE_SHOT_RUNS} runs of a whole \`deno task start --all\` process,` +
       ` start-up included (peak RSS read by GNU time; "n/a" without GNU's ${GNU_TIME}).` +

@@ -1,7 +1,7 @@
 /** Keeping the process small while it reads many large responses. */
 
 /** Above this much buffer memory, collect garbage now rather than when V8 gets round to it. */
-const BUFFER_MEMORY_LIMIT = 8 * 1024 * 1024;
+const BUFFER_MEMORY_LIMIT = 12 * 1024 * 1024;
 
 /**
  * Response buffers the SDK is done with (about 60 KB for a page of 100
