@@ -8,7 +8,7 @@
  */
 import { join } from "node:path";
 import { assert, assertEquals, assertMatch } from "../assert.ts";
-import { RUN_ARGS, SECRET_KEY, withWorkspace } from "../helpers.ts";
+import { RUN_ARGS, SECRET_KEY, withWorkspace, type Workspace } from "../helpers.ts";
 import { DEFAULT_COLUMNS } from "../../src/connect/catalogue.ts";
 import { datasetColumns } from "../../src/sinks/powerbi_schema.ts";
 import { needs } from "../tools.ts";
@@ -47,55 +47,63 @@ function httpsFront(target: string, pems: { cert: string; key: string }) {
   });
 }
 
+interface HttpsWorkspace extends Workspace {
+  /** The test CA's root certificate (PEM file). */
+  readonly ca: string;
+  /** The Connect and Power BI emulators behind HTTPS fronts signed by it. */
+  readonly connectUrl: string;
+  readonly powerBiUrl: string;
+}
+
+/** A CLI workspace whose emulators are also served over HTTPS, by a certificate the test CA signed. */
+function withHttpsWorkspace(fn: (ws: HttpsWorkspace) => Promise<void>): Promise<void> {
+  return withWorkspace(async (ws) => {
+    const pems = await makeTestCa(ws.dir);
+    const fronts = [httpsFront(ws.server.url, pems), httpsFront(ws.server.powerBiUrl, pems)];
+    try {
+      const [connectUrl, powerBiUrl] = fronts.map((f) => `https://127.0.0.1:${f.addr.port}`);
+      await fn({ ...ws, ca: pems.ca, connectUrl, powerBiUrl });
+    } finally {
+      await Promise.all(fronts.map((f) => f.shutdown()));
+    }
+  });
+}
+
 Deno.test({
   name: "a company root CA in the system's store is trusted, by Connect calls and Power BI pushes alike",
   ignore: tools.ignore,
 }, async () => {
   tools.check();
-  await withWorkspace(async ({ dir, server, run }) => {
-    const pems = await makeTestCa(dir);
-    const connect = httpsFront(server.url, pems);
-    const powerBi = httpsFront(server.powerBiUrl, pems);
-    try {
-      const dataset = server.powerBi.addDataset(datasetColumns(DEFAULT_COLUMNS));
-      const pushUrl = server.powerBi.pushUrl(`https://127.0.0.1:${powerBi.addr.port}`, dataset);
-      const env = {
-        AWS_ENDPOINT_URL_CONNECT: `https://127.0.0.1:${connect.addr.port}`,
-        CONNECT_METRICS_POWERBI_URL: pushUrl,
-        SSL_CERT_FILE: pems.ca,
-      };
-      const result = await run([...RUN_ARGS, "--push"], env);
-      assertEquals(result.code, 0, result.stderr);
-      assertEquals(server.connect.requests.length, 2);
-      assertEquals(dataset.rows.length, 3, "the rows reached Power BI over HTTPS");
-      assertEquals(JSON.parse(await Deno.readTextFile(join(dir, "output", "tradeuk-dev-metric-data.json"))).length, 3);
+  await withHttpsWorkspace(async ({ dir, server, run, ca, connectUrl, powerBiUrl }) => {
+    const dataset = server.powerBi.addDataset(datasetColumns(DEFAULT_COLUMNS));
+    const pushUrl = server.powerBi.pushUrl(powerBiUrl, dataset);
+    const env = { AWS_ENDPOINT_URL_CONNECT: connectUrl, CONNECT_METRICS_POWERBI_URL: pushUrl, SSL_CERT_FILE: ca };
+    const result = await run([...RUN_ARGS, "--push"], env);
+    assertEquals(result.code, 0, result.stderr);
+    assertEquals(server.connect.requests.length, 2);
+    assertEquals(dataset.rows.length, 3, "the rows reached Power BI over HTTPS");
+    assertEquals(JSON.parse(await Deno.readTextFile(join(dir, "output", "tradeuk-dev-metric-data.json"))).length, 3);
 
-      // Deno's bundled roots alone, as the user may still choose, do not know the company's root.
-      const mozillaOnly = await run(RUN_ARGS, { ...env, DENO_TLS_CA_STORE: "mozilla" });
-      assertEquals(mozillaOnly.code, 1);
-      assertMatch(
-        mozillaOnly.stderr,
-        /^error: cannot reach Amazon Connect for client TradeUK \(.*\): the server's certificate is not trusted \(.*\)\nhint: .*company.*root certificate.*AWS_CA_BUNDLE/,
-      );
-      assert.ok(!mozillaOnly.stderr.includes(SECRET_KEY));
+    // Deno's bundled roots alone, as the user may still choose, do not know the company's root.
+    const mozillaOnly = await run(RUN_ARGS, { ...env, DENO_TLS_CA_STORE: "mozilla" });
+    assertEquals(mozillaOnly.code, 1);
+    assertMatch(
+      mozillaOnly.stderr,
+      /^error: cannot reach Amazon Connect for client TradeUK \(.*\): the server's certificate is not trusted \(.*\)\nhint: .*company.*root certificate.*AWS_CA_BUNDLE/,
+    );
+    assert.ok(!mozillaOnly.stderr.includes(SECRET_KEY));
 
-      // Connect over plain loopback HTTP, Power BI over HTTPS: the push says why it failed, and keeps the rows.
-      const pushRefused = await run([...RUN_ARGS, "--push"], {
-        CONNECT_METRICS_POWERBI_URL: pushUrl,
-        SSL_CERT_FILE: pems.ca,
-        DENO_TLS_CA_STORE: "mozilla",
-      });
-      assertEquals(pushRefused.code, 1);
-      assertMatch(
-        pushRefused.stderr,
-        /error: Power BI's certificate is not trusted \(.*UnknownIssuer\)\. 3 row\(s\) .* kept .*\nhint: if the company inspects HTTPS, /,
-      );
-      assert.ok(!pushRefused.stderr.includes(dataset.key), "the push key is never printed");
-      assertEquals(dataset.rows.length, 3, "nothing more reached Power BI");
-      assert.ok((await Array.fromAsync(Deno.readDir(join(dir, "outbox")))).length > 0, "the rows wait in the outbox");
-    } finally {
-      await Promise.all([connect.shutdown(), powerBi.shutdown()]);
-    }
+    // Connect over plain loopback HTTP, Power BI over HTTPS: the push says why it failed, and keeps the rows.
+    const { AWS_ENDPOINT_URL_CONNECT: _, ...powerBiOnly } = env;
+    const pushRefused = await run([...RUN_ARGS, "--push"], { ...powerBiOnly, DENO_TLS_CA_STORE: "mozilla" });
+    assertEquals(pushRefused.code, 1);
+    assertMatch(
+      pushRefused.stderr,
+      /error: Power BI's certificate is not trusted \(.*UnknownIssuer\)\. 3 row\(s\) .* kept .*\nhint: if the company inspects HTTPS, /,
+    );
+    assert.ok(!pushRefused.stderr.includes(dataset.key), "the push key is never printed");
+    assertEquals(dataset.rows.length, 3, "nothing more reached Power BI");
+    assert.ok((await Array.fromAsync(Deno.readDir(join(dir, "outbox")))).length > 0, "the rows wait in the outbox");
   });
 });
 
@@ -104,25 +112,19 @@ Deno.test({
   ignore: tools.ignore,
 }, async () => {
   tools.check();
-  await withWorkspace(async ({ dir, server, run }) => {
-    const pems = await makeTestCa(dir);
-    const connect = httpsFront(server.url, pems);
-    try {
-      const env = { AWS_ENDPOINT_URL_CONNECT: `https://127.0.0.1:${connect.addr.port}` };
-      const trusted = await run(RUN_ARGS, { ...env, AWS_CA_BUNDLE: pems.ca });
-      assertEquals(trusted.code, 0, trusted.stderr);
-      assertEquals(server.connect.requests.length, 2);
+  await withHttpsWorkspace(async ({ dir, server, run, ca, connectUrl }) => {
+    const env = { AWS_ENDPOINT_URL_CONNECT: connectUrl };
+    const trusted = await run(RUN_ARGS, { ...env, AWS_CA_BUNDLE: ca });
+    assertEquals(trusted.code, 0, trusted.stderr);
+    assertEquals(server.connect.requests.length, 2);
 
-      const missing = join(dir, "no-such.pem");
-      const absent = await run(RUN_ARGS, { ...env, AWS_CA_BUNDLE: missing });
-      assertEquals(absent.code, 2);
-      assertMatch(absent.stderr, new RegExp(`^error: AWS_CA_BUNDLE: cannot read ${missing} \\(.*\\)\n`));
-      const notPem = await run(RUN_ARGS, { ...env, AWS_CA_BUNDLE: pems.key.replace("srv.key", "ext.cnf") });
-      assertEquals(notPem.code, 2);
-      assertMatch(notPem.stderr, /^error: AWS_CA_BUNDLE: .*ext\.cnf holds no certificate; expected a PEM file/);
-      assertEquals(server.connect.requests.length, 2, "nothing was called with a bad AWS_CA_BUNDLE");
-    } finally {
-      await connect.shutdown();
-    }
+    const missing = join(dir, "no-such.pem");
+    const absent = await run(RUN_ARGS, { ...env, AWS_CA_BUNDLE: missing });
+    assertEquals(absent.code, 2);
+    assertMatch(absent.stderr, new RegExp(`^error: AWS_CA_BUNDLE: cannot read ${missing} \\(.*\\)\n`));
+    const notPem = await run(RUN_ARGS, { ...env, AWS_CA_BUNDLE: join(dir, "ext.cnf") });
+    assertEquals(notPem.code, 2);
+    assertMatch(notPem.stderr, /^error: AWS_CA_BUNDLE: .*ext\.cnf holds no certificate; expected a PEM file/);
+    assertEquals(server.connect.requests.length, 2, "nothing was called with a bad AWS_CA_BUNDLE");
   });
 });
