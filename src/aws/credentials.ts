@@ -211,7 +211,7 @@ export function describeCredentialError(
       ? `assume ${where.role.roleArn}`
       : `get the credentials of ${source} (its role_arn or SSO sign-in)`;
     const attempts = (error as { $metadata?: { attempts?: number } }).$metadata?.attempts;
-    const failure = networkFailure(message, code);
+    const failure = networkFailure(code, message);
     return new AwsError(
       code === "TimeoutError"
         ? `${service} did not answer in time to ${task}, after ${attempts ?? "several"} attempts`

@@ -72,7 +72,7 @@ export function isNetworkError(code: string, message: string): boolean {
 const PROXY_FAILURE = /Bad response: \d{3}|Proxy timeout/;
 
 /** A network failure in the user's words: a proxy's refusal and an untrusted certificate are said as such. */
-export function networkFailure(message: string, code = ""): string {
+export function networkFailure(code: string, message: string): string {
   if (isUntrustedCertificate(`${code} ${message}`)) {
     return `the server's certificate is not trusted (${code && !message.includes(code) ? `${code}: ` : ""}${message})`;
   }

@@ -90,7 +90,7 @@ export function describeConnectError(
     );
   }
   if (isNetworkError(code, said)) {
-    const failure = networkFailure(said, code);
+    const failure = networkFailure(code, said);
     return new AwsError(`cannot reach Amazon Connect for ${who} (${where}): ${failure}`, networkHint(failure), code);
   }
   const status = e.$metadata?.httpStatusCode;

@@ -5,12 +5,13 @@
 import { join } from "node:path";
 import { assert, assertEquals, assertMatch, rejects } from "../assert.ts";
 import { DEFAULT_COLUMNS } from "../../src/connect/catalogue.ts";
-import { startEmulatorServer } from "../../src/simulator/server.ts";
+import type { SimDataset } from "../../src/simulator/powerbi_handler.ts";
+import { type EmulatorServer, startEmulatorServer } from "../../src/simulator/server.ts";
 import { type OutboxFile, PushOutbox } from "../../src/sinks/outbox.ts";
 import { batchLimitsFor, PowerBiPusher } from "../../src/sinks/powerbi.ts";
 import { datasetColumns } from "../../src/sinks/powerbi_schema.ts";
 import { pushRows } from "../../src/sinks/push.ts";
-import { parsePushUrl } from "../../src/sinks/push_target.ts";
+import { parsePushUrl, type PushTarget } from "../../src/sinks/push_target.ts";
 import { PushError } from "../../src/util/errors.ts";
 import { sampleRows } from "../helpers.ts";
 
@@ -25,6 +26,22 @@ async function withOutboxDir(fn: (dir: string) => Promise<void>) {
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+}
+
+/** An outbox folder and the Power BI emulator with one dataset, whose push URL is `target`. */
+async function withPowerBi(
+  fn: (ws: { dir: string; server: EmulatorServer; dataset: SimDataset; target: PushTarget }) => Promise<void>,
+) {
+  await withOutboxDir(async (dir) => {
+    const server = await startEmulatorServer();
+    try {
+      const dataset = server.powerBi.addDataset(datasetColumns(DEFAULT_COLUMNS));
+      const target = parsePushUrl(server.powerBi.pushUrl(server.powerBiUrl, dataset), "env");
+      await fn({ dir, server, dataset, target });
+    } finally {
+      await server.close();
+    }
+  });
 }
 
 Deno.test("outbox files are named in time order and read back whole", async () => {
@@ -65,86 +82,67 @@ Deno.test("the bound drops files older than 7 days, then the oldest over the siz
 });
 
 Deno.test("pushRows: Power BI down keeps every row; the next run sends the backlog first", async () => {
-  await withOutboxDir(async (dir) => {
-    const server = await startEmulatorServer();
-    try {
-      const dataset = server.powerBi.addDataset(datasetColumns(DEFAULT_COLUMNS));
-      const target = parsePushUrl(server.powerBi.pushUrl(server.powerBiUrl, dataset), "env");
-      const plan = () => ({
-        outbox: new PushOutbox(dir),
-        pusher: new PowerBiPusher(target, { maxAttempts: 2, backoffBaseMs: 10 }),
-        limits: batchLimitsFor("Streaming"),
-      });
+  await withPowerBi(async ({ dir, server, dataset, target }) => {
+    const plan = () => ({
+      outbox: new PushOutbox(dir),
+      pusher: new PowerBiPusher(target, { maxAttempts: 2, backoffBaseMs: 10 }),
+      limits: batchLimitsFor("Streaming"),
+    });
 
-      server.powerBi.injectFault({ kind: "status", status: 503 }, 100);
-      const error = await rejects(() => pushRows(sampleRows(200, RUN_1), plan()), PushError);
-      assertMatch(error.message, /HTTP 503.* 200 row\(s\) in \d+ file\(s\) are kept in .*outbox and will be sent by/);
-      assertEquals(dataset.rows.length, 0);
-      const waiting = await new PushOutbox(dir).pending();
-      assert.ok(waiting.length > 1, "a streaming dataset's 15 KB limit splits 200 rows");
+    server.powerBi.injectFault({ kind: "status", status: 503 }, 100);
+    const error = await rejects(() => pushRows(sampleRows(200, RUN_1), plan()), PushError);
+    assertMatch(error.message, /HTTP 503.* 200 row\(s\) in \d+ file\(s\) are kept in .*outbox and will be sent by/);
+    assertEquals(dataset.rows.length, 0);
+    const waiting = await new PushOutbox(dir).pending();
+    assert.ok(waiting.length > 1, "a streaming dataset's 15 KB limit splits 200 rows");
 
-      server.powerBi.clearFaults();
-      const setup = plan();
-      const report = await pushRows(sampleRows(2, RUN_2), setup);
-      assertEquals(report.sentRows, 202);
-      assertEquals(report.backlogRows, 200);
-      assertEquals(dataset.rows.map((r) => r.Date), [...Array(200).fill(RUN_1), RUN_2, RUN_2]);
-      assertEquals(await new PushOutbox(dir).pending(), [], "delivered files are deleted");
-      // The same pusher again (as in watch mode): this push's counts only.
-      const again = await pushRows(sampleRows(1, RUN_2), setup);
-      assertEquals([again.sentRows, again.requests, again.retries], [1, 1, 0]);
-    } finally {
-      await server.close();
-    }
+    server.powerBi.clearFaults();
+    const setup = plan();
+    const report = await pushRows(sampleRows(2, RUN_2), setup);
+    assertEquals(report.sentRows, 202);
+    assertEquals(report.backlogRows, 200);
+    assertEquals(dataset.rows.map((r) => r.Date), [...Array(200).fill(RUN_1), RUN_2, RUN_2]);
+    assertEquals(await new PushOutbox(dir).pending(), [], "delivered files are deleted");
+    // The same pusher again (as in watch mode): this push's counts only.
+    const again = await pushRows(sampleRows(1, RUN_2), setup);
+    assertEquals([again.sentRows, again.requests, again.retries], [1, 1, 0]);
   });
 });
 
 Deno.test("pushRows: a file that is not rows is set aside, the rest still go", async () => {
-  await withOutboxDir(async (dir) => {
-    const server = await startEmulatorServer();
-    try {
-      const dataset = server.powerBi.addDataset(datasetColumns(DEFAULT_COLUMNS));
-      await Deno.mkdir(dir, { recursive: true });
-      await Deno.writeTextFile(join(dir, "20200101T000000000Z-000001-deadbeef.json"), "{ half a fi");
-      const report = await pushRows(sampleRows(1), {
-        outbox: new PushOutbox(dir, { maxAgeDays: 100_000, maxMB: 50 }),
-        pusher: new PowerBiPusher(parsePushUrl(server.powerBi.pushUrl(server.powerBiUrl, dataset), "env")),
-        limits: batchLimitsFor("Push"),
-      });
-      assertEquals(report.unreadable, ["20200101T000000000Z-000001-deadbeef.json"]);
-      assertEquals(dataset.rows.length, 1);
-      await Deno.stat(join(dir, "20200101T000000000Z-000001-deadbeef.json.unreadable"));
-    } finally {
-      await server.close();
-    }
+  await withPowerBi(async ({ dir, dataset, target }) => {
+    await Deno.mkdir(dir, { recursive: true });
+    await Deno.writeTextFile(join(dir, "20200101T000000000Z-000001-deadbeef.json"), "{ half a fi");
+    const report = await pushRows(sampleRows(1), {
+      outbox: new PushOutbox(dir, { maxAgeDays: 100_000, maxMB: 50 }),
+      pusher: new PowerBiPusher(target),
+      limits: batchLimitsFor("Push"),
+    });
+    assertEquals(report.unreadable, ["20200101T000000000Z-000001-deadbeef.json"]);
+    assertEquals(dataset.rows.length, 1);
+    await Deno.stat(join(dir, "20200101T000000000Z-000001-deadbeef.json.unreadable"));
   });
 });
 
 Deno.test("pushRows: a file another run sent meanwhile is skipped, not called unreadable", async () => {
-  await withOutboxDir(async (dir) => {
-    const server = await startEmulatorServer();
-    try {
-      const dataset = server.powerBi.addDataset(datasetColumns(DEFAULT_COLUMNS));
-      await Deno.mkdir(dir, { recursive: true });
-      const taken = join(dir, "20200101T000000000Z-000001-deadbeef.json");
-      await Deno.writeTextFile(taken, JSON.stringify(sampleRows(2)));
-      /** The other run deletes the file between this run's listing and its reading. */
-      class RacedOutbox extends PushOutbox {
-        override async read(file: OutboxFile) {
-          if (file.path === taken) await Deno.remove(taken);
-          return await super.read(file);
-        }
+  await withPowerBi(async ({ dir, dataset, target }) => {
+    await Deno.mkdir(dir, { recursive: true });
+    const taken = join(dir, "20200101T000000000Z-000001-deadbeef.json");
+    await Deno.writeTextFile(taken, JSON.stringify(sampleRows(2)));
+    /** The other run deletes the file between this run's listing and its reading. */
+    class RacedOutbox extends PushOutbox {
+      override async read(file: OutboxFile) {
+        if (file.path === taken) await Deno.remove(taken);
+        return await super.read(file);
       }
-      const report = await pushRows(sampleRows(1), {
-        outbox: new RacedOutbox(dir, { maxAgeDays: 100_000, maxMB: 50 }),
-        pusher: new PowerBiPusher(parsePushUrl(server.powerBi.pushUrl(server.powerBiUrl, dataset), "env")),
-        limits: batchLimitsFor("Push"),
-      });
-      assertEquals(report.unreadable, []);
-      assertEquals([report.sentFiles, report.sentRows, dataset.rows.length], [1, 1, 1]);
-      assertEquals([...Deno.readDirSync(dir)], [], "nothing set aside, nothing left");
-    } finally {
-      await server.close();
     }
+    const report = await pushRows(sampleRows(1), {
+      outbox: new RacedOutbox(dir, { maxAgeDays: 100_000, maxMB: 50 }),
+      pusher: new PowerBiPusher(target),
+      limits: batchLimitsFor("Push"),
+    });
+    assertEquals(report.unreadable, []);
+    assertEquals([report.sentFiles, report.sentRows, dataset.rows.length], [1, 1, 1]);
+    assertEquals([...Deno.readDirSync(dir)], [], "nothing set aside, nothing left");
   });
 });
