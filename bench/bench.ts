@@ -5,12 +5,13 @@
  * the numbers are printed, never asserted.
  *
  * Time is measured in-process, the median of warm cycles (as in watch mode). Peak
- * memory is the tool's own process: `deno task start --all` over config
- * files for the same fleet, run as the scheduler runs it, with the kernel's
- * maximum RSS read by GNU time.
+ * memory is the tool's own process: `deno task start --all` (or, with
+ * `--exe PATH`, a compiled build) over config files for the same fleet, run
+ * as the scheduler runs it, with the kernel's maximum RSS read by GNU time.
  */
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 import { type ClientPlan, runCycle } from "../src/cli/pipeline.ts";
 import { Reporter } from "../src/cli/log.ts";
 import { formatTable } from "../src/cli/table.ts";
@@ -85,21 +86,23 @@ async function writeFleetFiles(fleet: readonly FleetInstance[], dir: string): Pr
 }
 
 /**
- * One `deno task start --all` over the files of writeFleetFiles, as Task
+ * What the one-shot runs start: `deno task start` (the source, with the
+ * exe's flags), or with `--exe PATH` a compiled build, which runs on
+ * Deno's smaller standalone runtime.
+ */
+function toolCommand(exe: string | undefined): string[] {
+  if (exe) return [resolve(exe)];
+  return [Deno.execPath(), "task", "-q", "--config", fileURLToPath(new URL("../deno.json", import.meta.url)), "start"];
+}
+
+/**
+ * One `--all` run of `tool` over the files of writeFleetFiles, as Task
  * Scheduler runs the exe: its wall time and peak RSS (NaN without GNU time).
  */
-async function oneShotRun(dir: string, endpoint: string) {
+async function oneShotRun(tool: readonly string[], dir: string, endpoint: string) {
   const configDir = join(dir, "config");
-  const task = [
-    Deno.execPath(),
-    "task",
-    "-q",
-    "--config",
-    fileURLToPath(new URL("../deno.json", import.meta.url)),
-    "start",
-  ];
   const args = [
-    ...[...task, "--all", "--quiet", "--config-dir", configDir, "--output-dir", join(dir, "output")],
+    ...[...tool, "--all", "--quiet", "--config-dir", configDir, "--output-dir", join(dir, "output")],
     ...["--log-file", join(dir, "connect-metrics.log")],
   ];
   const measured = await hasGnuTime;
@@ -174,7 +177,7 @@ async function startSimulator(accounts: number, queues: number): Promise<{ url: 
   };
 }
 
-async function throughputCase(name: string, accounts: number, queues: number) {
+async function throughputCase(name: string, accounts: number, queues: number, tool: readonly string[]) {
   // The same seeded fleet the simulator serves.
   const fleet = addGeneratedFleet(new ConnectModel(), { accounts, queuesPerInstance: queues, region: REGION });
   const clients = clientsOf(fleet);
@@ -205,7 +208,7 @@ async function throughputCase(name: string, accounts: number, queues: number) {
     const oneShots = [];
     for (let run = 0; run < ONE_SHOT_RUNS; run++) {
       await new Promise((resolve) => setTimeout(resolve, WARM_UP_PAUSE_MS));
-      oneShots.push(await oneShotRun(dir, simulator.url));
+      oneShots.push(await oneShotRun(tool, dir, simulator.url));
     }
     const peaks = oneShots.map((r) => r.peakMb);
     const bound = lowerBoundSeconds(queues);
@@ -276,6 +279,13 @@ async function memoryCase(warmUp: number, cycles: number) {
 }
 
 if (import.meta.main) {
+  const { values } = parseArgs({ args: Deno.args, options: { exe: { type: "string" } } });
+  if (values.exe && !(await Deno.stat(values.exe).then((s) => s.isFile, () => false))) {
+    console.error(`error: --exe ${values.exe}: no such file (build one with deno task compile)`);
+    Deno.exit(2);
+  }
+  const tool = toolCommand(values.exe);
+  const toolName = values.exe ?? "deno task start";
   console.log(
     `connect-metrics benchmark: Connect emulator with ${LATENCY_MS} ms latency and the real quotas; ` +
       "each case timed after one warm-up cycle\n",
@@ -288,14 +298,14 @@ if (import.meta.main) {
       250,
     ]] as const
   ) {
-    rows.push(await throughputCase(name, accounts, queues));
+    rows.push(await throughputCase(name, accounts, queues, tool));
   }
   console.log(formatTable(rows, Object.keys(rows[0])));
   console.log(
     `\nWall s: the median of ${WARM_CYCLES} warm cycles, in-process; API calls per cycle; throttled calls and failed` +
       ` clients in all ${WARM_CYCLES}. Bound: calls per API per account / 5 per second` +
       " (accounts in parallel) + one round trip." +
-      `\nOne-shot s and Peak RSS: the median of ${ONE_SHOT_RUNS} runs of a whole \`deno task start --all\` process,` +
+      `\nOne-shot s and Peak RSS: the median of ${ONE_SHOT_RUNS} runs of a whole \`${toolName} --all\` process,` +
       ` start-up included (peak RSS read by GNU time; "n/a" without GNU's ${GNU_TIME}).` +
       "\nTargets: ratio at most 1.3 for the two large cases, no failed calls, peak RSS at most 100 MB.",
   );
