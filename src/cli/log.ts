@@ -80,11 +80,15 @@ export async function dailyLogReporter(
   return reporter;
 }
 
+/** An error as the user sees it: `error: ...`, then `hint: ...` when it has one; `prefix` names whose it is. */
+export function errorLines(error: unknown, prefix = ""): string[] {
+  const { message, hint } = error as { message?: string; hint?: string };
+  return [`error: ${prefix}${message ?? String(error)}`, ...(hint ? [`hint: ${hint}`] : [])];
+}
+
 /** The one way an error reaches the user: `error: ...` and `hint: ...`, redacted. */
 export function printError(error: unknown): void {
-  const { message, hint } = error as { message?: string; hint?: string };
-  console.error(redact(`error: ${message ?? String(error)}`));
-  if (hint) console.error(redact(`hint: ${hint}`));
+  for (const line of errorLines(error)) console.error(redact(line));
 }
 
 export class Reporter {
@@ -120,9 +124,12 @@ export class Reporter {
 
   /** An error as `printError` shows it (`error:` and `hint:` lines), `prefix` naming whose it is. */
   failure(error: unknown, prefix = ""): void {
-    const { message, hint } = error as { message?: string; hint?: string };
-    this.error(`error: ${prefix}${message ?? String(error)}`);
-    if (hint) this.error(`hint: ${hint}`);
+    for (const line of errorLines(error, prefix)) this.error(line);
+  }
+
+  /** A line for the log file only: the console has already shown it. */
+  record(level: Level, message: string, fields?: Record<string, unknown>): void {
+    this.#log(level, message, fields);
   }
 
   /** The log file that last failed a write: said once, then tried again line by line. */

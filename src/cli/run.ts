@@ -7,7 +7,7 @@
  */
 import { join, resolve } from "node:path";
 import { DEFAULT_OUTPUT_DIR, parseRunArgs, type RunArgs } from "./args.ts";
-import { dailyLogReporter, isInteractive, printError, Reporter } from "./log.ts";
+import { dailyLogReporter, errorLines, isInteractive, printError, Reporter } from "./log.ts";
 import {
   checkArgsMatchConfig,
   type ClientPlan,
@@ -123,8 +123,10 @@ async function checkFolders(args: RunArgs, outboxDir?: string): Promise<void> {
   }
 }
 
+type LogArgs = Pick<RunArgs, "logFile" | "verbosity" | "logFormat">;
+
 /** The console as asked (--quiet/--verbose), plus the log file when nobody is watching. */
-async function openReporter(args: RunArgs, logRetentionDays: number): Promise<Reporter> {
+async function openReporter(args: LogArgs, logRetentionDays: number): Promise<Reporter> {
   if (args.logFile) {
     const problem = await cannotAppendTo(args.logFile);
     if (problem) throw new ConfigError(`--log-file ${args.logFile}: cannot write to it (${problem})`);
@@ -162,7 +164,27 @@ function tell(report: CycleReport, reporter: Reporter, options: { multi: boolean
 
 export async function runCommand(argv: string[]): Promise<number> {
   if (argv.length === 0 && isInteractive()) return await doubleClick();
-  return await run(parseRunArgs(argv), { tables: false });
+  let args: RunArgs | undefined;
+  try {
+    args = parseRunArgs(argv);
+    return await run(args, { tables: false });
+  } catch (error) {
+    await logFailure(error, args);
+    throw error; // main prints it and exits 2 (or 1)
+  }
+}
+
+/**
+ * An error that ends a run before its work starts (a bad flag, config file
+ * or folder) goes to the log as well as to the console. Nobody sees a
+ * scheduled run's console: its log is where the user looks to find out why
+ * it exited 2. settings.json may not have been read, so no old log is deleted.
+ */
+async function logFailure(error: unknown, args: LogArgs | undefined): Promise<void> {
+  if (!args?.logFile && isInteractive()) return;
+  const reporter = await openReporter(args ?? { verbosity: "normal", logFormat: "text" }, Infinity)
+    .catch(() => undefined); // an unwritable --log-file is the error itself
+  for (const line of errorLines(error)) reporter?.record("error", line);
 }
 
 async function run(args: RunArgs, options: { tables: boolean }): Promise<number> {

@@ -247,6 +247,41 @@ Deno.test("logs: a run without a terminal appends to logs/connect-metrics-DATE.l
   });
 });
 
+Deno.test("logs: a run stopped before it starts (bad flag, config, push URL) says why in the log too", async () => {
+  await withWorkspace(async (ws) => {
+    const logs = join(ws.dir, "logs");
+    await Deno.mkdir(logs);
+    const old = dailyLogFile(logs, new Date(Date.now() - 20 * 86_400_000));
+    await Deno.writeTextFile(old, "old\n");
+    const today = () => Deno.readTextFile(dailyLogFile(logs, new Date()));
+
+    const typo = await ws.run(["--all", "--clent", "x"]);
+    assertEquals(typo.code, 2);
+    assertMatch(await today(), /^\S+Z ERROR +error: unknown flag '--clent'/m);
+    assertNotMatch(await today(), /Usage:/, "the log gets the error, not the help");
+
+    const key = "SECRETKEYINAURL0123456789";
+    const badUrl = await ws.run(["--all", "--push", `https://api.powerbi.com/v1/rows?key=${key}`]);
+    assertEquals(badUrl.code, 2);
+    assertMatch(await today(), /ERROR +error: --push: /);
+    assert.ok(!(await today()).includes(key), "the Power BI key is not logged");
+
+    const jsonLog = join(ws.dir, "run.jsonl");
+    const mismatch = await ws.run([
+      ...["--client", "acme", "--environment", "dev", "--profile", PROFILE],
+      ...["--log-file", jsonLog, "--log-format", "json"],
+    ]);
+    assertEquals(mismatch.code, 2);
+    const lines = (await Deno.readTextFile(jsonLog)).trim().split("\n").map((l) => JSON.parse(l));
+    assertEquals(lines.map((l) => l.level), ["error", "error"]);
+    assertMatch(lines[0].message, /^error: --client acme does not match clientName "TradeUK"/);
+    assertMatch(lines[1].message, /^hint: /);
+
+    assert.ok(await exists(old), "settings.json was not read, so no log is deleted for its age");
+    assertEquals(ws.server.connect.requests.length, 0, "nothing was fetched");
+  });
+});
+
 Deno.test("logs: a folder that cannot be written never stops the run; the log moves to the user's own folder", async () => {
   await withWorkspace(async (ws) => {
     // The exe's folder is read-only (as under Program Files): here a file named "logs" stands in the way.
