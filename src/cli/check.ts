@@ -13,6 +13,7 @@ import { connectClientFor } from "../connect/client.ts";
 import { probeInstance } from "../connect/probe.ts";
 import { EXIT } from "../util/errors.ts";
 import { redact } from "../util/redact.ts";
+import { readUserText } from "../util/text.ts";
 
 function describe(check: ConfigCheck): string[] {
   const name = basename(check.path);
@@ -42,7 +43,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
     console.log(`FAIL  settings.json: ${(error as Error).message.replace(/^.*settings\.json: /, "")}`);
   }
 
-  const files = await Promise.all(paths.map(async (path) => ({ path, text: await Deno.readTextFile(path) })));
+  const files = await Promise.all(paths.map(async (path) => ({ path, text: await readUserText(path) })));
   const checks = checkConfigFiles(files);
   for (const check of checks) for (const line of describe(check)) console.log(line);
   const failing = checks.filter((c) => c.problems.length > 0).length + (settingsFailed ? 1 : 0);

@@ -12,6 +12,8 @@ import { connectClientFor } from "../connect/client.ts";
 import { type DiscoveredInstance, listInstances, listStandardQueues } from "../connect/discover.ts";
 import { writeFileAtomic } from "../util/atomic_file.ts";
 import { ConfigError, UsageError } from "../util/errors.ts";
+import { stringifyAscii } from "../util/json.ts";
+import { readUserText } from "../util/text.ts";
 
 interface ExistingFile {
   readonly path: string;
@@ -30,7 +32,7 @@ async function existingFile(args: DiscoverArgs): Promise<{ path: string; existin
   if (!found || found.source === "built-in defaults") {
     return { path: join(configDirCandidates(inputs)[0].dir, name) };
   }
-  const text = await Deno.readTextFile(found.path);
+  const text = await readUserText(found.path);
   const { config } = parseClientConfig(text, found.path);
   return { path: found.path, existing: { path: found.path, raw: parseConfigJson(text, found.path) as never, config } };
 }
@@ -122,7 +124,7 @@ export async function discoverCommand(argv: string[]): Promise<number> {
       };
       lines = queues.map((q) => `+ ${q.id}  ${q.name}`);
     }
-    const text = JSON.stringify(config, null, 2) + "\n";
+    const text = stringifyAscii(config) + "\n";
     parseClientConfig(text, path); // never write a file the run would refuse
     for (const line of lines) console.log(line);
     if (lines.length === 0) console.log(`${path} is up to date`);

@@ -4,6 +4,7 @@ import { type ClientConfig, CONFIG_SUFFIX, configFileName, parseClientConfig } f
 import { configDirCandidates, type ConfigDirInputs, findConfigFile } from "./paths.ts";
 import { DEFAULT_SETTINGS, parseSettings, type Settings, SETTINGS_FILE } from "./settings.ts";
 import { ConfigError } from "../util/errors.ts";
+import { readUserText } from "../util/text.ts";
 
 export interface LoadedClient {
   readonly config: ClientConfig;
@@ -81,7 +82,7 @@ async function readText(
   options?: { optional: true },
 ): Promise<string | undefined> {
   try {
-    return await Deno.readTextFile(path);
+    return await readUserText(path);
   } catch (e) {
     if (options?.optional && e instanceof Deno.errors.NotFound) return undefined;
     throw new ConfigError(`${path}: cannot read: ${(e as Error).message}`);

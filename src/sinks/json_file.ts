@@ -1,5 +1,6 @@
 /** The output file: written whole or not at all. */
 import { writeFileAtomic } from "../util/atomic_file.ts";
+import { stringifyAscii } from "../util/json.ts";
 import type { ClientConfig } from "../config/client_config.ts";
 import type { MetricRow } from "../rows/flatten.ts";
 
@@ -9,7 +10,7 @@ export function outputFileName(config: Pick<ClientConfig, "clientName" | "enviro
   return `${safe(config.clientName)}-${safe(config.environment)}-metric-data.json`;
 }
 
-/** The rows as the 2019 tool wrote them: a JSON array, indented. */
+/** The rows as the 2019 tool wrote them: a JSON array, indented, ASCII only (Python's json.dump). */
 export async function writeRowsFile(path: string, rows: readonly MetricRow[]): Promise<void> {
-  await writeFileAtomic(path, JSON.stringify(rows, null, 2) + "\n");
+  await writeFileAtomic(path, stringifyAscii(rows) + "\n");
 }

@@ -11,6 +11,19 @@ export class JsonSyntaxError extends Error {
   }
 }
 
+/**
+ * JSON indented by two spaces, with every character beyond ASCII written as
+ * `\uXXXX`, as Python's json.dump writes it: a reader that takes the file
+ * for ANSI (Windows PowerShell 5's Get-Content, the 2019 script) still gets
+ * "Café", not "CafÃ©".
+ */
+export function stringifyAscii(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(
+    /[\u0080-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
 /** `JSON.parse`, but a syntax error is a `JsonSyntaxError` with a position. */
 export function parseJson(text: string): unknown {
   // Notepad and PowerShell 5's Out-File -Encoding utf8 start the file with a byte-order mark.

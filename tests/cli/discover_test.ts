@@ -113,12 +113,12 @@ Deno.test("discover on an existing file merges: new queues added, gone ones repo
     const before = await Deno.readTextFile(configPath(ws));
     const instance = ws.server.model.instances.get(INSTANCE)!;
     instance.queues.delete(gone);
-    const fresh = { id: fakeGuid("fresh"), name: "Brand New", type: "STANDARD" as const, quiet: false };
+    const fresh = { id: fakeGuid("fresh"), name: "Brand New – Café", type: "STANDARD" as const, quiet: false };
     instance.queues.set(fresh.id, fresh);
 
     const dry = await ws.run(["discover", "--profile", PROFILE, "--dry-run"]);
     assertEquals(dry.code, 0, dry.stderr);
-    assertMatch(dry.stdout, new RegExp(`\\n\\+ ${fresh.id}  Brand New\\n`));
+    assertMatch(dry.stdout, new RegExp(`\\n\\+ ${fresh.id}  Brand New – Café\\n`));
     assertMatch(
       dry.stdout,
       new RegExp(`\\n! ${gone}  Retired queue  \\(gone from Connect: kept; --prune removes it\\)\\n`),
@@ -129,6 +129,8 @@ Deno.test("discover on an existing file merges: new queues added, gone ones repo
     const merged = await ws.run(["discover", "--profile", PROFILE]);
     assertEquals(merged.code, 0, merged.stderr);
     const after = await readConfig(ws);
+    // Escaped as the 2019 script's json.dump would have, so that a reader taking it for ANSI gets the same name.
+    assertMatch(await Deno.readTextFile(configPath(ws)), /"Brand New \\u2013 Caf\\u00e9"/);
     assertEquals(Object.keys(after), Object.keys(existing), "key order kept");
     assertEquals(after["//"], "the MI team's notes");
     assertEquals(Object.values(after.queues), [
@@ -136,7 +138,7 @@ Deno.test("discover on an existing file merges: new queues added, gone ones repo
       "Customer Services",
       "Collections",
       "Retired queue",
-      "Brand New",
+      "Brand New – Café",
     ]);
 
     const pruned = await ws.run(["discover", "--profile", PROFILE, "--prune"]);

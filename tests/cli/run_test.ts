@@ -187,6 +187,36 @@ Deno.test("config and settings files saved by Windows Notepad (byte-order mark, 
   });
 });
 
+Deno.test("files saved as UTF-16 (PowerShell 5) or ANSI (Notepad) are read; the output is ASCII, as in 2019", async (t) => {
+  const config = seedConfig();
+  const queues = config.queues as Record<string, string>;
+  const [first] = Object.keys(queues);
+  queues[first] = "Café £ Enquiries";
+  const utf16le = (text: string) => {
+    const bytes = new Uint8Array(2 + text.length * 2);
+    bytes.set([0xff, 0xfe]);
+    for (let i = 0; i < text.length; i++) new DataView(bytes.buffer).setUint16(2 + 2 * i, text.charCodeAt(i), true);
+    return bytes;
+  };
+  // Windows-1252 for the characters used here: é is E9, £ is A3, as in Latin-1.
+  const ansi = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
+  for (const [name, encode] of [["UTF-16 LE with its mark", utf16le], ["ANSI (Windows-1252)", ansi]] as const) {
+    await t.step(name, async () => {
+      await withWorkspace(async ({ dir, run }) => {
+        const json = JSON.stringify(config, null, 2).replaceAll("\n", "\r\n");
+        await Deno.writeFile(join(dir, "config", `${PROFILE}-instance-queues.json`), encode(json));
+        await Deno.writeFile(join(dir, "config", "settings.json"), encode('{ "oldestContactAgeUnit": "SECONDS" }'));
+        const result = await run(ARGS);
+        assertEquals(result.code, 0, result.stderr);
+        const text = await Deno.readTextFile(join(dir, "output", "tradeuk-dev-metric-data.json"));
+        assertMatch(text, /"QueueName": "Caf\\u00e9 \\u00a3 Enquiries"/, "escaped as Python's json.dump does");
+        assertNotMatch(text, /[^\t\r\n -~]/, "ASCII only: any reader gets the same names");
+        assertEquals(JSON.parse(text)[0].QueueName, "Café £ Enquiries");
+      });
+    });
+  }
+});
+
 Deno.test("an AWS failure exits 1 and leaves the previous output file untouched", async () => {
   await withWorkspace(async ({ dir, server, run }) => {
     assertEquals((await run(ARGS)).code, 0);
