@@ -1,7 +1,7 @@
 /** Reading a client's config file and the settings beside it. */
 import { join } from "node:path";
 import { type ClientConfig, CONFIG_SUFFIX, configFileName, parseClientConfig } from "./client_config.ts";
-import { configDirCandidates, type ConfigDirInputs, findConfigFile } from "./paths.ts";
+import { configDirCandidates, type ConfigDirInputs, findConfigFile, insideZipHint } from "./paths.ts";
 import { DEFAULT_SETTINGS, parseSettings, type Settings, SETTINGS_FILE } from "./settings.ts";
 import { ConfigError } from "../util/errors.ts";
 import { readUserText } from "../util/text.ts";
@@ -118,7 +118,7 @@ export async function findClientConfigFiles(
   const places = candidates.map((c) => c.dir).join(", ");
   throw new ConfigError(
     `no *${CONFIG_SUFFIX} files found; looked in ${places}`,
-    "connect-metrics init writes an example config to start from",
+    insideZipHint(inputs) ?? "connect-metrics init writes an example config to start from",
   );
 }
 

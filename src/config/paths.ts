@@ -82,6 +82,18 @@ export function configDirCandidates(inputs: ConfigDirInputs): ConfigDir[] {
 }
 
 /**
+ * The hint when no config is found and the exe was started from inside a
+ * zip: Windows Explorer then runs a temporary copy of the exe alone
+ * (...\Temp1_connect-dashboard-metrics.zip\connect-metrics.exe), without
+ * the config folder that is beside it in the zip.
+ */
+export function insideZipHint(inputs: ConfigDirInputs): string | undefined {
+  if (inputs.flag || inputs.env || !/\.zip[\\/]/i.test(inputs.execPath)) return undefined;
+  return "connect-metrics was started from inside the zip file: extract the whole zip (right-click it, Extract All) " +
+    "and start connect-metrics.exe from the extracted folder";
+}
+
+/**
  * The first candidate directory that holds `fileName`, with the file's path.
  * Throws a ConfigError listing every place looked when none does.
  */
@@ -97,7 +109,8 @@ export async function findConfigFile(
   const places = candidates.map((c) => `${c.dir} (${c.source})`).join(", ");
   throw new ConfigError(
     `config file ${fileName} not found; looked in ${places}`,
-    "the file is named <profile>-instance-queues.json: check --profile, or pass --config-dir",
+    insideZipHint(inputs) ??
+      "the file is named <profile>-instance-queues.json: check --profile, or pass --config-dir",
   );
 }
 

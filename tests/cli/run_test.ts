@@ -340,6 +340,29 @@ Deno.test("the config lookup through the real program: env var, beside the exe, 
   });
 });
 
+Deno.test("an exe started from inside the zip (Explorer runs a lone temporary copy) is told to extract it", async () => {
+  await withWorkspace(async ({ dir, run }) => {
+    await Deno.remove(join(dir, "config"), { recursive: true });
+    // Where Windows Explorer puts an exe double-clicked inside connect-dashboard-metrics.zip.
+    const temp = join(dir, "Temp", "Temp1_connect-dashboard-metrics.zip");
+    await Deno.mkdir(temp, { recursive: true });
+    const exe = join(temp, "deno");
+    await Deno.link(Deno.execPath(), exe).catch(() => Deno.copyFile(Deno.execPath(), exe));
+    const zipped = await run(["--all"], {}, exe);
+    assertEquals(zipped.code, 2);
+    assertMatch(
+      zipped.stderr,
+      /^error: no \*-instance-queues\.json files found; .*\nhint: .*inside the zip file: extract/,
+    );
+
+    const extracted = join(dir, "connect-metrics");
+    await Deno.rename(temp, extracted);
+    const elsewhere = await run(["--all"], {}, join(extracted, "deno"));
+    assertEquals(elsewhere.code, 2);
+    assertMatch(elsewhere.stderr, /\nhint: connect-metrics init writes an example config/, "no zip, no zip hint");
+  });
+});
+
 Deno.test("--help and --version exit 0 without touching AWS", async () => {
   await withWorkspace(async ({ server, run }) => {
     const help = await run(["--help"]);
