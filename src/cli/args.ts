@@ -4,7 +4,7 @@
  */
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { isAwsRegion } from "../config/client_config.ts";
+import { INSTANCE_ID_EXPECTED, instanceIdOf, isAwsRegion } from "../config/client_config.ts";
 import { DATASET_MODES, type DatasetMode } from "../config/settings.ts";
 import { UsageError } from "../util/errors.ts";
 import { parseInterval } from "../util/time.ts";
@@ -262,9 +262,14 @@ export function parseDiscoverArgs(argv: string[]): DiscoverArgs {
   if (accountId !== undefined && !/^\d{12}$/.test(accountId)) {
     throw new UsageError(`--account-id expects a 12-digit AWS account id, got "${accountId}"`);
   }
+  const instanceFlag = values["instance-id"] as string | undefined;
+  const instanceId = instanceFlag === undefined ? undefined : instanceIdOf(instanceFlag);
+  if (instanceFlag !== undefined && !instanceId) {
+    throw new UsageError(`--instance-id expects ${INSTANCE_ID_EXPECTED}, or the instance's ARN; got "${instanceFlag}"`);
+  }
   return {
     profile: required(values, "profile", "capita-tradeuk-dev"),
-    ...optional(values, "instance-id", "instanceId"),
+    ...(instanceId ? { instanceId } : {}),
     ...optional(values, "instance-alias", "instanceAlias"),
     ...optional(values, "client"),
     ...optional(values, "environment"),

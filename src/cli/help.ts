@@ -36,7 +36,7 @@ Many clients, on a schedule:
 
 Commands:
   discover              list the instance's standard queues into config/PROFILE-instance-queues.json
-    --instance-id ID, --instance-alias A   which instance (default: the file's; else asks, or lists them)
+    --instance-id ID|ARN, --instance-alias A   which instance (default: the file's; else asks, or lists them)
     --client NAME --environment ENV [--account-id N]   for a new file
     --prune             remove queues gone from Connect (default: report them)
     --dry-run           print the changes, write nothing

@@ -52,6 +52,24 @@ export interface ParsedClientConfig {
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const INSTANCE_ID_EXPECTED = "the Connect instance id, a GUID like 0d525d33-c2af-4b86-9d67-393db396e896";
+
+/** Instance and queue ARNs, as the Connect console shows them; the id is their last part. */
+const INSTANCE_ARN = /^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance\/([0-9a-f-]{36})$/i;
+const QUEUE_ARN = /^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance\/[0-9a-f-]{36}\/queue\/([0-9a-f-]{36})$/i;
+
+/** The instance id in `text`: the id itself, or the id at the end of the instance's ARN. */
+export function instanceIdOf(text: string): string | undefined {
+  const id = text.trim().match(INSTANCE_ARN)?.[1] ?? text.trim();
+  return GUID.test(id) ? id : undefined;
+}
+
+/** What an id field expects, plus the id to use when the user pasted the console's ARN instead. */
+function expectedId(what: string, got: unknown, arn: RegExp): string {
+  const id = typeof got === "string" ? got.trim().match(arn)?.[1] : undefined;
+  return id ? `${what} (that is an ARN: use the id at its end, "${id}")` : what;
+}
+
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
 /** Whether `value` is written as AWS Region codes are (eu-west-2, us-gov-west-1), wherever it was given. */
@@ -121,7 +139,11 @@ export function parseClientConfig(
   }
   const instanceId = raw.instanceId;
   if (typeof instanceId !== "string" || !GUID.test(instanceId)) {
-    bad("instanceId", "the Connect instance id, a GUID like 0d525d33-c2af-4b86-9d67-393db396e896", instanceId);
+    bad(
+      "instanceId",
+      expectedId(INSTANCE_ID_EXPECTED, instanceId, INSTANCE_ARN),
+      instanceId,
+    );
   }
   const queues = parseQueues(raw.queues, bad);
 
@@ -171,7 +193,7 @@ function parseQueues(
   const entries = Object.entries(value);
   if (entries.length === 0) return bad("queues", `at least one queue: ${expected}`, value);
   return entries.map(([id, name]) => {
-    if (!GUID.test(id)) bad(`queues.${id}`, "a queue id (GUID) as the key", id);
+    if (!GUID.test(id)) bad(`queues.${id}`, expectedId("a queue id (GUID) as the key", id, QUEUE_ARN), id);
     if (typeof name !== "string" || name.trim() === "") {
       bad(`queues.${id}`, "the queue's name as text", name);
     }

@@ -95,6 +95,27 @@ Deno.test("discover with no instance: the only one is used; several are listed (
       many.stderr,
       /^error: the account has 2 instances; choose one with --instance-id or --instance-alias: .*\(0d525d33-c2af-4b86-9d67-393db396e896\), bigco \(/,
     );
+    // The instance's ARN, as the Connect console shows it, chooses it too.
+    const arn = `arn:aws:connect:eu-west-2:111111111111:instance/${INSTANCE}`;
+    const byArn = await ws.run([
+      "discover",
+      "--profile",
+      "other-dev",
+      "--client",
+      "O",
+      "--environment",
+      "dev",
+      "--instance-id",
+      arn,
+    ]);
+    assertEquals(byArn.code, 0, byArn.stderr);
+    assertEquals((await readConfig(ws, "other-dev")).instanceId, INSTANCE);
+    const typo = await ws.run(["discover", "--profile", "x-dev", "--instance-id", "0d525d33"]);
+    assertEquals(typo.code, 2);
+    assertMatch(
+      typo.stderr,
+      /^error: --instance-id expects the Connect instance id, a GUID like .*, or the instance's ARN; got "0d525d33"\n/,
+    );
     const newFile = await ws.run(["discover", "--profile", "x-dev", "--instance-alias", "bigco"]);
     assertEquals(newFile.code, 2);
     assertMatch(newFile.stderr, /does not exist yet: give --client NAME and --environment ENV for the new file/);

@@ -72,6 +72,19 @@ Deno.test("each bad field gets one line naming the file, the field and what was 
       /field "queues.Customer Services": expected a queue id \(GUID\) as the key/,
     ],
     [
+      "a queue ARN pasted from the console",
+      withField("queues", {
+        "arn:aws:connect:eu-west-2:111111111111:instance/0d525d33-c2af-4b86-9d67-393db396e896/queue/e42fa1d8-620e-4bf8-bd9a-eafc60b9c0ef":
+          "BasicQueue",
+      }),
+      /expected a queue id \(GUID\) as the key \(that is an ARN: use the id at its end, "e42fa1d8-620e-4bf8-bd9a-eafc60b9c0ef"\)/,
+    ],
+    [
+      "an instance ARN pasted from the console",
+      withField("instanceId", "arn:aws:connect:eu-west-2:111111111111:instance/0d525d33-c2af-4b86-9d67-393db396e896"),
+      /field "instanceId": expected .*\(that is an ARN: use the id at its end, "0d525d33-c2af-4b86-9d67-393db396e896"\)/,
+    ],
+    [
       "queue name",
       withField("queues", { "e42fa1d8-620e-4bf8-bd9a-eafc60b9c0ef": 7 }),
       /field "queues.e42fa1d8-620e-4bf8-bd9a-eafc60b9c0ef": expected the queue's name/,
