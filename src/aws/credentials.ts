@@ -6,13 +6,14 @@
  * failure becomes one line naming the profile or role; every secret is
  * registered for redaction.
  */
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { fromIni, fromNodeProviderChain, fromTemporaryCredentials } from "@aws-sdk/credential-providers";
 import { isNetworkError, networkFailure, networkHint, requestHandlerOptions } from "./http.ts";
 import type { ConnectClientConfig } from "@aws-sdk/client-connect";
 import type { AssumeRoleConfig } from "../config/client_config.ts";
 import { AwsError, ConfigError } from "../util/errors.ts";
 import { registerSecret } from "../util/redact.ts";
+import { utf16Encoding } from "../util/text.ts";
 
 export type Credentials = NonNullable<ConnectClientConfig["credentials"]>;
 type Identity = Awaited<ReturnType<ReturnType<typeof fromIni>>>;
@@ -31,6 +32,33 @@ export function profileFiles(): { credentials: string; config: string } {
     credentials: Deno.env.get("AWS_SHARED_CREDENTIALS_FILE") ?? join(home, ".aws", "credentials"),
     config: Deno.env.get("AWS_CONFIG_FILE") ?? join(home, ".aws", "config"),
   };
+}
+
+/**
+ * Why a profile that may well be written in these files could not be read
+ * from them, for the "profile not found" hint: Notepad's hidden ".txt", or
+ * UTF-16 from PowerShell's `>`, which no AWS tool reads.
+ */
+export function profileFilesProblem(files: { credentials: string; config: string }): string | undefined {
+  for (const file of [files.credentials, files.config]) {
+    const bytes = readIfThere(file);
+    if (!bytes && readIfThere(`${file}.txt`)) {
+      return `${file}.txt is there instead: Notepad added ".txt" (Explorer hides it); rename it to ${basename(file)}`;
+    }
+    if (bytes && utf16Encoding(bytes)) {
+      return `${file} is saved as UTF-16 (PowerShell's > and Out-File write that), which AWS tools cannot read: ` +
+        "save it as UTF-8 or ANSI (Notepad: File, Save As, Encoding)";
+    }
+  }
+  return undefined;
+}
+
+function readIfThere(file: string): Uint8Array | undefined {
+  try {
+    return Deno.readFileSync(file);
+  } catch {
+    return undefined;
+  }
 }
 
 function registered(provider: Provider): Provider {
@@ -163,7 +191,7 @@ export function describeCredentialError(
   if (/Could not resolve credentials using profile|Profile .* could not be found|not found in/i.test(message)) {
     return new ConfigError(
       `AWS profile "${profile}" not found; looked in ${files.credentials} and ${files.config}`,
-      `add it (aws configure --profile ${profile}) or fix the name`,
+      profileFilesProblem(files) ?? `add it (aws configure --profile ${profile}) or fix the name`,
     );
   }
   if (!where.role && (code === "AccessDenied" || code === "AccessDeniedException")) {

@@ -8,7 +8,7 @@
  */
 import { join } from "node:path";
 import { assert, assertEquals, assertMatch } from "../assert.ts";
-import { seedConfig, withWorkspace, type Workspace, writeConfig } from "../helpers.ts";
+import { ACCESS_KEY, SECRET_KEY, seedConfig, withWorkspace, type Workspace, writeConfig } from "../helpers.ts";
 import { awsJson, needs, runScript, stackOutputs, startMoto } from "../tools.ts";
 
 const PROFILE = "capita-tradeuk-dev";
@@ -249,15 +249,31 @@ Deno.test("mfa_serial on a profile without a terminal: one line saying why it ca
   });
 });
 
-Deno.test("a profile that does not exist: one line saying where the tool looked", async () => {
+Deno.test("a profile that does not exist: one line saying where the tool looked, and why when it can tell", async () => {
   await withWorkspace(async (ws) => {
     await writeAwsFiles(ws, { credentials: "", config: "" });
     const result = await ws.run(ARGS);
     assertEquals(result.code, 2);
     assertMatch(
       result.stderr,
-      /^error: AWS profile "capita-tradeuk-dev" not found; looked in .*\/\.aws\/credentials and .*\/\.aws\/config\n/,
+      /^error: AWS profile "capita-tradeuk-dev" not found; looked in .*\/\.aws\/credentials and .*\/\.aws\/config\nhint: add it/,
     );
+
+    // The profile is written, but where or how no AWS tool reads it.
+    const credentials = join(ws.dir, ".aws", "credentials");
+    const profile = `[${PROFILE}]\r\naws_access_key_id = ${ACCESS_KEY}\r\naws_secret_access_key = ${SECRET_KEY}\r\n`;
+    const utf16 = new Uint8Array([0xff, 0xfe, ...[...profile].flatMap((c) => [c.charCodeAt(0), 0])]);
+    await Deno.writeFile(credentials, utf16); // PowerShell 5: "..." > credentials
+    const powershell = await ws.run(ARGS);
+    assertEquals(powershell.code, 2);
+    assertMatch(powershell.stderr, /\nhint: .*\/\.aws\/credentials is saved as UTF-16 .*save it as UTF-8 or ANSI/);
+
+    await Deno.remove(credentials);
+    await Deno.writeTextFile(`${credentials}.txt`, profile); // Notepad: Save As "credentials"
+    const notepad = await ws.run(ARGS);
+    assertEquals(notepad.code, 2);
+    assertMatch(notepad.stderr, /\nhint: .*\/\.aws\/credentials\.txt is there instead: .*rename it to credentials\n/);
+    for (const r of [powershell, notepad]) assert.ok(!r.stderr.includes(SECRET_KEY));
   });
 });
 
