@@ -13,7 +13,7 @@ import type { ConnectClientConfig } from "@aws-sdk/client-connect";
 import type { AssumeRoleConfig } from "../config/client_config.ts";
 import { AwsError, ConfigError } from "../util/errors.ts";
 import { registerSecret } from "../util/redact.ts";
-import { utf16Encoding } from "../util/text.ts";
+import { NOTEPAD_ADDS_TXT, utf16Encoding } from "../util/text.ts";
 
 export type Credentials = NonNullable<ConnectClientConfig["credentials"]>;
 type Identity = Awaited<ReturnType<ReturnType<typeof fromIni>>>;
@@ -43,7 +43,7 @@ export function profileFilesProblem(files: { credentials: string; config: string
   for (const file of [files.credentials, files.config]) {
     const bytes = readIfThere(file);
     if (!bytes && readIfThere(`${file}.txt`)) {
-      return `${file}.txt is there instead: Notepad added ".txt" (Explorer hides it); rename it to ${basename(file)}`;
+      return `${file}.txt is there instead: rename it to ${basename(file)} (${NOTEPAD_ADDS_TXT})`;
     }
     if (bytes && utf16Encoding(bytes)) {
       return `${file} is saved as UTF-16 (PowerShell's > and Out-File write that), which AWS tools cannot read: ` +

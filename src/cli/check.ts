@@ -7,7 +7,7 @@ import { basename } from "node:path";
 import { parseCheckArgs } from "./args.ts";
 import { checkConfigFiles, type ConfigCheck } from "../config/check.ts";
 import { profileOfConfigFile } from "../config/client_config.ts";
-import { findClientConfigFiles, readSettings } from "../config/load.ts";
+import { findClientConfigFiles, misnamedConfigError, readSettings } from "../config/load.ts";
 import { configDirInputs } from "../config/paths.ts";
 import { connectClientFor } from "../connect/client.ts";
 import { probeInstance } from "../connect/probe.ts";
@@ -27,7 +27,7 @@ function describe(check: ConfigCheck): string[] {
 
 export async function checkCommand(argv: string[]): Promise<number> {
   const args = parseCheckArgs(argv);
-  const { dir, paths } = await findClientConfigFiles(configDirInputs(args.configDir), args.profile);
+  const { dir, paths, misnamed } = await findClientConfigFiles(configDirInputs(args.configDir), args.profile);
   let settingsFailed = false;
 
   try {
@@ -46,7 +46,11 @@ export async function checkCommand(argv: string[]): Promise<number> {
   const files = await Promise.all(paths.map(async (path) => ({ path, text: await readUserText(path) })));
   const checks = checkConfigFiles(files);
   for (const check of checks) for (const line of describe(check)) console.log(line);
-  const failing = checks.filter((c) => c.problems.length > 0).length + (settingsFailed ? 1 : 0);
+  for (const path of misnamed) {
+    const { message, hint } = misnamedConfigError(path);
+    console.log(`FAIL  ${basename(path)}: ${message.replace(`${path}: `, "")}; ${hint}`);
+  }
+  const failing = checks.filter((c) => c.problems.length > 0).length + misnamed.length + (settingsFailed ? 1 : 0);
   if (failing > 0) {
     console.error(`error: ${failing} file(s) in ${dir} need fixing (see FAIL lines)`);
     return EXIT.usage;

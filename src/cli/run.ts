@@ -27,6 +27,7 @@ import {
   loadClient,
   type LoadedSettings,
   loadSettings,
+  misnamedConfigError,
   settingsReader,
 } from "../config/load.ts";
 import { appDir, type ConfigDirInputs, configDirInputs, userStateDir } from "../config/paths.ts";
@@ -59,16 +60,21 @@ async function planClients(
     return plans;
   }
   // Files found by --all: a broken one becomes a failed client, so it cannot blank the others.
-  const { paths } = await findClientConfigFiles(inputs);
+  const { paths, misnamed } = await findClientConfigFiles(inputs);
   return withoutSharedOutputs(
-    await Promise.all(paths.map(async (path): Promise<ClientPlan> => {
-      const profile = profileOfConfigFile(path);
-      try {
-        return { profile, loaded: await loadClient(inputs, profile, readSettingsOf) };
-      } catch (error) {
-        return { profile, error: error as Error };
-      }
-    })),
+    await Promise.all(
+      [...paths, ...misnamed].sort().map(async (path): Promise<ClientPlan> => {
+        if (misnamed.includes(path)) {
+          return { profile: profileOfConfigFile(path.slice(0, -".txt".length)), error: misnamedConfigError(path) };
+        }
+        const profile = profileOfConfigFile(path);
+        try {
+          return { profile, loaded: await loadClient(inputs, profile, readSettingsOf) };
+        } catch (error) {
+          return { profile, error: error as Error };
+        }
+      }),
+    ),
   );
 }
 

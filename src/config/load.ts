@@ -1,10 +1,10 @@
 /** Reading a client's config file and the settings beside it. */
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { type ClientConfig, CONFIG_SUFFIX, configFileName, parseClientConfig } from "./client_config.ts";
 import { configDirCandidates, type ConfigDirInputs, findConfigFile, insideZipHint } from "./paths.ts";
 import { DEFAULT_SETTINGS, parseSettings, type Settings, SETTINGS_FILE } from "./settings.ts";
 import { ConfigError } from "../util/errors.ts";
-import { readUserText } from "../util/text.ts";
+import { NOTEPAD_ADDS_TXT, readUserText } from "../util/text.ts";
 
 export interface LoadedClient {
   readonly config: ClientConfig;
@@ -89,31 +89,45 @@ async function readText(
   }
 }
 
+/** A config file saved as `...-instance-queues.json.txt`: found, so that it is reported rather than left out. */
+const MISNAMED_SUFFIX = `${CONFIG_SUFFIX}.txt`;
+
+/** Why a `misnamed` file of findClientConfigFiles is not read. */
+export function misnamedConfigError(path: string): ConfigError {
+  return new ConfigError(
+    `${path}: not read, as its name ends in ".txt"`,
+    `rename it to ${basename(path).slice(0, -".txt".length)} (${NOTEPAD_ADDS_TXT})`,
+  );
+}
+
 /**
  * The client config files: the profile's, or every `*-instance-queues.json`
- * of the first config directory that has any (never the built-in example).
- * Throws a ConfigError when none.
+ * of the first config directory that has any (never the built-in example),
+ * with any `*-instance-queues.json.txt` there as `misnamed`. Throws a
+ * ConfigError when none.
  */
 export async function findClientConfigFiles(
   inputs: ConfigDirInputs,
   profile?: string,
-): Promise<{ dir: string; paths: string[] }> {
+): Promise<{ dir: string; paths: string[]; misnamed: string[] }> {
   if (profile) {
     const found = await findConfigFile(inputs, configFileName(profile));
-    return { dir: found.dir, paths: [found.path] };
+    return { dir: found.dir, paths: [found.path], misnamed: [] };
   }
   // The built-in example is a template, not a client: --all never runs it.
   const candidates = configDirCandidates(inputs).filter((c) => c.source !== "built-in defaults");
   for (const { dir } of candidates) {
     const paths: string[] = [];
+    const misnamed: string[] = [];
     try {
       for await (const e of Deno.readDir(dir)) {
         if (e.isFile && e.name.endsWith(CONFIG_SUFFIX)) paths.push(join(dir, e.name));
+        if (e.isFile && e.name.endsWith(MISNAMED_SUFFIX)) misnamed.push(join(dir, e.name));
       }
     } catch (error) {
       if (!(error instanceof Deno.errors.NotFound)) throw error;
     }
-    if (paths.length > 0) return { dir, paths: paths.sort() };
+    if (paths.length + misnamed.length > 0) return { dir, paths: paths.sort(), misnamed: misnamed.sort() };
   }
   const places = candidates.map((c) => c.dir).join(", ");
   throw new ConfigError(

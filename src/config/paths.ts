@@ -6,6 +6,7 @@
  */
 import { dirname, join, resolve } from "node:path";
 import { ConfigError } from "../util/errors.ts";
+import { NOTEPAD_ADDS_TXT } from "../util/text.ts";
 
 export type ConfigDirSource =
   | "--config-dir"
@@ -107,9 +108,14 @@ export async function findConfigFile(
     if (await isFile(path)) return { ...candidate, path };
   }
   const places = candidates.map((c) => `${c.dir} (${c.source})`).join(", ");
+  const misnamed = await Promise.all(
+    candidates.map((c) => join(c.dir, `${fileName}.txt`)).map(async (path) => await isFile(path) ? path : undefined),
+  );
+  const txt = misnamed.find((path) => path !== undefined);
   throw new ConfigError(
     `config file ${fileName} not found; looked in ${places}`,
-    insideZipHint(inputs) ??
+    (txt && `${txt} is there instead: rename it to ${fileName} (${NOTEPAD_ADDS_TXT})`) ??
+      insideZipHint(inputs) ??
       "the file is named <profile>-instance-queues.json: check --profile, or pass --config-dir",
   );
 }

@@ -20,6 +20,9 @@ export function decodeText(bytes: Uint8Array): string {
   }
 }
 
+/** Why a file the user saved has the wrong name: said wherever a `.txt` copy is found instead. */
+export const NOTEPAD_ADDS_TXT = 'Notepad adds ".txt" to the name, and Explorer hides it';
+
 /** The UTF-16 encoding that `bytes` start with the byte-order mark of, if any. */
 export function utf16Encoding(bytes: Uint8Array): "utf-16le" | "utf-16be" | undefined {
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return "utf-16le";

@@ -45,6 +45,10 @@ Deno.test("--all: one broken client is reported, the others are written; exit 1 
     await addClient(ws, "acme-prod", "Acme", "222222222222");
     await addClient(ws, "gone-prod", "Gone", "333333333333", 3, false); // its instance does not exist
     await Deno.writeTextFile(join(ws.dir, "config", "broken-prod-instance-queues.json"), '{ "clientName": ');
+    // Saved by Notepad as "...json.txt": not read, but not left out silently either.
+    await addClient(ws, "notepad-prod", "Notepad", "444444444444");
+    const notepad = join(ws.dir, "config", "notepad-prod-instance-queues.json");
+    await Deno.rename(notepad, `${notepad}.txt`);
     const result = await ws.run(["--all"]);
     assertEquals(result.code, 1, result.stderr);
     assert.ok(await exists(output(ws, "tradeuk-dev")));
@@ -56,8 +60,15 @@ Deno.test("--all: one broken client is reported, the others are written; exit 1 
     assertMatch(result.stderr, /\nClient +Rows +API calls +Retries +Seconds +Outcome\n/);
     assertMatch(result.stderr, /\nAcme PROD +3 +2 +0 +[\d.]+ +ok\n/);
     assertMatch(result.stderr, /\nbroken-prod +0 +0 +0 +0 +FAILED: .*malformed JSON/);
+    assertMatch(
+      result.stderr,
+      /^error: notepad-prod: .*notepad-prod-instance-queues\.json\.txt: not read, as its name ends in "\.txt"\nhint: rename it to notepad-prod-instance-queues\.json \(/m,
+    );
+    assertMatch(result.stderr, /\nnotepad-prod +0 +0 +0 +0 +FAILED: .*\.json\.txt: not read/);
     assertMatch(result.stderr, /\nTradeUK DEV +3 +2 +0 +[\d.]+ +ok\n/);
-    assertMatch(result.stderr, /\n2 of 4 client\(s\) ok in [\d.]+ s\n$/);
+    assertMatch(result.stderr, /\n2 of 5 client\(s\) ok in [\d.]+ s\n$/);
+    const rows = result.stderr.split("\n").filter((l) => / (ok|FAILED: .*)$/.test(l)).map((l) => l.split(/ {2,}/)[0]);
+    assertEquals(rows, ["Acme PROD", "broken-prod", "TradeUK DEV", "Gone PROD", "notepad-prod"], "file-name order");
   });
 });
 

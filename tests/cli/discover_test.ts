@@ -207,6 +207,22 @@ Deno.test("check: one line per file; a broken or duplicated config is exit 2; --
       /\nFAIL {2}copy-dev-instance-queues\.json: instance 0d525d33-.* is also in .*capita-tradeuk-dev-instance-queues\.json/,
     );
     assertMatch(bad.stderr, /^error: 3 file\(s\) in .*config need fixing \(see FAIL lines\)\n$/);
+
+    // Saved by Notepad with ".txt" on the end: said by check, and by a run of that profile.
+    await Deno.remove(join(ws.dir, "config", "settings.json"));
+    await Deno.rename(configPath(ws, "copy-dev"), `${configPath(ws, "copy-dev")}.txt`);
+    const txt = await ws.run(["check"]);
+    assertEquals(txt.code, 2);
+    assertMatch(
+      txt.stdout,
+      /\nFAIL {2}copy-dev-instance-queues\.json\.txt: not read, as its name ends in "\.txt"; rename it to copy-dev-instance-queues\.json \(Notepad adds/,
+    );
+    const run = await ws.run(["--client", "copy", "--environment", "dev", "--profile", "copy-dev"]);
+    assertEquals(run.code, 2);
+    assertMatch(
+      run.stderr,
+      /^error: config file copy-dev-instance-queues\.json not found; .*\nhint: .*copy-dev-instance-queues\.json\.txt is there instead: rename it to copy-dev-instance-queues\.json/,
+    );
   });
 });
 
