@@ -7,7 +7,7 @@ import { basename } from "node:path";
 import { parseCheckArgs } from "./args.ts";
 import { checkConfigFiles, type ConfigCheck } from "../config/check.ts";
 import { profileOfConfigFile } from "../config/client_config.ts";
-import { findClientConfigFiles, misnamedConfigError, readSettings } from "../config/load.ts";
+import { findClientConfigFiles, misnamedFileLine, readSettings } from "../config/load.ts";
 import { configDirInputs } from "../config/paths.ts";
 import { connectClientFor } from "../connect/client.ts";
 import { probeInstance } from "../connect/probe.ts";
@@ -32,12 +32,17 @@ export async function checkCommand(argv: string[]): Promise<number> {
 
   try {
     const settings = await readSettings(dir);
-    console.log(
-      settings.file
-        ? `ok    settings.json: ${settings.settings.columns.length} KPI columns`
-        : `ok    settings.json: none (the default columns)`,
-    );
-    for (const w of settings.warnings) console.log(`warn  settings.json: ${w.replace(`${settings.file}: `, "")}`);
+    if (settings.misnamed) {
+      settingsFailed = true; // the user's settings, the push URL among them, would not be used
+      console.log(`FAIL  settings.json: ${settings.misnamed}`);
+    } else {
+      console.log(
+        settings.file
+          ? `ok    settings.json: ${settings.settings.columns.length} KPI columns`
+          : `ok    settings.json: none (the default columns)`,
+      );
+      for (const w of settings.warnings) console.log(`warn  settings.json: ${w.replace(`${settings.file}: `, "")}`);
+    }
   } catch (error) {
     settingsFailed = true;
     console.log(`FAIL  settings.json: ${(error as Error).message.replace(/^.*settings\.json: /, "")}`);
@@ -47,8 +52,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
   const checks = checkConfigFiles(files);
   for (const check of checks) for (const line of describe(check)) console.log(line);
   for (const path of misnamed) {
-    const { message, hint } = misnamedConfigError(path);
-    console.log(`FAIL  ${basename(path)}: ${message.replace(`${path}: `, "")}; ${hint}`);
+    console.log(`FAIL  ${basename(path)}: ${misnamedFileLine(path).replace(`${path}: `, "")}`);
   }
   const failing = checks.filter((c) => c.problems.length > 0).length + misnamed.length + (settingsFailed ? 1 : 0);
   if (failing > 0) {

@@ -72,7 +72,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
     const dataset = server.powerBi.addDataset(datasetColumns(loaded.settings.columns));
     const push = preparePush(
       { push: { url: server.powerBi.pushUrl(server.powerBiUrl, dataset) }, outboxDir: join(configDir, "outbox") },
-      loaded.settings,
+      { settings: loaded.settings },
     )!;
     console.log(`\nPower BI emulator on ${server.powerBiUrl}; pushing as --push would:`);
     console.log(describePush(await deliverRows(collected.rows, push), push.target));

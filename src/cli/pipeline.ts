@@ -5,8 +5,7 @@
  */
 import { join } from "node:path";
 import type { Credentials } from "../aws/credentials.ts";
-import type { LoadedClient } from "../config/load.ts";
-import type { Settings } from "../config/settings.ts";
+import type { LoadedClient, LoadedSettings } from "../config/load.ts";
 import { connectClientFor, ConnectionPool, DEFAULT_MAX_CONNECTIONS } from "../connect/client.ts";
 import { type FetchedMetrics, fetchMetrics } from "../connect/fetch.ts";
 import { planRequests } from "../connect/plan.ts";
@@ -144,16 +143,16 @@ export interface PushSetup {
 
 export function preparePush(
   args: { readonly push?: { readonly url?: string }; readonly outboxDir: string },
-  settings: Settings,
-  settingsFile?: string,
+  loaded: Pick<LoadedSettings, "settings" | "file" | "misnamed">,
 ): PushSetup | undefined {
   if (!args.push) return undefined;
-  const { push } = settings;
+  const { push } = loaded.settings;
   const target = resolvePushTarget({
     ...(args.push.url ? { flag: args.push.url } : {}),
     ...(Deno.env.get(PUSH_URL_ENV) ? { env: Deno.env.get(PUSH_URL_ENV) } : {}),
     ...(push.powerBiUrl ? { settings: push.powerBiUrl } : {}),
-    ...(settingsFile ? { settingsFile } : {}),
+    ...(loaded.file ? { settingsFile: loaded.file } : {}),
+    ...(loaded.misnamed ? { settingsMisnamed: loaded.misnamed } : {}),
   });
   return {
     target,

@@ -101,8 +101,13 @@ function withoutSharedOutputs(plans: readonly ClientPlan[]): ClientPlan[] {
 
 function ownSettings(plan: ClientPlan): LoadedSettings {
   if (!("loaded" in plan)) throw plan.error;
-  const { settings, settingsFile } = plan.loaded;
-  return { settings, ...(settingsFile ? { file: settingsFile } : {}), warnings: [] };
+  const { settings, settingsFile, settingsMisnamed } = plan.loaded;
+  return {
+    settings,
+    ...(settingsFile ? { file: settingsFile } : {}),
+    warnings: [],
+    ...(settingsMisnamed ? { misnamed: settingsMisnamed } : {}),
+  };
 }
 
 /**
@@ -203,11 +208,15 @@ async function run(args: RunArgs, options: { tables: boolean }): Promise<number>
   const shared: LoadedSettings = multi
     ? await readSettingsOf((await findClientConfigFiles(inputs)).dir)
     : ownSettings(clients[0]);
-  const push = preparePush(args, shared.settings, shared.file);
+  const push = preparePush(args, shared);
   const proxy = envProxy(); // a bad HTTPS_PROXY is found here, before any work
   await checkFolders(args, push?.outbox.dir);
   const reporter = await openReporter(args, shared.settings.logRetentionDays);
-  const warnings = [...shared.warnings, ...clients.flatMap((c) => "loaded" in c ? c.loaded.warnings : [])];
+  const warnings = [
+    ...(shared.misnamed ? [shared.misnamed] : []),
+    ...shared.warnings,
+    ...clients.flatMap((c) => "loaded" in c ? c.loaded.warnings : []),
+  ];
   for (const w of new Set(warnings)) reporter.warn(w);
   for (const c of clients) {
     if ("loaded" in c) reporter.detail(`config ${c.loaded.config.file} (${c.loaded.configDirSource})`);

@@ -11,6 +11,8 @@ export interface LoadedClient {
   readonly settings: Settings;
   /** Undefined when there is no settings.json. */
   readonly settingsFile?: string;
+  /** LoadedSettings.misnamed: a settings.json.txt there instead. */
+  readonly settingsMisnamed?: string;
   /** The directory both came from, and why that one. */
   readonly configDir: string;
   readonly configDirSource: string;
@@ -33,6 +35,7 @@ export async function loadClient(
     config,
     settings: parsedSettings.settings,
     ...(parsedSettings.file ? { settingsFile: parsedSettings.file } : {}),
+    ...(parsedSettings.misnamed ? { settingsMisnamed: parsedSettings.misnamed } : {}),
     configDir: found.dir,
     configDirSource: found.source,
     warnings: [...warnings, ...parsedSettings.warnings],
@@ -44,13 +47,18 @@ export interface LoadedSettings {
   /** Undefined when there is no settings.json and the defaults apply. */
   readonly file?: string;
   readonly warnings: readonly string[];
+  /** Why the settings.json.txt found instead of settings.json is not read (it is the user's settings). */
+  readonly misnamed?: string;
 }
 
 /** `dir`/settings.json, or the defaults when there is none. */
 export async function readSettings(dir: string): Promise<LoadedSettings> {
   const file = join(dir, SETTINGS_FILE);
   const text = await readText(file, { optional: true });
-  return text === undefined ? { settings: DEFAULT_SETTINGS, warnings: [] } : { ...parseSettings(text, file), file };
+  if (text !== undefined) return { ...parseSettings(text, file), file };
+  const txt = `${file}.txt`;
+  const misnamed = await Deno.stat(txt).then((s) => s.isFile, () => false);
+  return { settings: DEFAULT_SETTINGS, warnings: [], ...(misnamed ? { misnamed: misnamedFileLine(txt) } : {}) };
 }
 
 /** `readSettings`, once per directory: the clients of one folder share its settings.json. */
@@ -92,12 +100,24 @@ async function readText(
 /** A config file saved as `...-instance-queues.json.txt`: found, so that it is reported rather than left out. */
 const MISNAMED_SUFFIX = `${CONFIG_SUFFIX}.txt`;
 
-/** Why a `misnamed` file of findClientConfigFiles is not read. */
+/** Why a file saved as `NAME.txt` is not read, and what to do. */
+function misnamed(path: string): { message: string; hint: string } {
+  return {
+    message: `${path}: not read, as its name ends in ".txt"`,
+    hint: `rename it to ${basename(path).slice(0, -".txt".length)} (${NOTEPAD_ADDS_TXT})`,
+  };
+}
+
+/** A `misnamed` file of findClientConfigFiles, as the error of its client. */
 export function misnamedConfigError(path: string): ConfigError {
-  return new ConfigError(
-    `${path}: not read, as its name ends in ".txt"`,
-    `rename it to ${basename(path).slice(0, -".txt".length)} (${NOTEPAD_ADDS_TXT})`,
-  );
+  const { message, hint } = misnamed(path);
+  return new ConfigError(message, hint);
+}
+
+/** The same, as one line for a warning or check's FAIL line. */
+export function misnamedFileLine(path: string): string {
+  const { message, hint } = misnamed(path);
+  return `${message}; ${hint}`;
 }
 
 /**

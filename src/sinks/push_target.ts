@@ -32,7 +32,7 @@ export function displayPushUrl(url: URL): string {
  * and validates it. Throws a one-line error naming the source, never the key.
  */
 export function resolvePushTarget(
-  sources: { flag?: string; env?: string; settings?: string; settingsFile?: string },
+  sources: { flag?: string; env?: string; settings?: string; settingsFile?: string; settingsMisnamed?: string },
 ): PushTarget {
   const [raw, source] = sources.flag
     ? [sources.flag, "flag" as const]
@@ -44,8 +44,9 @@ export function resolvePushTarget(
   if (raw === undefined || source === undefined) {
     throw new UsageError(
       `--push needs the Power BI push URL: set ${PUSH_URL_ENV} or "powerBiUrl" in settings.json`,
-      "the URL is on the streaming dataset's API info page in Power BI; keep it off the command line, " +
-        "where other processes can see it",
+      sources.settingsMisnamed ??
+        "the URL is on the streaming dataset's API info page in Power BI; keep it off the command line, " +
+          "where other processes can see it",
     );
   }
   return parsePushUrl(raw, source, sources.settingsFile);

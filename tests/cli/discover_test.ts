@@ -209,7 +209,7 @@ Deno.test("check: one line per file; a broken or duplicated config is exit 2; --
     assertMatch(bad.stderr, /^error: 3 file\(s\) in .*config need fixing \(see FAIL lines\)\n$/);
 
     // Saved by Notepad with ".txt" on the end: said by check, and by a run of that profile.
-    await Deno.remove(join(ws.dir, "config", "settings.json"));
+    await Deno.rename(join(ws.dir, "config", "settings.json"), join(ws.dir, "config", "settings.json.txt"));
     await Deno.rename(configPath(ws, "copy-dev"), `${configPath(ws, "copy-dev")}.txt`);
     const txt = await ws.run(["check"]);
     assertEquals(txt.code, 2);
@@ -217,6 +217,11 @@ Deno.test("check: one line per file; a broken or duplicated config is exit 2; --
       txt.stdout,
       /\nFAIL {2}copy-dev-instance-queues\.json\.txt: not read, as its name ends in "\.txt"; rename it to copy-dev-instance-queues\.json \(Notepad adds/,
     );
+    assertMatch(
+      txt.stdout,
+      /^FAIL {2}settings\.json: .*settings\.json\.txt: not read, .*; rename it to settings\.json /,
+    );
+    assertMatch(txt.stderr, /^error: 2 file\(s\) in /);
     const run = await ws.run(["--client", "copy", "--environment", "dev", "--profile", "copy-dev"]);
     assertEquals(run.code, 2);
     assertMatch(

@@ -96,7 +96,20 @@ Deno.test("--push: the URL from settings.json, or from the flag; none at all is 
     const badUrl = await ws.run([...RUN_ARGS, `--push=http://example.com/beta/t/datasets/d/rows?key=${PUSH_KEY}`]);
     assertEquals(badUrl.code, 2);
     assertMatch(badUrl.stderr, /^error: --push: it must start with https:\/\//);
-    await assertNoSecrets(ws.dir, [missing, fromSettings, fromFlag, badUrl]);
+
+    // Notepad saved it as settings.json.txt: the URL is in a file that is not read, and the hint says so.
+    const settings = join(ws.dir, "config", "settings.json");
+    await Deno.rename(settings, `${settings}.txt`);
+    const notepad = await ws.run([...RUN_ARGS, "--push"]);
+    assertEquals(notepad.code, 2);
+    assertMatch(
+      notepad.stderr,
+      /^error: --push needs the Power BI push URL: .*\nhint: .*settings\.json\.txt: not read, as its name ends in "\.txt"; rename it to settings\.json/,
+    );
+    const withoutPush = await ws.run(RUN_ARGS);
+    assertEquals(withoutPush.code, 0, withoutPush.stderr);
+    assertMatch(withoutPush.stderr, /^warning: .*settings\.json\.txt: not read/);
+    await assertNoSecrets(ws.dir, [missing, fromSettings, fromFlag, badUrl, notepad, withoutPush]);
   });
 });
 
