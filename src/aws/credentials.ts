@@ -99,6 +99,7 @@ export function profileCredentials(profile: string, requestTimeoutMs?: number): 
   // clientConfig: the STS client that assumes a profile's role_arn.
   const provider = fromIni({
     profile,
+    ignoreCache: true, // keys rotated in the file are used from the next watch cycle on
     mfaCodeProvider: mfaCodeProvider(profile),
     clientConfig: { requestHandler: requestHandlerOptions(requestTimeoutMs) },
   });
@@ -108,17 +109,18 @@ export function profileCredentials(profile: string, requestTimeoutMs?: number): 
 const cache = new Map<string, Promise<Identity>>();
 
 /**
- * One identity per key for the whole process (every client, every watch
- * cycle), fetched again only when it is near expiry or failed.
+ * Temporary credentials (an assumed role, SSO) are shared by every client
+ * and watch cycle, and fetched again only near expiry or after a failure:
+ * each fetch may be an STS call or an MFA prompt. Keys that never expire
+ * are read from the files afresh each time (once per client per cycle),
+ * so that keys rotated in the credentials file apply without a restart.
  */
 function reused(key: string, provider: Provider, explain: (error: unknown) => unknown): Provider {
   return registered(async () => {
     const cached = cache.get(key);
     if (cached) {
       const identity = await cached.catch(() => undefined);
-      if (identity && (!identity.expiration || identity.expiration.getTime() - Date.now() > REFRESH_BEFORE_MS)) {
-        return identity;
-      }
+      if (identity?.expiration && identity.expiration.getTime() - Date.now() > REFRESH_BEFORE_MS) return identity;
     }
     const fresh = provider().catch((error) => {
       cache.delete(key);

@@ -355,3 +355,29 @@ Deno.test("--every: a cycle now and on each boundary; SIGTERM lets the running c
     assertNotMatch(second[0].Date, new RegExp(`^${first[0].Date}$`), "the interrupted cycle still wrote its file");
   });
 });
+
+Deno.test("--every: keys rotated in the credentials file are used from the next cycle, without a restart", async () => {
+  await withWorkspace(async (ws) => {
+    const child = cliCommand(["--all", "--every", "10s"], { cwd: ws.dir, env: ws.env }).spawn();
+    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    try {
+      let seen = await readUntil(reader, /1 of 1 client\(s\) ok/);
+      assertEquals([...new Set(ws.server.connect.requests.map((r) => r.accessKeyId))], [ACCESS_KEY]);
+
+      // IT rotated the keys; the analyst pastes the new ones in while the watch runs.
+      const rotated = { id: "AKIAROTATEDKEY000002", secret: "rotated-SECRET-0123456789" };
+      await Deno.writeTextFile(
+        join(ws.dir, ".aws", "credentials"),
+        `[${PROFILE}]\naws_access_key_id = ${rotated.id}\naws_secret_access_key = ${rotated.secret}\n`,
+      );
+      seen += await readUntil(reader, /1 of 1 client\(s\) ok/);
+      assertEquals(ws.server.connect.requests.slice(2).map((r) => r.accessKeyId), [rotated.id, rotated.id]);
+      assert.ok(!seen.includes(rotated.secret));
+    } finally {
+      child.kill("SIGTERM");
+      await child.status;
+      await reader.cancel();
+      await child.stderr.cancel();
+    }
+  });
+});
