@@ -4,7 +4,7 @@
  */
 import { join } from "node:path";
 import { type DiscoverArgs, parseDiscoverArgs } from "./args.ts";
-import { type ClientConfig, configFileName, parseClientConfig } from "../config/client_config.ts";
+import { type ClientConfig, configFileName, isPlaceholderId, parseClientConfig } from "../config/client_config.ts";
 import { parseConfigJson } from "../config/json.ts";
 import { describeMerge, mergeQueues } from "../config/merge.ts";
 import { configDirCandidates, configDirInputs, findConfigFile } from "../config/paths.ts";
@@ -82,6 +82,31 @@ function describeInstances(instances: readonly DiscoveredInstance[]): string {
   return instances.map((i) => `${i.alias} (${i.id})`).join(", ") || "none";
 }
 
+/**
+ * The file as `init` left it, ready to merge into: the example's instance
+ * replaced by the one chosen (and its account), the example's queues
+ * dropped, as they are never in Connect.
+ */
+function withoutExample(
+  raw: Record<string, unknown>,
+  instance: { id: string; accountId?: string },
+): { raw: Record<string, unknown>; lines: string[] } {
+  const queues = Object.entries(raw.queues as Record<string, string>);
+  const fromInit = isPlaceholderId(raw.instanceId as string);
+  return {
+    raw: {
+      ...raw,
+      ...(fromInit
+        ? { instanceId: instance.id, ...(instance.accountId ? { accountId: instance.accountId } : {}) }
+        : {}),
+      queues: Object.fromEntries(queues.filter(([id]) => !isPlaceholderId(id))),
+    },
+    lines: queues.filter(([id]) => isPlaceholderId(id)).map(([id, name]) =>
+      `- ${id}  ${name}  (the example's: removed)`
+    ),
+  };
+}
+
 export async function discoverCommand(argv: string[]): Promise<number> {
   const args = parseDiscoverArgs(argv);
   const { path, existing } = await existingFile(args);
@@ -95,16 +120,19 @@ export async function discoverCommand(argv: string[]): Promise<number> {
   });
   const context = { clientName: existing?.config.clientName ?? args.client ?? args.profile, configFile: path };
   try {
-    const instanceId = await chooseInstance(args, existing, () => listInstances(client, context));
+    // A file fresh from init names the example's instance: choose as if it named none.
+    const known = existing && !isPlaceholderId(existing.config.instanceId) ? existing : undefined;
+    const instanceId = await chooseInstance(args, known, () => listInstances(client, context));
     const { queues, accountId } = await listStandardQueues(client, instanceId, context);
     console.log(`${queues.length} standard queue(s) in instance ${instanceId}`);
 
     let config: Record<string, unknown>;
     let lines: string[];
     if (existing) {
-      const merge = mergeQueues(existing.raw, queues, { prune: args.prune });
+      const example = withoutExample(existing.raw, { id: instanceId, ...(accountId ? { accountId } : {}) });
+      const merge = mergeQueues(example.raw, queues, { prune: args.prune });
       config = merge.config;
-      lines = describeMerge(merge);
+      lines = [...example.lines, ...describeMerge(merge)];
     } else {
       if (!args.client || !args.environment) {
         throw new UsageError(

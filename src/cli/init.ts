@@ -36,8 +36,8 @@ export async function initCommand(argv: string[]): Promise<number> {
   }
   console.log(`
 Next:
-  1. Edit ${targets[1].path}: clientName, accountId, environment, instanceId (and region).
-  2. connect-metrics discover --profile ${args.profile}     fills in every queue of the instance
+  1. Edit ${targets[1].path}: clientName, accountId, environment and region.
+  2. connect-metrics discover --profile ${args.profile}     fills in the instance and every queue
   3. connect-metrics check --live                            proves credentials and config
   4. connect-metrics --client NAME --environment ENV --profile ${args.profile} [--push]`);
   return 0;

@@ -54,6 +54,9 @@ export interface ParsedClientConfig {
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const INSTANCE_ID_EXPECTED = "the Connect instance id, a GUID like 0d525d33-c2af-4b86-9d67-393db396e896";
 
+/** The ids of config/instance-queues.example.json, which `init` copies: never a real instance's or queue's. */
+export const isPlaceholderId = (id: string) => id.startsWith("00000000-0000-");
+
 /** Instance and queue ARNs, as the Connect console shows them; the id is their last part. */
 const INSTANCE_ARN = /^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance\/([0-9a-f-]{36})$/i;
 const QUEUE_ARN = /^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance\/[0-9a-f-]{36}\/queue\/([0-9a-f-]{36})$/i;
@@ -166,6 +169,16 @@ export function parseClientConfig(
 
   const assumeRole = parseAssumeRole(raw, accountId as string, bad);
   const warnings = unknownFieldWarnings(raw, KNOWN_FIELDS, file);
+  if (isPlaceholderId(instanceId as string)) {
+    warnings.push(`${file}: instanceId is still the example's; put in your instance's id (discover lists them)`);
+  }
+  const examples = queues.filter((q) => isPlaceholderId(q.id));
+  if (examples.length > 0) {
+    warnings.push(
+      `${file}: ${examples.map((q) => `"${q.name}"`).join(", ")} is still the example's queue; ` +
+        "discover fills in the real ones, and --prune removes the example",
+    );
+  }
 
   return {
     config: {

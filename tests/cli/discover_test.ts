@@ -243,7 +243,25 @@ Deno.test("init writes a commented settings.json and a config that check accepts
       assert.ok(Object.keys(settings).some((k) => k.startsWith("//")), "comments explain each field");
       const check = await ws.run(["check", "--config-dir", target]);
       assertEquals(check.code, 0, check.stdout + check.stderr);
-      assert.ok(!check.stdout.includes("warn"), "comment keys are not unknown fields");
+      assertEquals(check.stdout.split("\n").filter((l) => l.startsWith("warn")), [
+        "warn  acme-dev-instance-queues.json: instanceId is still the example's; put in your instance's id (discover lists them)",
+        `warn  acme-dev-instance-queues.json: "ExampleQueue" is still the example's queue; discover fills in the real ones, and --prune removes the example`,
+      ], "comment keys are not unknown fields; the example's ids are said");
+
+      // discover then fills in the account's only instance and its queues, dropping the example's.
+      await addProfile(ws, "acme-dev");
+      const discovered = await ws.run(["discover", "--config-dir", target, "--profile", "acme-dev"]);
+      assertEquals(discovered.code, 0, discovered.stderr);
+      assertMatch(
+        discovered.stdout,
+        /\n- 00000000-0000-4000-8000-000000000001 {2}ExampleQueue {2}\(the example's: removed\)\n/,
+      );
+      const config = JSON.parse(await Deno.readTextFile(join(target, "acme-dev-instance-queues.json")));
+      assertEquals([config.instanceId, config.accountId], [INSTANCE, seedConfig().accountId]);
+      assertEquals(Object.values(config.queues), Object.values(seedConfig().queues as object));
+      const clean = await ws.run(["check", "--config-dir", target]);
+      assertEquals(clean.code, 0, clean.stdout + clean.stderr);
+      assert.ok(!clean.stdout.includes("warn"), clean.stdout);
       const again = await ws.run(["init", "--config-dir", target, "--profile", "acme-dev"]);
       assertEquals(again.code, 2);
       assertMatch(again.stderr, /already exist\(s\); nothing written\nhint: add --force to overwrite/);
