@@ -7,6 +7,7 @@
 import { basename, dirname, join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { strToU8, zipSync } from "fflate";
+import { CONFIG_SUFFIX } from "../src/config/client_config.ts";
 
 export const ROOT = join(import.meta.dirname!, "..");
 export const PACKAGE_NAME = "connect-dashboard-metrics";
@@ -25,7 +26,11 @@ async function packagedFiles(root: string): Promise<[string, string][]> {
         for await (const inner of Deno.readDir(join(root, dir, entry.name))) {
           if (inner.isFile) files.push([join(dir, entry.name, inner.name), join(dir, entry.name, inner.name)]);
         }
-      } else if (!(dir === "scripts" && entry.name.endsWith(".ts"))) {
+      } else if (
+        !(dir === "scripts" && entry.name.endsWith(".ts")) &&
+        // A client file in config/ beside the exe would be run by --all, and fail, on every run of the MI team.
+        !(dir === "config" && entry.name.endsWith(CONFIG_SUFFIX))
+      ) {
         files.push([join(dir, entry.name), join(dir, entry.name)]);
       }
     }

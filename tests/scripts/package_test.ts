@@ -32,7 +32,6 @@ Deno.test("deno task package: the zip holds the exe, config, settings example, R
         "connect-metrics.exe",
         "README-MI.md",
         "settings.example.json",
-        "config/capita-tradeuk-dev-instance-queues.json",
         "config/instance-queues.example.json",
         "scripts/deploy-common.sh",
         "scripts/deploy-customer.sh",
@@ -43,6 +42,10 @@ Deno.test("deno task package: the zip holds the exe, config, settings example, R
       ]
     ) assert.ok(names.includes(expected), `${expected} is in the package: ${names.join(", ")}`);
     assert.ok(!names.some((n) => n.endsWith(".ts")), "no build scripts in the MI package");
+    assert.ok(
+      !names.some((n) => n.endsWith("-instance-queues.json")),
+      "no example client in config/: --all would run it, and fail, on every run",
+    );
 
     const sums = new TextDecoder().decode(files["connect-dashboard-metrics/SHA256SUMS"]).trim().split("\n");
     assertEquals(sums.length, names.length - 1, "every file but SHA256SUMS itself is listed");
