@@ -6,6 +6,7 @@
 import { join } from "node:path";
 import type { Credentials } from "../aws/credentials.ts";
 import type { LoadedClient, LoadedSettings } from "../config/load.ts";
+import { rowColumns } from "../connect/catalogue.ts";
 import { connectClientFor, ConnectionPool, DEFAULT_MAX_CONNECTIONS } from "../connect/client.ts";
 import { type FetchedMetrics, fetchMetrics } from "../connect/fetch.ts";
 import { planRequests } from "../connect/plan.ts";
@@ -139,6 +140,8 @@ export interface PushSetup {
   readonly outbox: PushOutbox;
   readonly pusher: PowerBiPusher;
   readonly limits: BatchLimits;
+  /** The columns of the rows this run pushes (PushPlan.columns). */
+  readonly columns: readonly string[];
 }
 
 export function preparePush(
@@ -159,6 +162,7 @@ export function preparePush(
     outbox: new PushOutbox(args.outboxDir, { maxAgeDays: push.outboxMaxDays, maxMB: push.outboxMaxMB }),
     pusher: new PowerBiPusher(target, { timeoutMs: push.timeoutSeconds * 1000, maxAttempts: push.attempts }),
     limits: batchLimitsFor(push.datasetMode),
+    columns: rowColumns(loaded.settings.columns),
   };
 }
 
@@ -178,6 +182,12 @@ export async function deliverRows(
   });
   for (const name of report.unreadable) {
     warn(`outbox file ${name} is not a JSON array of rows; renamed to ${name}.unreadable`);
+  }
+  for (const r of report.refused) {
+    warn(
+      `${r.reason}: ${r.rows} row(s) of an earlier run, with other columns than settings.json now gives; ` +
+        `set aside as ${setup.outbox.dir}/${r.name}, and the rows after them sent`,
+    );
   }
   return report;
 }

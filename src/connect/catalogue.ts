@@ -119,6 +119,11 @@ export const DEFAULT_COLUMNS: readonly MetricColumn[] = [
 /** The columns every row starts with, before the KPI columns. */
 export const ROW_KEY_COLUMNS = ["Date", "Client", "QueueName"] as const;
 
+/** Every column of a row, in order, for these KPI columns. */
+export function rowColumns(columns: readonly MetricColumn[]): string[] {
+  return [...ROW_KEY_COLUMNS, ...columns.map((c) => c.column)];
+}
+
 /**
  * The key a value is stored under once fetched: the metric name, plus the
  * threshold for SERVICE_LEVEL so that SL 20 s and SL 60 s stay apart.

@@ -93,6 +93,16 @@ export class PushOutbox {
     return JSON.parse(await Deno.readTextFile(file.path));
   }
 
+  /**
+   * Out of the queue but kept, as `NAME.why` beside it (`unreadable`,
+   * `refused`): rows that can never be sent as they are, but are not lost.
+   */
+  async setAside(file: OutboxFile, why: string): Promise<string> {
+    const name = `${file.name}.${why}`;
+    await Deno.rename(file.path, join(this.dir, name)).catch(() => {});
+    return name;
+  }
+
   /** After Power BI's 200. A file already gone (another run sent it) is fine. */
   async remove(file: OutboxFile): Promise<void> {
     await Deno.remove(file.path).catch((error) => {

@@ -17,6 +17,16 @@ export interface PushReport {
   readonly dropped: readonly DroppedRows[];
   /** Files that could not be read (moved aside as *.unreadable). */
   readonly unreadable: readonly string[];
+  /** Files of other columns that Power BI refused (moved aside as *.refused). */
+  readonly refused: readonly RefusedFile[];
+}
+
+export interface RefusedFile {
+  /** The name it was set aside under. */
+  readonly name: string;
+  readonly rows: number;
+  /** Power BI's answer. */
+  readonly reason: string;
 }
 
 export interface PushPlan {
@@ -25,6 +35,18 @@ export interface PushPlan {
   readonly limits: BatchLimits;
   /** Called as soon as the bound drops rows, before any sending. */
   readonly onDropped?: (dropped: DroppedRows) => void;
+  /**
+   * The columns of this run's rows. A waiting file with other columns (from
+   * before settings.json changed) that Power BI refuses (HTTP 400) can never
+   * be sent, and would hold up every later row: it is set aside instead.
+   */
+  readonly columns?: readonly string[];
+}
+
+/** Whether `rows` (one file's: all alike) have exactly `columns`. */
+function hasColumns(rows: readonly MetricRow[], columns: readonly string[]): boolean {
+  const keys = Object.keys(rows[0] ?? {});
+  return keys.length === columns.length && columns.every((c) => keys.includes(c));
 }
 
 /** Queues `rows` (may be empty: then only the backlog is sent) and delivers the outbox. */
@@ -41,6 +63,7 @@ export async function pushRows(rows: readonly MetricRow[], plan: PushPlan): Prom
   let sentRows = 0;
   let backlogRows = 0;
   const unreadable: string[] = [];
+  const refused: RefusedFile[] = [];
   for (const [index, file] of files.entries()) {
     let fileRows: MetricRow[];
     try {
@@ -49,7 +72,7 @@ export async function pushRows(rows: readonly MetricRow[], plan: PushPlan): Prom
     } catch (error) {
       // Another run (the scheduled task while the exe is open) sent it since the listing: nothing to do.
       if (error instanceof Deno.errors.NotFound) continue;
-      await Deno.rename(file.path, `${file.path}.unreadable`).catch(() => {});
+      await outbox.setAside(file, "unreadable");
       unreadable.push(file.name);
       continue;
     }
@@ -58,6 +81,11 @@ export async function pushRows(rows: readonly MetricRow[], plan: PushPlan): Prom
       for (const batch of splitIntoBatches(fileRows, limits)) await pusher.post(batch);
     } catch (error) {
       if (!(error instanceof PushError)) throw error;
+      if (error.status === 400 && plan.columns && !hasColumns(fileRows, plan.columns)) {
+        const name = await outbox.setAside(file, "refused");
+        refused.push({ name, rows: fileRows.length, reason: error.message });
+        continue;
+      }
       const waiting = files.slice(index);
       const waitingRows = await outbox.countRows(waiting);
       throw new PushError(
@@ -80,5 +108,6 @@ export async function pushRows(rows: readonly MetricRow[], plan: PushPlan): Prom
     retries: pusher.counts.retries - before.retries,
     dropped,
     unreadable,
+    refused,
   };
 }

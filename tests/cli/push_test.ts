@@ -167,6 +167,32 @@ Deno.test("Power BI refuses the rows (a column missing from the dataset): its me
   }, DEFAULT_COLUMNS.filter((c) => c.column !== "MaxOCW"));
 });
 
+Deno.test("a column added to settings.json and taken out again does not hold up the rows for good", async () => {
+  await withPushWorkspace(async (ws) => {
+    const env = { CONNECT_METRICS_POWERBI_URL: ws.pushUrl };
+    // The dataset has the default columns; settings.json adds one it lacks: refused, kept.
+    await writeSettings(ws, { addColumns: [{ column: "AHT", metric: "HANDLE_TIME" }] });
+    const refused = await ws.run([...RUN_ARGS, "--push"], env);
+    assertEquals(refused.code, 1);
+    assertMatch(refused.stderr, /^error: Power BI refused the rows: HTTP 400: Column 'AHT' does not exist/);
+    const [waiting] = await ws.outboxFiles();
+
+    // Taken out again: those rows can never be sent, so they are set aside (not deleted) and today's go through.
+    await writeSettings(ws, {});
+    const after = await ws.run([...RUN_ARGS, "--push"], env);
+    assertEquals(after.code, 0, after.stderr);
+    assertMatch(
+      after.stderr,
+      /^warning: Power BI refused the rows: HTTP 400: Column 'AHT' does not exist.*: 3 row\(s\) of an earlier run, with other columns than settings\.json now gives; set aside as .*\.refused, and the rows after them sent\n/,
+    );
+    assertEquals(ws.dataset.rows.length, 3, "this run's rows reached Power BI");
+    assertEquals(await ws.outboxFiles(), [`${waiting}.refused`]);
+    const kept = JSON.parse(await Deno.readTextFile(join(ws.dir, "outbox", `${waiting}.refused`)));
+    assertEquals([kept.length, "AHT" in kept[0]], [3, true]);
+    await assertNoSecrets(ws.dir, [refused, after]);
+  });
+});
+
 Deno.test("a revoked key (403): one line, no retry, the key never shown", async () => {
   await withPushWorkspace(async (ws) => {
     const revoked = ws.pushUrl.replace(PUSH_KEY, `${PUSH_KEY}-revoked`);
