@@ -186,7 +186,7 @@ export async function deliverRows(
   for (const r of report.refused) {
     warn(
       `${r.reason}: ${r.rows} row(s) of an earlier run, with other columns than settings.json now gives; ` +
-        `set aside as ${setup.outbox.dir}/${r.name}, and the rows after them sent`,
+        `set aside as ${join(setup.outbox.dir, r.name)}, and the rows after them sent`,
     );
   }
   return report;

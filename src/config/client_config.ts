@@ -170,7 +170,7 @@ export function parseClientConfig(
   const assumeRole = parseAssumeRole(raw, accountId as string, bad);
   const warnings = unknownFieldWarnings(raw, KNOWN_FIELDS, file);
   if (isPlaceholderId(instanceId as string)) {
-    warnings.push(`${file}: instanceId is still the example's; put in your instance's id (discover lists them)`);
+    warnings.push(`${file}: instanceId is still the example's; connect-metrics discover fills in your instance's`);
   }
   const examples = queues.filter((q) => isPlaceholderId(q.id));
   if (examples.length > 0) {

@@ -57,8 +57,8 @@ export async function readSettings(dir: string): Promise<LoadedSettings> {
   const text = await readText(file, { optional: true });
   if (text !== undefined) return { ...parseSettings(text, file), file };
   const txt = `${file}.txt`;
-  const misnamed = await Deno.stat(txt).then((s) => s.isFile, () => false);
-  return { settings: DEFAULT_SETTINGS, warnings: [], ...(misnamed ? { misnamed: misnamedFileLine(txt) } : {}) };
+  const hasTxt = await Deno.stat(txt).then((s) => s.isFile, () => false);
+  return { settings: DEFAULT_SETTINGS, warnings: [], ...(hasTxt ? { misnamed: misnamedFileLine(txt) } : {}) };
 }
 
 /** `readSettings`, once per directory: the clients of one folder share its settings.json. */

@@ -244,7 +244,7 @@ Deno.test("init writes a commented settings.json and a config that check accepts
       const check = await ws.run(["check", "--config-dir", target]);
       assertEquals(check.code, 0, check.stdout + check.stderr);
       assertEquals(check.stdout.split("\n").filter((l) => l.startsWith("warn")), [
-        "warn  acme-dev-instance-queues.json: instanceId is still the example's; put in your instance's id (discover lists them)",
+        "warn  acme-dev-instance-queues.json: instanceId is still the example's; connect-metrics discover fills in your instance's",
         `warn  acme-dev-instance-queues.json: "ExampleQueue" is still the example's queue; discover fills in the real ones, and --prune removes the example`,
       ], "comment keys are not unknown fields; the example's ids are said");
 
