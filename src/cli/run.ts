@@ -193,8 +193,11 @@ export async function runCommand(argv: string[]): Promise<number> {
  */
 async function logFailure(error: unknown, args: LogArgs | undefined): Promise<void> {
   if (!args?.logFile && isInteractive()) return;
-  const reporter = await openReporter(args ?? { verbosity: "normal", logFormat: "text" }, Infinity)
-    .catch(() => undefined); // an unwritable --log-file is the error itself
+  const daily = { verbosity: args?.verbosity ?? "normal", logFormat: args?.logFormat ?? "text" } as const;
+  // An unwritable --log-file (a relative one, under a scheduled task's C:\Windows\System32) may be the error
+  // itself: then the daily log beside the exe says so, when nobody is at a console.
+  const reporter = await openReporter(args ?? daily, Infinity)
+    .catch(() => isInteractive() ? undefined : openReporter(daily, Infinity).catch(() => undefined));
   for (const line of errorLines(error)) reporter?.record("error", line);
 }
 

@@ -288,6 +288,12 @@ Deno.test("logs: a run stopped before it starts (bad flag, config, push URL) say
     assertMatch(lines[0].message, /^error: --client acme does not match clientName "TradeUK"/);
     assertMatch(lines[1].message, /^hint: /);
 
+    // A --log-file that cannot be written (relative, under a scheduled task's System32): the daily log says so.
+    await Deno.writeTextFile(join(ws.dir, "blocked"), "");
+    const badLog = await ws.run(["--all", "--log-file", join(ws.dir, "blocked", "run.log")]);
+    assertEquals(badLog.code, 2);
+    assertMatch(await today(), /ERROR +error: --log-file .*blocked\/run\.log: cannot write to it/);
+
     assert.ok(await exists(old), "settings.json was not read, so no log is deleted for its age");
     assertEquals(ws.server.connect.requests.length, 0, "nothing was fetched");
   });
