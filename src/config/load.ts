@@ -1,7 +1,14 @@
 /** Reading a client's config file and the settings beside it. */
 import { basename, join } from "node:path";
 import { type ClientConfig, CONFIG_SUFFIX, configFileName, parseClientConfig } from "./client_config.ts";
-import { configDirCandidates, type ConfigDirInputs, findConfigFile, insideZipHint } from "./paths.ts";
+import {
+  configDirCandidates,
+  type ConfigDirInputs,
+  findConfigFile,
+  insideZipHint,
+  isNamedByUser,
+  unreadableConfigDir,
+} from "./paths.ts";
 import { DEFAULT_SETTINGS, parseSettings, type Settings, SETTINGS_FILE } from "./settings.ts";
 import { ConfigError } from "../util/errors.ts";
 import { NOTEPAD_ADDS_TXT, readUserText } from "../util/text.ts";
@@ -136,7 +143,8 @@ export async function findClientConfigFiles(
   }
   // The built-in example is a template, not a client: --all never runs it.
   const candidates = configDirCandidates(inputs).filter((c) => c.source !== "built-in defaults");
-  for (const { dir } of candidates) {
+  for (const candidate of candidates) {
+    const { dir } = candidate;
     const paths: string[] = [];
     const misnamed: string[] = [];
     try {
@@ -145,7 +153,9 @@ export async function findClientConfigFiles(
         if (e.isFile && e.name.endsWith(MISNAMED_SUFFIX)) misnamed.push(join(dir, e.name));
       }
     } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
+      if (!(error instanceof Deno.errors.NotFound) && isNamedByUser(candidate)) {
+        throw unreadableConfigDir(candidate, error);
+      }
     }
     if (paths.length + misnamed.length > 0) return { dir, paths: paths.sort(), misnamed: misnamed.sort() };
   }

@@ -105,11 +105,14 @@ export async function findConfigFile(
   const candidates = configDirCandidates(inputs);
   for (const candidate of candidates) {
     const path = join(candidate.dir, fileName);
-    if (await isFile(path)) return { ...candidate, path };
+    if (await isFile(path, candidate)) return { ...candidate, path };
   }
   const places = candidates.map((c) => `${c.dir} (${c.source})`).join(", ");
   const misnamed = await Promise.all(
-    candidates.map((c) => join(c.dir, `${fileName}.txt`)).map(async (path) => await isFile(path) ? path : undefined),
+    candidates.map(async (c) => {
+      const path = join(c.dir, `${fileName}.txt`);
+      return await isFile(path, c).catch(() => false) ? path : undefined;
+    }),
   );
   const txt = misnamed.find((path) => path !== undefined);
   throw new ConfigError(
@@ -120,11 +123,26 @@ export async function findConfigFile(
   );
 }
 
-async function isFile(path: string): Promise<boolean> {
+/**
+ * Whether the user named this directory (--config-dir, the variable). One
+ * they did not name and that cannot be read is passed over: a scheduled
+ * task's working directory is C:\Windows\System32, whose "config" folder
+ * (the registry's) only administrators may read.
+ */
+export function isNamedByUser(candidate: ConfigDir): boolean {
+  return candidate.source === "--config-dir" || candidate.source === "CONNECT_METRICS_CONFIG_DIR";
+}
+
+/** The ConfigError for a config directory the user named that cannot be read. */
+export function unreadableConfigDir(candidate: ConfigDir, error: unknown): ConfigError {
+  return new ConfigError(`${candidate.dir} (${candidate.source}): cannot read it (${(error as Error).message})`);
+}
+
+async function isFile(path: string, candidate: ConfigDir): Promise<boolean> {
   try {
     return (await Deno.stat(path)).isFile;
   } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return false;
-    throw e;
+    if (e instanceof Deno.errors.NotFound || !isNamedByUser(candidate)) return false;
+    throw unreadableConfigDir(candidate, e);
   }
 }

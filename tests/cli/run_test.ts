@@ -340,6 +340,27 @@ Deno.test("the config lookup through the real program: env var, beside the exe, 
   });
 });
 
+Deno.test("a config folder in the working directory that cannot be read is passed over, unless named", async () => {
+  await withWorkspace(async ({ dir, run }) => {
+    // A scheduled task starts in C:\Windows\System32, whose "config" folder (the registry's) only administrators
+    // may read. Here a file named "config" stands in the way (tests run as root, whom permissions do not stop).
+    const bin = join(dir, "bin");
+    await Deno.mkdir(bin);
+    const exe = join(bin, "deno");
+    await Deno.link(Deno.execPath(), exe).catch(() => Deno.copyFile(Deno.execPath(), exe));
+    await Deno.rename(join(dir, "config"), join(bin, "config"));
+    await Deno.writeTextFile(join(dir, "config"), "");
+    for (const args of [["--all"], ARGS]) {
+      const result = await run(args, {}, exe);
+      assertEquals(result.code, 0, result.stderr);
+      assertEquals((await readRows(join(dir, "output", "tradeuk-dev-metric-data.json"))).length, 3);
+    }
+    const named = await run(["--all", "--config-dir", "config"], {}, exe);
+    assertEquals(named.code, 2);
+    assertMatch(named.stderr, /^error: .*config \(--config-dir\): cannot read it \(/);
+  });
+});
+
 Deno.test("an exe started from inside the zip (Explorer runs a lone temporary copy) is told to extract it", async () => {
   await withWorkspace(async ({ dir, run }) => {
     await Deno.remove(join(dir, "config"), { recursive: true });
