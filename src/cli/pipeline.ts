@@ -130,7 +130,8 @@ export function describeRun(loaded: LoadedClient, collected: CollectedClient, pa
   const history = collected.window
     ? `since ${localWallClock(collected.window.start.getTime(), config.timeZone).slice(11, 16)}`
     : "none yet today (first five minutes after midnight)";
-  return `${config.clientName} ${config.environment}: ${collected.rows.length} queues, ` +
+  const queues = collected.rows.length;
+  return `${config.clientName} ${config.environment}: ${queues} queue${queues === 1 ? "" : "s"}, ` +
     `${requests} API requests (${retries} retried), history ${history} -> ${path}`;
 }
 

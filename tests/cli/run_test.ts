@@ -336,6 +336,7 @@ Deno.test("the config lookup through the real program: env var, beside the exe, 
       const rows = await readRows(join(dir, "output", "tradeuk-dev-metric-data.json"));
       assertEquals(rows.map((r) => r.QueueName), Object.values(example.queues));
       assertEquals(rows.length, 1);
+      assertMatch(result.stdout, /^TradeUK DEV: 1 queue, 2 API requests/);
     });
   });
 });
