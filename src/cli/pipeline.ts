@@ -5,6 +5,7 @@
  */
 import { join } from "node:path";
 import type { Credentials } from "../aws/credentials.ts";
+import { outputFileName } from "../config/client_config.ts";
 import type { LoadedClient, LoadedSettings } from "../config/load.ts";
 import { rowColumns } from "../connect/catalogue.ts";
 import { connectClientFor, ConnectionPool, DEFAULT_MAX_CONNECTIONS } from "../connect/client.ts";
@@ -13,7 +14,7 @@ import { planRequests } from "../connect/plan.ts";
 import type { RequestPacer } from "../connect/pacing.ts";
 import { type TimeWindow, todaySoFar } from "../connect/window.ts";
 import { flattenRows, type MetricRow } from "../rows/flatten.ts";
-import { outputFileName, writeRowsFile } from "../sinks/json_file.ts";
+import { writeRowsFile } from "../sinks/json_file.ts";
 import { PushOutbox } from "../sinks/outbox.ts";
 import { type BatchLimits, batchLimitsFor, PowerBiPusher } from "../sinks/powerbi.ts";
 import { type PushReport, pushRows } from "../sinks/push.ts";

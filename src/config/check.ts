@@ -3,8 +3,7 @@
  * queue id or name twice in a file, no instance in two files, no two files
  * writing one output file.
  */
-import { type ClientConfig, parseClientConfig } from "./client_config.ts";
-import { outputFileName } from "../sinks/json_file.ts";
+import { type ClientConfig, outputFileName, parseClientConfig } from "./client_config.ts";
 
 export interface ConfigFileText {
   readonly path: string;
@@ -41,7 +40,10 @@ export function duplicateQueueIds(text: string): string[] {
  */
 export function sharedOutputFiles(configs: readonly ClientConfig[]): Map<string, string[]> {
   const byOutput = new Map<string, Set<string>>();
-  for (const c of configs) byOutput.set(outputFileName(c), (byOutput.get(outputFileName(c)) ?? new Set()).add(c.file));
+  for (const c of configs) {
+    const name = outputFileName(c);
+    byOutput.set(name, (byOutput.get(name) ?? new Set()).add(c.file));
+  }
   const shared = new Map<string, string[]>();
   for (const files of byOutput.values()) {
     if (files.size > 1) { for (const file of files) shared.set(file, [...files].filter((f) => f !== file)); }

@@ -103,6 +103,16 @@ export function configFileName(profile: string): string {
   return `${profile}${CONFIG_SUFFIX}`;
 }
 
+/**
+ * The client's output file, `<client>-<environment>-metric-data.json`,
+ * lower-case, safe on Windows: named by the config, so that checking the
+ * configs can tell when two would write one file.
+ */
+export function outputFileName(config: Pick<ClientConfig, "clientName" | "environment">): string {
+  const safe = (text: string) => text.toLowerCase().replace(/[^a-z0-9._-]+/g, "-");
+  return `${safe(config.clientName)}-${safe(config.environment)}-metric-data.json`;
+}
+
 /** The AWS profile a config file is named for: `config/P-instance-queues.json` -> `P`. */
 export function profileOfConfigFile(path: string): string {
   return basename(path).slice(0, -CONFIG_SUFFIX.length);
