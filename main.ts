@@ -8,7 +8,7 @@ import { demoCommand } from "./src/cli/demo.ts";
 import { discoverCommand } from "./src/cli/discover.ts";
 import { initCommand } from "./src/cli/init.ts";
 import { printError } from "./src/cli/log.ts";
-import { USAGE } from "./src/cli/help.ts";
+import { USAGE, USAGE_AFTER_ERROR } from "./src/cli/help.ts";
 import { runCommand } from "./src/cli/run.ts";
 import { schemaCommand } from "./src/cli/schema.ts";
 import { simulateCommand } from "./src/cli/simulate.ts";
@@ -39,7 +39,7 @@ export async function main(argv: string[]): Promise<number> {
     return command ? await command(argv.slice(1)) : await runCommand(argv);
   } catch (error) {
     printError(error);
-    if (error instanceof UsageError) console.error(`\n${USAGE}`);
+    if (error instanceof UsageError) console.error(`\n${USAGE_AFTER_ERROR}`);
     return exitCodeFor(error);
   }
 }

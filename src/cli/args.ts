@@ -105,6 +105,39 @@ function splitOptionalPush(argv: string[]): string[] {
   return out;
 }
 
+/** The 2019 Python script's flags (argparse took any start of one that fits no other, as in `--env dev`). */
+const SCRIPT_FLAGS = ["client", "environment", "profile"];
+
+/** The 2019 PowerShell wrapper's parameters (any case, any start that fits one only) and what each is now. */
+const WRAPPER_PARAMETERS: Record<string, string> = {
+  client: "--client",
+  environment: "--environment",
+  profilename: "--profile",
+  powerbiurl: "--push",
+};
+
+/**
+ * The 2019 command lines as their users typed them, in today's flags, so a
+ * scheduled task keeps its arguments: `--env dev` (argparse's abbreviation)
+ * is `--environment dev`, and the wrapper's `-Client tradeuk -Environment dev
+ * -ProfileName P -PowerBIUrl URL` (also `-Client:tradeuk`) is `--client
+ * tradeuk --environment dev --profile P --push URL`. Today's own flags win.
+ */
+function from2019Flags(argv: string[], flags: readonly string[]): string[] {
+  return argv.map((arg) => {
+    const script = arg.match(/^--([a-z-]+)(=.*)?$/s);
+    if (script && !flags.includes(script[1])) {
+      const [full, ...others] = SCRIPT_FLAGS.filter((f) => f.startsWith(script[1]));
+      return full && others.length === 0 ? `--${full}${script[2] ?? ""}` : arg;
+    }
+    const wrapper = arg.match(/^-([a-z]+)(?::(.*))?$/is);
+    if (!wrapper) return arg;
+    const [name, ...others] = Object.keys(WRAPPER_PARAMETERS).filter((p) => p.startsWith(wrapper[1].toLowerCase()));
+    if (!name || others.length > 0) return arg;
+    return WRAPPER_PARAMETERS[name] + (wrapper[2] === undefined ? "" : `=${wrapper[2]}`);
+  });
+}
+
 /** outbox/ beside the output folder. */
 export function defaultOutboxDir(outputDir: string): string {
   return join(dirname(resolve(outputDir)), "outbox");
@@ -118,7 +151,7 @@ export const MIN_INTERVAL_MS = 10_000;
  * form), `--all`, or `--profile` repeated; with `--every 60s` it repeats.
  */
 export function parseRunArgs(argv: string[]): RunArgs {
-  const values = parse(splitOptionalPush(argv), {
+  const options: Options = {
     client: { type: "string" },
     environment: { type: "string" },
     profile: { type: "string", multiple: true },
@@ -134,7 +167,8 @@ export function parseRunArgs(argv: string[]): RunArgs {
     verbose: { type: "boolean", short: "v" },
     "log-file": { type: "string" },
     "log-format": { type: "string" },
-  });
+  };
+  const values = parse(splitOptionalPush(from2019Flags(argv, Object.keys(options!))), options);
   const outputDir = (values["output-dir"] as string | undefined) ?? DEFAULT_OUTPUT_DIR;
   // A profile named twice is one client, fetched once.
   const profiles = [...new Set(((values.profile as string[] | undefined) ?? []).map((p) => p.trim()).filter(Boolean))];

@@ -1,8 +1,7 @@
-/** The help text: what a user sees with --help or after a usage error. */
+/** The help text: what a user sees with --help, and in brief after a usage error. */
 
-export const USAGE = `connect-metrics: Amazon Connect queue KPIs to JSON and Power BI
-
-Usage:
+/** The command lines, one each. */
+const SYNOPSIS = `Usage:
   connect-metrics --client NAME --environment ENV --profile PROFILE [options]
   connect-metrics --all [options]              (or --profile P1 --profile P2 ...)
   connect-metrics                              (double-clicked: --all with settings.json, waits for Enter)
@@ -11,7 +10,11 @@ Usage:
   connect-metrics init [--profile PROFILE] [--config-dir DIR] [--force]
   connect-metrics demo [--output-dir DIR]
   connect-metrics schema [--config-dir DIR] [--mode Push|Streaming|PushStreaming]
-  connect-metrics simulate [--port N] [--config-dir DIR] [--latency-ms N] [--seed N]
+  connect-metrics simulate [--port N] [--config-dir DIR] [--latency-ms N] [--seed N]`;
+
+export const USAGE = `connect-metrics: Amazon Connect queue KPIs to JSON and Power BI
+
+${SYNOPSIS}
 
 Fetch one client's metrics (the 2019 command line):
   --client NAME         the client, e.g. tradeuk (must match clientName in the config)
@@ -58,3 +61,12 @@ Commands:
   --version, -V         the version
 
 Exit codes: 0 success, 1 AWS or network failure, 2 usage or config error.`;
+
+/**
+ * Under a usage error: the command lines and where the rest is, short
+ * enough that the error above stays on a console window's screen (the whole
+ * help would scroll it away).
+ */
+export const USAGE_AFTER_ERROR = `${SYNOPSIS}
+
+Every flag and command: connect-metrics --help`;

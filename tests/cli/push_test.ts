@@ -8,6 +8,7 @@ import {
   ACCESS_KEY,
   cliCommand,
   type CliResult,
+  PROFILE,
   RUN_ARGS,
   sampleRows,
   SECRET_KEY,
@@ -76,6 +77,29 @@ Deno.test("--push sends the file's rows to Power BI, the URL from the environmen
     assertEquals(ws.dataset.rows, file, "Power BI received exactly the rows of the file");
     assertEquals(await ws.outboxFiles(), []);
     await assertNoSecrets(ws.dir, [result]);
+  });
+});
+
+Deno.test("the 2019 PowerShell wrapper's parameters work on the exe: a scheduled task keeps its arguments", async () => {
+  await withPushWorkspace(async (ws) => {
+    // As connect-metrics-cli.ps1 took them (PowerShell: any case, -Name:value too).
+    const wrapper = await ws.run([
+      "-Client",
+      "tradeuk",
+      "-environment:dev",
+      "-ProfileName",
+      PROFILE,
+      "-PowerBIUrl",
+      ws.pushUrl,
+    ]);
+    assertEquals(wrapper.code, 0, wrapper.stderr);
+    const file = JSON.parse(await Deno.readTextFile(join(ws.dir, "output", "tradeuk-dev-metric-data.json")));
+    assertEquals(ws.dataset.rows, file, "written and pushed, as the wrapper did");
+    // -P could be either -ProfileName or -PowerBIUrl: PowerShell refused it, and so does the exe.
+    const ambiguous = await ws.run(["-Client", "tradeuk", "-Environment", "dev", "-P", PROFILE]);
+    assertEquals(ambiguous.code, 2);
+    assertMatch(ambiguous.stderr, /^error: unknown flag '-P'\n/);
+    await assertNoSecrets(ws.dir, [wrapper, ambiguous]);
   });
 });
 

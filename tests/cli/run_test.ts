@@ -65,6 +65,18 @@ Deno.test("the 2019 command line writes output/tradeuk-dev-metric-data.json", as
   });
 });
 
+Deno.test("the 2019 script's abbreviated flags (argparse took --env for --environment) still work", async () => {
+  await withWorkspace(async ({ dir, run }) => {
+    const result = await run(["--cl", "tradeuk", "--env=dev", "--prof", PROFILE]);
+    assertEquals(result.code, 0, result.stderr);
+    assertEquals((await readRows(join(dir, "output", "tradeuk-dev-metric-data.json"))).length, 3);
+    // Only the 2019 flags are taken this way: the start of a newer one is still a mistake.
+    const newer = await run([...ARGS, "--out", "elsewhere"]);
+    assertEquals(newer.code, 2);
+    assertMatch(newer.stderr, /^error: unknown flag '--out'\n/);
+  });
+});
+
 Deno.test("--output-dir is created if missing; --region overrides the profile's", async () => {
   await withWorkspace(async ({ dir, server, run }) => {
     const result = await run([...ARGS, "--output-dir", "reports/today", "--region", "eu-central-1"]);
@@ -117,9 +129,13 @@ Deno.test("usage errors: one line, the usage, exit 2", async (t) => {
         const result = await run(args);
         assertEquals(result.code, 2);
         assertMatch(result.stderr, pattern);
-        // One line, then straight into the usage: nothing between them to read past.
-        assertMatch(result.stderr, /^error: [^\n]+\n\nconnect-metrics: /);
-        assertMatch(result.stderr, /\nUsage:\n {2}connect-metrics --client NAME --environment ENV --profile PROFILE/);
+        // One line, then the command lines: short enough that the error is still on a console's screen.
+        assertMatch(
+          result.stderr,
+          /^error: [^\n]+\n\nUsage:\n {2}connect-metrics --client NAME --environment ENV --profile /,
+        );
+        assert.ok(result.stderr.split("\n").length <= 20, `${result.stderr.split("\n").length} lines`);
+        assertMatch(result.stderr, /\nEvery flag and command: connect-metrics --help\n$/);
         assertEquals(result.stdout, "");
       });
     }
