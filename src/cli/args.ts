@@ -4,7 +4,7 @@
  */
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { INSTANCE_ID_EXPECTED, instanceIdOf, isAwsRegion } from "../config/client_config.ts";
+import { accountIdOf, INSTANCE_ID_EXPECTED, instanceIdOf, isAwsRegion } from "../config/client_config.ts";
 import { DATASET_MODES, type DatasetMode } from "../config/settings.ts";
 import { UsageError } from "../util/errors.ts";
 import { parseInterval } from "../util/time.ts";
@@ -292,9 +292,10 @@ export function parseDiscoverArgs(argv: string[]): DiscoverArgs {
   if (values["instance-id"] && values["instance-alias"]) {
     throw new UsageError("give --instance-id or --instance-alias, not both");
   }
-  const accountId = values["account-id"] as string | undefined;
-  if (accountId !== undefined && !/^\d{12}$/.test(accountId)) {
-    throw new UsageError(`--account-id expects a 12-digit AWS account id, got "${accountId}"`);
+  const accountFlag = values["account-id"] as string | undefined;
+  const accountId = accountFlag === undefined ? undefined : accountIdOf(accountFlag);
+  if (accountFlag !== undefined && !accountId) {
+    throw new UsageError(`--account-id expects a 12-digit AWS account id, got "${accountFlag}"`);
   }
   const instanceFlag = values["instance-id"] as string | undefined;
   const instanceId = instanceFlag === undefined ? undefined : instanceIdOf(instanceFlag);
@@ -307,7 +308,7 @@ export function parseDiscoverArgs(argv: string[]): DiscoverArgs {
     ...optional(values, "instance-alias", "instanceAlias"),
     ...optional(values, "client"),
     ...optional(values, "environment"),
-    ...optional(values, "account-id", "accountId"),
+    ...(accountId ? { accountId } : {}),
     ...region(values),
     ...optional(values, "config-dir", "configDir"),
     prune: Boolean(values.prune),

@@ -67,6 +67,17 @@ export function instanceIdOf(text: string): string | undefined {
   return GUID.test(id) ? id : undefined;
 }
 
+const ACCOUNT_ID_EXPECTED = 'a 12-digit AWS account id in quotes, e.g. "111111111111"';
+
+/**
+ * The account id in `text` as people copy it: the AWS console's account menu
+ * shows it as 1111-2222-3333. Undefined unless that is 12 digits.
+ */
+export function accountIdOf(text: string): string | undefined {
+  const id = text.replace(/[\s-]/g, "");
+  return /^\d{12}$/.test(id) ? id : undefined;
+}
+
 /** What an id field expects, plus the id to use when the user pasted the console's ARN instead. */
 function expectedId(what: string, got: unknown, arn: RegExp): string {
   const id = typeof got === "string" ? got.trim().match(arn)?.[1] : undefined;
@@ -139,10 +150,8 @@ export function parseClientConfig(
   if (typeof clientName !== "string" || clientName.trim() === "") {
     bad("clientName", 'the client\'s name as text, e.g. "TradeUK"', clientName);
   }
-  const accountId = raw.accountId;
-  if (typeof accountId !== "string" || !/^\d{12}$/.test(accountId)) {
-    bad("accountId", 'a 12-digit AWS account id in quotes, e.g. "111111111111"', accountId);
-  }
+  const warnings: string[] = [];
+  const accountId = parseAccountId(raw.accountId, file, warnings, bad);
   const environment = raw.environment;
   if (
     typeof environment !== "string" ||
@@ -177,8 +186,8 @@ export function parseClientConfig(
     bad("channels", `a list of distinct channels from ${CHANNELS.join(", ")}`, raw.channels);
   }
 
-  const assumeRole = parseAssumeRole(raw, accountId as string, bad);
-  const warnings = unknownFieldWarnings(raw, KNOWN_FIELDS, file);
+  const assumeRole = parseAssumeRole(raw, accountId, bad);
+  warnings.push(...unknownFieldWarnings(raw, KNOWN_FIELDS, file));
   if (isPlaceholderId(instanceId as string)) {
     warnings.push(`${file}: instanceId is still the example's; connect-metrics discover fills in your instance's`);
   }
@@ -194,7 +203,7 @@ export function parseClientConfig(
     config: {
       file,
       clientName: (clientName as string).trim(),
-      accountId: accountId as string,
+      accountId,
       environment: (environment as string).toUpperCase() as Environment,
       instanceId: instanceId as string,
       queues,
@@ -205,6 +214,32 @@ export function parseClientConfig(
     },
     warnings,
   };
+}
+
+/**
+ * accountId: the metrics calls of 2019 did not need it, so a file that
+ * worked then may hold it as the console shows it (1111-2222-3333) or as a
+ * number; both still work. A number of fewer than 12 digits has lost the
+ * id's leading zeros, which cannot be told from a typo.
+ */
+function parseAccountId(
+  value: unknown,
+  file: string,
+  warnings: string[],
+  bad: (field: string, expected: string, got: unknown) => never,
+): string {
+  if (typeof value === "string") return accountIdOf(value) ?? bad("accountId", ACCOUNT_ID_EXPECTED, value);
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
+    return bad("accountId", ACCOUNT_ID_EXPECTED, value);
+  }
+  const digits = String(value);
+  if (digits.length !== 12) {
+    return bad("accountId", `${ACCOUNT_ID_EXPECTED} (a number drops the id's leading zeros)`, value);
+  }
+  warnings.push(
+    `${file}: accountId is a number; put it in quotes ("${digits}"), as a number cannot keep leading zeros`,
+  );
+  return digits;
 }
 
 function parseQueues(

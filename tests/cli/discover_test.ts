@@ -81,6 +81,32 @@ Deno.test("discover writes a new config with every standard queue: 2,500 queues,
   });
 });
 
+Deno.test("discover --account-id takes the id as the AWS console shows it (1111-2222-3333)", async () => {
+  await withWorkspace(async (ws) => {
+    await addProfile(ws, "acme-dev");
+    const args = [
+      "discover",
+      "--profile",
+      "acme-dev",
+      "--instance-id",
+      INSTANCE,
+      "--client",
+      "Acme",
+      "--environment",
+      "dev",
+    ];
+    const other = await ws.run([...args, "--account-id", "2222-2222-2222"]);
+    assertEquals(other.code, 2);
+    assertMatch(other.stderr, /^error: --account-id 222222222222 is not the instance's account 111111111111\n/);
+    const short = await ws.run([...args, "--account-id", "1111-1111-111"]);
+    assertEquals(short.code, 2);
+    assertMatch(short.stderr, /^error: --account-id expects a 12-digit AWS account id, got "1111-1111-111"\n/);
+    const result = await ws.run([...args, "--account-id", "1111-1111-1111"]);
+    assertEquals(result.code, 0, result.stderr);
+    assertEquals((await readConfig(ws, "acme-dev")).accountId, "111111111111");
+  });
+});
+
 Deno.test("discover with no instance: the only one is used; several are listed (no terminal to ask on)", async () => {
   await withWorkspace(async (ws) => {
     for (const profile of ["new-dev", "other-dev", "x-dev"]) await addProfile(ws, profile);

@@ -38,6 +38,16 @@ Deno.test("optional fields: region, timeZone, channels", () => {
   assertEquals([config.region, config.timeZone, config.channels], ["eu-west-2", "America/New_York", ["VOICE", "CHAT"]]);
 });
 
+Deno.test("accountId as the console shows it, or as a number (2019's calls did not need it), still works", () => {
+  const console = parse(withField("accountId", "1111-2222-3333"));
+  assertEquals([console.config.accountId, console.warnings], ["111122223333", []]);
+  const number = parse(withField("accountId", 111122223333));
+  assertEquals(number.config.accountId, "111122223333");
+  assertEquals(number.warnings, [
+    `${FILE}: accountId is a number; put it in quotes ("111122223333"), as a number cannot keep leading zeros`,
+  ]);
+});
+
 Deno.test("an unknown field is a warning naming it, not a failure", () => {
   const { warnings } = parse(withField("dashboardColour", "blue"));
   assertEquals(warnings, [`${FILE}: unknown field "dashboardColour" ignored`]);
@@ -52,7 +62,12 @@ Deno.test("each bad field gets one line naming the file, the field and what was 
     ],
     ["clientName", withField("clientName", "  "), /field "clientName"/],
     ["accountId", withField("accountId", "1234"), /field "accountId": expected a 12-digit AWS account id.*got "1234"/],
-    ["accountId", withField("accountId", 111111111111), /field "accountId": expected a 12-digit .* in quotes/],
+    [
+      "accountId, a number that lost its leading zero",
+      withField("accountId", 12345678901),
+      /field "accountId": expected a 12-digit .* in quotes.*\(a number drops the id's leading zeros\), got 12345678901$/,
+    ],
+    ["accountId", withField("accountId", "1111-2222-333"), /field "accountId": expected a 12-digit/],
     [
       "environment",
       withField("environment", "staging"),
