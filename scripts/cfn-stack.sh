@@ -20,6 +20,12 @@ check_env() {
   [[ "$1" == dev || "$1" == test || "$1" == prod ]] || fail_usage "ENV \"$1\": expected dev, test or prod"
 }
 
+# noted_principal_file DEPARTMENT ENV: where deploy-common.sh notes the dashboard principal it deployed, so that
+# deploy-customer.sh on the same machine needs only DEPARTMENT CLIENT ENV, as in 2019.
+noted_principal_file() {
+  echo "${XDG_CONFIG_HOME:-$HOME/.config}/connect-metrics/deployed-common-$1-$2.arn"
+}
+
 # The AWS CLI, with --endpoint-url when AWS_ENDPOINT_URL is set (tests, LocalStack, moto).
 aws_cli() {
   if [[ -n "${AWS_ENDPOINT_URL:-}" ]]; then

@@ -24,5 +24,16 @@ check_env "$ENV"
 [[ "$PRINCIPAL_TYPE" == User || "$PRINCIPAL_TYPE" == Role ]] ||
   fail_usage "--principal-type \"$PRINCIPAL_TYPE\": expected User or Role"
 
-deploy_stack "connect-metrics-common-$DEPARTMENT-$ENV" "$SCRIPTS_DIR/templates/common.yaml" \
+STACK="connect-metrics-common-$DEPARTMENT-$ENV"
+deploy_stack "$STACK" "$SCRIPTS_DIR/templates/common.yaml" \
   "Department=$DEPARTMENT" "Environment=$ENV" "PrincipalType=$PRINCIPAL_TYPE" "TrustedPrincipalArn=$TRUSTED"
+
+# For deploy-customer.sh on this machine. Not being able to note it costs only a flag there.
+PRINCIPAL=$(aws_cli cloudformation describe-stacks --stack-name "$STACK" \
+  --query "Stacks[0].Outputs[?OutputKey=='DashboardPrincipalArn'].OutputValue" --output text)
+NOTED="$(noted_principal_file "$DEPARTMENT" "$ENV")"
+if mkdir -p "$(dirname "$NOTED")" 2>/dev/null && echo "$PRINCIPAL" >"$NOTED" 2>/dev/null; then
+  echo "noted for deploy-customer.sh on this machine: $NOTED"
+else
+  echo "warning: cannot write $NOTED: give deploy-customer.sh --principal-arn $PRINCIPAL" >&2
+fi

@@ -2,12 +2,13 @@
 # CUSTOMER account: the read-only role the common account's dashboard
 # principal assumes to read CLIENT's Amazon Connect queue metrics.
 set -euo pipefail
-USAGE="usage: scripts/deploy-customer.sh DEPARTMENT CLIENT ENV --common-account-id ID [--principal-arn ARN] [--instance-id ID] [--external-id X] [--allow-discovery]
+USAGE="usage: scripts/deploy-customer.sh DEPARTMENT CLIENT ENV [--common-account-id ID] [--principal-arn ARN] [--instance-id ID] [--external-id X] [--allow-discovery]
   DEPARTMENT  department code, e.g. ccm (as given to deploy-common.sh)
   CLIENT      customer name, e.g. tradeuk (lower-case letters and digits)
   ENV         dev, test or prod
-  --common-account-id  the COMMON account (or COMMON_ACCOUNT_ID in the environment)
-  --principal-arn      the dashboard principal (deploy-common.sh's DashboardPrincipalArn); default: the dashboard user
+  --common-account-id  the COMMON account (or COMMON_ACCOUNT_ID in the environment); default: --principal-arn's
+  --principal-arn      the dashboard principal (deploy-common.sh's DashboardPrincipalArn); default: the one
+                       deploy-common.sh DEPARTMENT ENV deployed from this machine, else the dashboard user
   --instance-id        scope the role to this Connect instance (default: every instance in the account)
   --external-id        require this sts:ExternalId (or EXTERNAL_ID in the environment)
   --allow-discovery    also allow ListInstances and ListQueues, for connect-metrics discover
@@ -31,7 +32,17 @@ done
 check_name DEPARTMENT "$DEPARTMENT" 12
 check_name CLIENT "$CLIENT" 20
 check_env "$ENV"
-[[ "$COMMON" =~ ^[0-9]{12}$ ]] || fail_usage "--common-account-id \"$COMMON\": expected the 12-digit COMMON account id"
+NOTED="$(noted_principal_file "$DEPARTMENT" "$ENV")"
+if [[ -z "$PRINCIPAL" && -s "$NOTED" ]]; then
+  NOTED_PRINCIPAL="$(<"$NOTED")"
+  if [[ -z "$COMMON" || "$NOTED_PRINCIPAL" == arn:aws*:iam::"$COMMON":* ]]; then
+    PRINCIPAL="$NOTED_PRINCIPAL"
+    echo "dashboard principal $PRINCIPAL (deployed from this machine by deploy-common.sh: $NOTED)"
+  fi
+fi
+if [[ -z "$COMMON" && "$PRINCIPAL" =~ ^arn:aws[a-z-]*:iam::([0-9]{12}): ]]; then COMMON="${BASH_REMATCH[1]}"; fi
+[[ "$COMMON" =~ ^[0-9]{12}$ ]] || fail_usage "--common-account-id \"$COMMON\": expected the 12-digit COMMON account id \
+(not needed after deploy-common.sh $DEPARTMENT $ENV on this machine)"
 [[ "$INSTANCE" == "*" || "$INSTANCE" =~ ^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$ ]] ||
   fail_usage "--instance-id \"$INSTANCE\": expected a Connect instance id (a GUID)"
 [[ -z "$PRINCIPAL" || "$PRINCIPAL" =~ ^arn:aws[a-z-]*:iam::$COMMON:(user|role)/ ]] ||

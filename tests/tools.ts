@@ -87,13 +87,16 @@ export interface ScriptResult {
   readonly stderr: string;
 }
 
-/** Runs a script with an isolated AWS environment aimed at `endpoint`. */
+/**
+ * Runs a script with an isolated AWS environment aimed at `endpoint`, in a
+ * home folder of its own unless `env.HOME` names one (one person's machine).
+ */
 export async function runScript(
   script: string,
   args: string[],
   env: Record<string, string> = {},
 ): Promise<ScriptResult> {
-  const home = await Deno.makeTempDir({ prefix: "connect-metrics-deploy-" });
+  const home = env.HOME ?? await Deno.makeTempDir({ prefix: "connect-metrics-deploy-" });
   try {
     const output = await new Deno.Command("bash", {
       args: [join(SCRIPTS, script), ...args],
@@ -111,7 +114,7 @@ export async function runScript(
     }).output();
     return { code: output.code, stdout: decoder.decode(output.stdout), stderr: decoder.decode(output.stderr) };
   } finally {
-    await Deno.remove(home, { recursive: true });
+    if (!env.HOME) await Deno.remove(home, { recursive: true });
   }
 }
 

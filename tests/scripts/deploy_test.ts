@@ -52,7 +52,11 @@ Deno.test("the scripts check their arguments: one error line, the usage, exit 2"
     ["deploy-common.sh", ["ccm", "dev", "--principal-type", "Group"], /^error: --principal-type "Group": expected/],
     ["deploy-customer.sh", ["ccm", "dev"], /^error: expected DEPARTMENT, CLIENT and ENV\nusage: /],
     ["deploy-customer.sh", ["ccm", "Trade UK", "dev", "--common-account-id", "123456789012"], /^error: CLIENT "Trade/],
-    ["deploy-customer.sh", ["ccm", "tradeuk", "dev"], /^error: --common-account-id "": expected the 12-digit/],
+    [
+      "deploy-customer.sh",
+      ["ccm", "tradeuk", "dev"],
+      /^error: --common-account-id "": expected the 12-digit COMMON account id \(not needed after deploy-common\.sh ccm dev on this machine\)\n/,
+    ],
     [
       "deploy-customer.sh",
       ["ccm", "tradeuk", "dev", "--common-account-id", "123456789012", "--instance-id", "nope"],
@@ -77,23 +81,32 @@ Deno.test({
   fn: async () => {
     moto.check();
     const server = await startMoto();
+    const home = await Deno.makeTempDir({ prefix: "connect-metrics-operator-" });
     try {
-      const env = { AWS_ENDPOINT_URL: server.url };
-      const common = await runScript("deploy-common.sh", ["ccm", "dev"], env);
+      // One operator's machine: deploy-common.sh, then the 2019 three-argument deploy-customer.sh.
+      const env = { AWS_ENDPOINT_URL: server.url, HOME: home };
+      const trustedBy = async (role: string) => {
+        const { Role } = await awsJson(server.url, ["iam", "get-role", "--role-name", role]);
+        const trust = (Role as { AssumeRolePolicyDocument: unknown }).AssumeRolePolicyDocument;
+        const policy = typeof trust === "string" ? JSON.parse(decodeURIComponent(trust)) : trust;
+        return (policy as { Statement: { Principal: { AWS: string } }[] }).Statement.map((s) => s.Principal.AWS);
+      };
+      const common = await runScript("deploy-common.sh", ["ccm", "dev", "--principal-type", "Role"], env);
       assertEquals(common.code, 0, common.stderr);
       const principal = stackOutputs(common.stdout).DashboardPrincipalArn;
-      assertEquals(principal, "arn:aws:iam::123456789012:user/connect-metrics-ccm-dev-dashboard");
+      assertEquals(principal, "arn:aws:iam::123456789012:role/connect-metrics-ccm-dev-dashboard");
 
-      const customer = await runScript(
-        "deploy-customer.sh",
-        ["ccm", "tradeuk", "dev", "--common-account-id", "123456789012", "--principal-arn", principal],
-        env,
-      );
+      const customer = await runScript("deploy-customer.sh", ["ccm", "tradeuk", "dev"], env);
       assertEquals(customer.code, 0, customer.stderr);
+      assertMatch(
+        customer.stdout,
+        /^dashboard principal arn:aws:iam::123456789012:role\/connect-metrics-ccm-dev-dashboard /,
+      );
       assertEquals(
         stackOutputs(customer.stdout).RoleArn,
         "arn:aws:iam::123456789012:role/connect-metrics-ccm-dev-tradeuk",
       );
+      assertEquals(await trustedBy("connect-metrics-ccm-dev-tradeuk"), [principal], "the role deploy-common.sh made");
       const policies = (role: string) =>
         awsJson(server.url, ["iam", "list-role-policies", "--role-name", role]).then((r) => r.PolicyNames);
       assertEquals(await policies("connect-metrics-ccm-dev-tradeuk"), ["connect-metrics-read-queue-metrics"]);
@@ -108,12 +121,18 @@ Deno.test({
         new Set(["connect-metrics-read-queue-metrics", "connect-metrics-discover-queues"]),
         "ListQueues and ListInstances only with --allow-discovery",
       );
+      assertEquals(
+        await trustedBy("connect-metrics-ccm-dev-acme"),
+        [principal],
+        "that common account's noted principal",
+      );
 
-      const again = await runScript("deploy-common.sh", ["ccm", "dev"], env);
+      const again = await runScript("deploy-common.sh", ["ccm", "dev", "--principal-type", "Role"], env);
       assertEquals(again.code, 0, again.stderr);
       assertMatch(again.stdout, /^updating stack connect-metrics-common-ccm-dev\n/);
     } finally {
       await server.close();
+      await Deno.remove(home, { recursive: true });
     }
   },
 });
