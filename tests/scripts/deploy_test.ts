@@ -126,6 +126,13 @@ Deno.test({
         [principal],
         "that common account's noted principal",
       );
+      // Another machine, no note: --principal-arn alone names the common account too.
+      const other = "arn:aws:iam::123456789012:user/someone-else";
+      const elsewhere = await runScript("deploy-customer.sh", ["ccm", "beta", "dev", "--principal-arn", other], {
+        AWS_ENDPOINT_URL: server.url,
+      });
+      assertEquals(elsewhere.code, 0, elsewhere.stderr);
+      assertEquals(await trustedBy("connect-metrics-ccm-dev-beta"), [other]);
 
       const again = await runScript("deploy-common.sh", ["ccm", "dev", "--principal-type", "Role"], env);
       assertEquals(again.code, 0, again.stderr);
