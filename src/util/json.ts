@@ -42,14 +42,35 @@ export function parseJson(text: string): unknown {
 }
 
 /**
+ * What hand-edited JSON most often gets wrong where a name or value should
+ * start, in words: quotes from Word or Outlook, single quotes, comments.
+ */
+function unexpected(text: string, i: number, expected: string): string {
+  const c = text[i];
+  if (c === undefined) return `${expected}, found the end of the file`;
+  if ("\u201c\u201d\u2018\u2019".includes(c)) {
+    return `curly quotes (${c}), as Word and Outlook type them: use straight double quotes (")`;
+  }
+  if (c === "'") return `text needs double quotes ("), not single quotes (')`;
+  if (text.startsWith("//", i) || text.startsWith("/*", i)) {
+    return 'JSON has no comments: write a note as "// note": "..." instead';
+  }
+  const word = /^[A-Za-z_$][\w$-]*/.exec(text.slice(i))?.[0];
+  if (word && expected.includes("name")) return `a name needs double quotes: "${word}"`;
+  if (word && /^(true|false|null|none)$/i.test(word)) return "JSON writes true, false and null in lower case";
+  if (word) return `text needs double quotes: "${word}"`;
+  return `${expected}, found ${JSON.stringify(c)}`;
+}
+
+/**
  * Walks the text as a JSON grammar and returns where it first breaks.
  * Only called once JSON.parse has failed, whose messages do not always
  * carry a position.
  */
 function findSyntaxError(text: string): { offset: number; problem: string } {
   let i = 0;
-  const fail = (problem: string): never => {
-    throw { offset: i, problem };
+  const fail = (problem: string, at = i): never => {
+    throw { offset: at, problem };
   };
   const ws = () => {
     while (i < text.length && " \t\r\n".includes(text[i])) i++;
@@ -57,7 +78,7 @@ function findSyntaxError(text: string): { offset: number; problem: string } {
   const describe = () => i >= text.length ? "end of file" : JSON.stringify(text[i]);
   const literal = (word: string) => {
     if (text.startsWith(word, i)) i += word.length;
-    else fail(`unexpected ${describe()}`);
+    else fail(unexpected(text, i, "expected a value"));
   };
   const string = () => {
     i++;
@@ -68,6 +89,11 @@ function findSyntaxError(text: string): { offset: number; problem: string } {
     if (i >= text.length) fail("unterminated string");
     i++;
   };
+  /** After `,` at `comma`: the list must go on, not close. */
+  const noTrailingComma = (comma: number, close: string) => {
+    ws();
+    if (text[i] === close) fail(`a ',' after the last entry: remove it (JSON allows none before '${close}')`, comma);
+  };
   const value = (): void => {
     ws();
     const c = text[i];
@@ -77,7 +103,7 @@ function findSyntaxError(text: string): { offset: number; problem: string } {
       if (text[i] === "}") return void i++;
       for (;;) {
         ws();
-        if (text[i] !== '"') fail(`expected a "quoted" name, found ${describe()}`);
+        if (text[i] !== '"') fail(unexpected(text, i, 'expected a "quoted" name'));
         string();
         ws();
         if (text[i] !== ":") fail(`expected ':' after a name, found ${describe()}`);
@@ -85,11 +111,11 @@ function findSyntaxError(text: string): { offset: number; problem: string } {
         value();
         ws();
         if (text[i] === ",") {
-          i++;
+          noTrailingComma(i++, "}");
           continue;
         }
         if (text[i] === "}") return void i++;
-        fail(`expected ',' or '}', found ${describe()}`);
+        fail(text[i] === '"' ? "a ',' is missing before this entry" : `expected ',' or '}', found ${describe()}`);
       }
     }
     if (c === "[") {
@@ -100,7 +126,7 @@ function findSyntaxError(text: string): { offset: number; problem: string } {
         value();
         ws();
         if (text[i] === ",") {
-          i++;
+          noTrailingComma(i++, "]");
           continue;
         }
         if (text[i] === "]") return void i++;
@@ -116,7 +142,7 @@ function findSyntaxError(text: string): { offset: number; problem: string } {
       i += number[0].length;
       return;
     }
-    fail(`unexpected ${describe()}`);
+    fail(unexpected(text, i, "expected a value"));
   };
   try {
     value();

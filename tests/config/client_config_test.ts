@@ -124,18 +124,55 @@ Deno.test("each bad field gets one line naming the file, the field and what was 
   }
 });
 
-Deno.test("malformed JSON names the line and column", async (t) => {
-  const cases: [string, string, string][] = [
-    ["trailing comma", '{\n  "clientName": "TradeUK",\n}', "line 3 column 1"],
-    ["missing comma", '{\n  "clientName": "TradeUK"\n  "accountId": "111111111111"\n}', "line 3 column 3"],
-    ["bare word", '{\n  "clientName": tradeuk\n}', "line 2 column 17"],
-    ["cut short", '{\n  "clientName": "TradeUK",', "line 2 column 27"],
-    ["empty file", "", "line 1 column 1"],
+Deno.test("malformed JSON names the line and column, and what hand-editing got wrong in words", async (t) => {
+  const cases: [string, string, string, RegExp][] = [
+    [
+      "a comma after the last queue",
+      '{\n  "queues": {\n    "e42fa1d8-620e-4bf8-bd9a-eafc60b9c0ef": "BasicQueue",\n  }\n}',
+      "line 3 column 57",
+      /a ',' after the last entry: remove it/,
+    ],
+    ["a comma after the last item", '{\n  "channels": ["VOICE",]\n}', "line 2 column 23", /a ',' after the last entry/],
+    [
+      "missing comma",
+      '{\n  "clientName": "TradeUK"\n  "accountId": "111111111111"\n}',
+      "line 3 column 3",
+      /a ',' is missing before this entry$/,
+    ],
+    [
+      "quotes from Word or Outlook",
+      '{\n  "clientName": \u201cTradeUK\u201d\n}',
+      "line 2 column 17",
+      /curly quotes \(\u201c\), as Word and Outlook type them: use straight double quotes \("\)$/,
+    ],
+    ["single quotes", "{\n  'clientName': 'TradeUK'\n}", "line 2 column 3", /double quotes \("\), not single quotes/],
+    [
+      "a comment",
+      '{\n  // TradeUK\n  "clientName": "TradeUK"\n}',
+      "line 2 column 3",
+      /JSON has no comments: .*"\/\/ note"/,
+    ],
+    [
+      "a name without quotes",
+      '{\n  clientName: "TradeUK"\n}',
+      "line 2 column 3",
+      /a name needs double quotes: "clientName"$/,
+    ],
+    [
+      "text without quotes",
+      '{\n  "clientName": TradeUK\n}',
+      "line 2 column 17",
+      /text needs double quotes: "TradeUK"$/,
+    ],
+    ["Python's True", '{\n  "x": True\n}', "line 2 column 8", /true, false and null in lower case$/],
+    ["cut short", '{\n  "clientName": "TradeUK",', "line 2 column 27", /found the end of the file$/],
+    ["empty file", "", "line 1 column 1", /found the end of the file$/],
   ];
-  for (const [name, text, where] of cases) {
+  for (const [name, text, where, problem] of cases) {
     await t.step(name, () => {
       const error = throws(() => parse(text), ConfigError);
       assertMatch(error.message, new RegExp(`^${FILE.replaceAll(".", "\\.")}: malformed JSON at ${where}: `));
+      assertMatch(error.message, problem);
       assertEquals(error.message.includes("\n"), false);
     });
   }
