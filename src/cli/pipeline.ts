@@ -95,10 +95,16 @@ export async function collectClient(loaded: LoadedClient, options: CollectOption
   }
 }
 
-/** The 2019 flags must agree with the file they select. */
+/** A client's name as typed on a command line: "Trade UK", "trade-uk" and "TRADEUK" are one client. */
+const clientKey = (name: string) => name.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "");
+
+/**
+ * The 2019 flags must agree with the file they select: they guard against a
+ * mix-up of profiles, not against how the name is spaced or cased.
+ */
 export function checkArgsMatchConfig(loaded: LoadedClient, client: string, environment: string): void {
   const { config } = loaded;
-  if (client.toLowerCase() !== config.clientName.toLowerCase()) {
+  if (clientKey(client) !== clientKey(config.clientName)) {
     throw new ConfigError(
       `--client ${client} does not match clientName "${config.clientName}" in ${config.file}`,
       "use the client the profile's config file is for, or the right --profile",

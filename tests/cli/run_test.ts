@@ -77,6 +77,15 @@ Deno.test("the 2019 script's abbreviated flags (argparse took --env for --enviro
   });
 });
 
+Deno.test('--client matches a clientName with spaces or hyphens ("Trade UK" is --client tradeuk)', async () => {
+  await withWorkspace(async ({ dir, run }) => {
+    const result = await run(ARGS);
+    assertEquals(result.code, 0, result.stderr);
+    const rows = await readRows(join(dir, "output", "trade-uk-dev-metric-data.json"));
+    assertEquals(rows[0].Client, "Trade UK", "the dashboard shows the name as the file has it");
+  }, { ...seedConfig(), clientName: "Trade UK" });
+});
+
 Deno.test("--output-dir is created if missing; --region overrides the profile's", async () => {
   await withWorkspace(async ({ dir, server, run }) => {
     const result = await run([...ARGS, "--output-dir", "reports/today", "--region", "eu-central-1"]);
