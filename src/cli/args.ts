@@ -64,7 +64,10 @@ function parse(argv: string[], options: Options): Record<string, unknown> {
   } catch (e) {
     const message = (e as Error).message.replace(/\.?\s*To specify.*$/s, "").split("\n")[0];
     // No hint: main prints the usage under every UsageError.
-    throw new UsageError(message.replace(/^Unknown option/, "unknown flag"));
+    throw new UsageError(
+      message.replace(/^Unknown option/, "unknown flag")
+        .replace(/^Option '(?:-\w, )?(--[\w-]+) <value>' argument missing$/, "$1 needs a value"),
+    );
   }
 }
 
@@ -189,7 +192,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
       throw new UsageError(`--every expects an interval of at least 10s, such as 60s or 5m; got "${values.every}"`);
     }
   }
-  const logFormat = (values["log-format"] as string | undefined) ?? "text";
+  const logFormat = ((values["log-format"] as string | undefined) ?? "text").toLowerCase();
   if (logFormat !== "text" && logFormat !== "json") {
     throw new UsageError(`--log-format expects text or json, got "${logFormat}"`);
   }

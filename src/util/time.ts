@@ -42,10 +42,13 @@ export function isTimeZone(name: string): boolean {
   }
 }
 
-/** `60s`, `5m`, `1h` (or plain seconds) as milliseconds; undefined if unreadable. */
+/**
+ * `60s`, `5m`, `1h`, or as people write them (`1min`, `90 seconds`, `2 hours`),
+ * or plain seconds, as milliseconds; undefined if unreadable.
+ */
 export function parseInterval(text: string): number | undefined {
-  const match = text.trim().match(/^(\d+)\s*(s|m|h)?$/i);
+  const match = text.trim().match(/^(\d+)\s*(s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?)?$/i);
   if (!match) return undefined;
-  const unit = { s: 1_000, m: 60_000, h: 3_600_000 }[(match[2] ?? "s").toLowerCase() as "s" | "m" | "h"];
+  const unit = { s: 1_000, m: 60_000, h: 3_600_000 }[(match[2] ?? "s")[0].toLowerCase() as "s" | "m" | "h"];
   return Number(match[1]) * unit;
 }

@@ -127,6 +127,7 @@ Deno.test("usage errors: one line, the usage, exit 2", async (t) => {
       ],
       ["missing --client", ["--environment", "dev", "--profile", PROFILE], /^error: missing --client/],
       ["stray argument", [...ARGS, "extra"], /^error: Unexpected argument 'extra'/],
+      ["a flag without its value", [...ARGS, "--output-dir"], /^error: --output-dir needs a value\n/],
       [
         "a --region that is not a Region",
         [...ARGS, "--region", "London"],
