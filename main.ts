@@ -44,6 +44,22 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * The last resort for an error that escaped every handler (a bug): still
+ * one masked `error:` line and exit 1, never Deno's raw report, which could
+ * carry the push URL's key (a fetch error names its URL) or an AWS secret.
+ */
+export function catchStrayErrors(): void {
+  const fail = (event: Event, error: unknown) => {
+    event.preventDefault();
+    printError(error);
+    Deno.exit(EXIT.failure);
+  };
+  globalThis.addEventListener("unhandledrejection", (event) => fail(event, event.reason));
+  globalThis.addEventListener("error", (event) => fail(event, event.error));
+}
+
 if (import.meta.main) {
+  catchStrayErrors();
   Deno.exit(await main(Deno.args));
 }

@@ -13,7 +13,7 @@ export function registerSecret(value: string | undefined): void {
 
 const PATTERNS: [RegExp, string][] = [
   // Query-string secrets: Power BI's key=, SigV4 presigned parts.
-  [/([?&](?:key|sig|X-Amz-Security-Token|X-Amz-Signature|X-Amz-Credential)=)[^&\s"']+/gi, "$1***"],
+  [/([?&](?:key|sig|X-Amz-Security-Token|X-Amz-Signature|X-Amz-Credential)=)[^&\s"')]+/gi, "$1***"],
   // Secrets named in ini or JSON text.
   [
     /((?:aws_secret_access_key|aws_session_token|secretAccessKey|sessionToken|SharedAccessKey)["']?\s*[=:]\s*["']?)[^\s"',;]+/gi,

@@ -2,6 +2,7 @@
 import { join } from "node:path";
 import { assertEquals, assertMatch } from "../assert.ts";
 import { Reporter } from "../../src/cli/log.ts";
+import { REPO } from "../helpers.ts";
 
 Deno.test("a log file that stops being writable mid-run is said once on stderr, and the run goes on", async () => {
   const dir = await Deno.makeTempDir({ prefix: "connect-metrics-log-" });
@@ -26,4 +27,20 @@ Deno.test("a log file that stops being writable mid-run is said once on stderr, 
     console.error = consoleError;
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("an error that escapes every handler (a bug) is one masked line and exit 1, not Deno's raw report", async () => {
+  const key = "PBIKEY-stray-grep-me-0c1d2e3f";
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-q", "-P", "--config", join(REPO, "deno.json"), join(REPO, "tests/fixtures/stray_error.ts"), key],
+    env: { NO_COLOR: "1" },
+  }).output();
+  const stdout = new TextDecoder().decode(output.stdout);
+  const stderr = new TextDecoder().decode(output.stderr);
+  assertEquals(output.code, 1);
+  assertEquals(
+    stderr,
+    "error: error sending request for url (https://api.powerbi.com/beta/t/datasets/d/rows?key=***)\n",
+  );
+  assertEquals(stdout, "", "it stops there");
 });
