@@ -103,7 +103,32 @@ export function profileCredentials(profile: string, requestTimeoutMs?: number): 
     mfaCodeProvider: mfaCodeProvider(profile),
     clientConfig: { requestHandler: requestHandlerOptions(requestTimeoutMs) },
   });
-  return reused(`profile|${profile}`, provider, (error) => describeCredentialError(error, { profile }));
+  const checked: Provider = async () => {
+    const identity = await provider();
+    const problem = keysProblem(identity);
+    if (problem) {
+      throw new ConfigError(`AWS profile "${profile}": ${problem}`, `fix them in ${profileFiles().credentials}`);
+    }
+    return identity;
+  };
+  return reused(`profile|${profile}`, checked, (error) => describeCredentialError(error, { profile }));
+}
+
+/**
+ * Keys as hand-written into a credentials file go wrong in ways AWS would
+ * only call "invalid": quotes (read as part of the key, by every AWS tool)
+ * or a character that is not part of a key.
+ */
+function keysProblem(identity: Identity): string | undefined {
+  const quoted = (value: string | undefined) =>
+    value !== undefined && /^["'\u201c\u2018]|["'\u201d\u2019]$/.test(value);
+  if (quoted(identity.accessKeyId) || quoted(identity.secretAccessKey)) {
+    return "its keys are written in quotes, which AWS tools take as part of the key: remove the quotes";
+  }
+  if (!/^\w{16,128}$/.test(identity.accessKeyId)) {
+    return "its aws_access_key_id is not an access key id (letters and digits only, like AKIAIOSFODNN7EXAMPLE)";
+  }
+  return undefined;
 }
 
 const cache = new Map<string, Promise<Identity>>();

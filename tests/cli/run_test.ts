@@ -243,6 +243,29 @@ Deno.test("files saved as UTF-16 (PowerShell 5) or ANSI (Notepad) are read; the 
   }
 });
 
+Deno.test("keys written in quotes in the credentials file are said as such, before any call", async (t) => {
+  const cases: [string, string, string, RegExp][] = [
+    ["quotes", `"${ACCESS_KEY}"`, `"${SECRET_KEY}"`, /its keys are written in quotes, .*: remove the quotes\n/],
+    ["a stray character", `${ACCESS_KEY}\u200b`, SECRET_KEY, /its aws_access_key_id is not an access key id/],
+  ];
+  for (const [name, accessKeyId, secretAccessKey, problem] of cases) {
+    await t.step(name, async () => {
+      await withWorkspace(async ({ dir, server, run }) => {
+        await Deno.writeTextFile(
+          join(dir, ".aws", "credentials"),
+          `[${PROFILE}]\naws_access_key_id = ${accessKeyId}\naws_secret_access_key = ${secretAccessKey}\n`,
+        );
+        const result = await run(ARGS);
+        assertEquals(result.code, 2);
+        assertMatch(result.stderr, new RegExp(`^error: AWS profile "${PROFILE}": ${problem.source}`));
+        assertMatch(result.stderr, /\nhint: fix them in .*\.aws\/credentials\n$/);
+        assertEquals(server.connect.requests.length, 0, "AWS would only have said the keys are invalid");
+        noSecrets(result);
+      });
+    });
+  }
+});
+
 Deno.test("an AWS failure exits 1 and leaves the previous output file untouched", async () => {
   await withWorkspace(async ({ dir, server, run }) => {
     assertEquals((await run(ARGS)).code, 0);
