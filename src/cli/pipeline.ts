@@ -5,7 +5,7 @@
  */
 import { join } from "node:path";
 import type { Credentials } from "../aws/credentials.ts";
-import { outputFileName } from "../config/client_config.ts";
+import { outputFileName, type Queue } from "../config/client_config.ts";
 import type { LoadedClient, LoadedSettings } from "../config/load.ts";
 import { rowColumns } from "../connect/catalogue.ts";
 import { connectClientFor, ConnectionPool, DEFAULT_MAX_CONNECTIONS } from "../connect/client.ts";
@@ -19,7 +19,7 @@ import { PushOutbox } from "../sinks/outbox.ts";
 import { type BatchLimits, batchLimitsFor, PowerBiPusher } from "../sinks/powerbi.ts";
 import { type PushReport, pushRows } from "../sinks/push.ts";
 import { PUSH_URL_ENV, type PushTarget, resolvePushTarget } from "../sinks/push_target.ts";
-import { ConfigError, WriteError } from "../util/errors.ts";
+import { AwsError, ConfigError, WriteError } from "../util/errors.ts";
 import { localWallClock } from "../util/time.ts";
 import type { Reporter } from "./log.ts";
 import { ClientProgress } from "./progress.ts";
@@ -49,6 +49,8 @@ export interface CollectedClient {
   readonly fetched: FetchedMetrics;
   /** Null when "today so far" was empty and GetMetricData was not called. */
   readonly window: TimeWindow | null;
+  /** Queues of the config that Connect no longer has: they have no row. */
+  readonly missingQueues: readonly Queue[];
 }
 
 /** config -> plan -> fetch -> rows, for one client. */
@@ -82,14 +84,23 @@ export async function collectClient(loaded: LoadedClient, options: CollectOption
       configFile: config.file,
       ...(settings.oldestContactAgeUnit ? { oldestContactAgeUnit: settings.oldestContactAgeUnit } : {}),
     });
+    const missingQueues = config.queues.filter((q) => fetched.missingQueues.has(q.id));
+    if (missingQueues.length === config.queues.length) {
+      throw new AwsError(
+        `ResourceNotFoundException: none of the ${config.queues.length} queue(s) in ${config.file} is in instance ` +
+          `${config.instanceId} (client ${config.clientName}) - check queues in ${config.file}`,
+        "connect-metrics discover lists the instance's queues into the file",
+        "ResourceNotFoundException",
+      );
+    }
     const rows = flattenRows({
       date: localWallClock(now, config.timeZone),
       clientName: config.clientName,
-      queues: config.queues,
+      queues: config.queues.filter((q) => !fetched.missingQueues.has(q.id)),
       columns: settings.columns,
       values: fetched.values,
     });
-    return { rows, fetched, window };
+    return { rows, fetched, window, missingQueues };
   } finally {
     client.destroy();
   }
@@ -140,6 +151,16 @@ export function describeRun(loaded: LoadedClient, collected: CollectedClient, pa
   const queues = collected.rows.length;
   return `${config.clientName} ${config.environment}: ${queues} queue${queues === 1 ? "" : "s"}, ` +
     `${requests} API requests (${retries} retried), history ${history} -> ${path}`;
+}
+
+/** The warning for queues Connect no longer has: their rows are left out, the others are written. */
+export function describeMissingQueues(loaded: LoadedClient, collected: CollectedClient, profile: string): string {
+  const { config } = loaded;
+  const missing = collected.missingQueues;
+  const names = missing.map((q) => `"${q.name}" (${q.id})`).join(", ");
+  return `${config.clientName} ${config.environment}: ${missing.length} queue(s) in ${config.file} not in instance ` +
+    `${config.instanceId} (deleted in Connect?), so no row: ${names}; ` +
+    `connect-metrics discover --prune --profile ${profile} takes them out of the file`;
 }
 
 /** Everything `--push` needs, resolved before any work so a bad URL is exit 2. */
@@ -226,6 +247,8 @@ export interface ClientResult {
   readonly line?: string;
   /** The rows written, when it succeeded. */
   readonly data?: readonly MetricRow[];
+  /** Said after the client's line: queues of the config that Connect no longer has. */
+  readonly warnings?: readonly string[];
 }
 
 export interface CycleReport {
@@ -290,6 +313,9 @@ export async function runCycle(clients: readonly ClientPlan[], options: CycleOpt
           path,
           line: describeRun(plan.loaded, collected, path),
           data: collected.rows,
+          ...(collected.missingQueues.length > 0
+            ? { warnings: [describeMissingQueues(plan.loaded, collected, plan.profile)] }
+            : {}),
         };
         progress.update(i, `ok, ${collected.rows.length} rows`);
       } catch (error) {
@@ -341,7 +367,7 @@ export function formatSummary(report: CycleReport): string {
       "API calls": r.requests,
       Retries: r.retries,
       Seconds: Number((r.ms / 1000).toFixed(1)),
-      Outcome: r.error ? `FAILED: ${r.error.message}` : "ok",
+      Outcome: r.error ? `FAILED: ${r.error.message}` : r.warnings ? "ok, with a warning" : "ok",
     })),
     ["Client", "Rows", "API calls", "Retries", "Seconds", "Outcome"],
   );

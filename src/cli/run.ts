@@ -159,6 +159,7 @@ function tell(report: CycleReport, reporter: Reporter, options: { multi: boolean
       reporter.failure(r.error, options.multi ? `${r.label}: ` : "");
     } else {
       reporter.info(r.line!, { client: r.label, rows: r.rows, requests: r.requests, retries: r.retries, ms: r.ms });
+      for (const warning of r.warnings ?? []) reporter.warn(warning);
       reporter.detail(`  ${r.label}: fetched and written in ${(r.ms / 1000).toFixed(2)} s`);
       if (options.tables && r.data) {
         reporter.info(formatTable(r.data, Object.keys(r.data[0] ?? {}).filter((c) => c !== ROW_KEY_COLUMNS[0])));

@@ -23,6 +23,12 @@ const CREDENTIAL_CODES = new Set([
   "ExpiredToken",
 ]);
 
+/** Connect's 404 for a queue (not the instance): a queue deleted in Connect but still in the config. */
+export function isQueueNotFound(error: unknown): boolean {
+  const e = (error ?? {}) as { name?: string; message?: string };
+  return e.name === "ResourceNotFoundException" && /queue/i.test(e.message ?? "");
+}
+
 /** An AwsError (or ConfigError, for a missing Region) for any SDK failure. */
 export function describeConnectError(
   error: unknown,
@@ -48,7 +54,7 @@ export function describeConnectError(
   switch (code) {
     case "ResourceNotFoundException": {
       // An instance looked for in the wrong Region is not found either.
-      const check = /queue/i.test(said)
+      const check = isQueueNotFound(error)
         ? `queues in ${context.configFile}`
         : `instanceId in ${context.configFile}, and that the instance is in ${context.region ?? "that Region"}`;
       return new AwsError(

@@ -5,7 +5,7 @@
 import { type ConnectClient, paginateGetCurrentMetricData, paginateGetMetricData } from "@aws-sdk/client-connect";
 import { metricKey, normaliseValue, type OldestContactAgeUnit, oldestContactAgeUnit } from "./catalogue.ts";
 import type { MetricsPlan } from "./plan.ts";
-import { describeConnectError } from "./errors.ts";
+import { describeConnectError, isQueueNotFound } from "./errors.ts";
 import { releaseBufferMemory } from "../util/memory.ts";
 
 /** queue id -> metric key -> value. A queue with no data has no entry. */
@@ -13,6 +13,8 @@ export type QueueValues = Map<string, Map<string, number>>;
 
 export interface FetchedMetrics {
   readonly values: QueueValues;
+  /** Queue ids Connect says the instance does not have (deleted since the config was written). */
+  readonly missingQueues: ReadonlySet<string>;
   /** HTTP requests made, retries included. */
   readonly requests: number;
   readonly retries: number;
@@ -62,18 +64,40 @@ export async function fetchMetrics(
     }
     releaseBufferMemory();
   };
-  const guarded = async (operation: string, work: () => Promise<void>) => {
+  const missingQueues = new Set<string>();
+  /**
+   * One planned request. A queue deleted in Connect but still in the config
+   * fails the whole request (404): halving the batch until the request
+   * succeeds finds it, with the same calls and quota, so that one stale
+   * queue does not blank every other queue of the client.
+   */
+  const request = async <I extends { Filters?: { Queues?: string[] } }>(
+    operation: string,
+    input: I,
+    work: (input: I) => Promise<void>,
+  ): Promise<void> => {
     try {
-      await work();
+      await work(input);
     } catch (error) {
-      const region = await client.config.region().catch(() => undefined);
-      throw describeConnectError(error, { ...context, operation, region });
+      const queues = input.Filters?.Queues ?? [];
+      if (!isQueueNotFound(error) || queues.length === 0) {
+        const region = await client.config.region().catch(() => undefined);
+        throw describeConnectError(error, { ...context, operation, region });
+      }
+      requests += (error as { $metadata?: { attempts?: number } }).$metadata?.attempts ?? 1;
+      if (queues.length === 1) return void missingQueues.add(queues[0]);
+      const half = Math.ceil(queues.length / 2);
+      await Promise.all(
+        [queues.slice(0, half), queues.slice(half)].map((part) =>
+          request(operation, { ...input, Filters: { ...input.Filters, Queues: part } }, work)
+        ),
+      );
     }
   };
 
   await Promise.all([
     ...plan.current.map((input) =>
-      guarded("GetCurrentMetricData", async () => {
+      request("GetCurrentMetricData", input, async (input) => {
         const unit = context.oldestContactAgeUnit ?? oldestContactAgeUnit((input.Groupings ?? []).length > 0);
         for await (const page of paginateGetCurrentMetricData({ client }, input)) {
           recordPage(page, (metric) => metric.Name, (name, value) => normaliseValue(name, value, unit));
@@ -81,12 +105,12 @@ export async function fetchMetrics(
       })
     ),
     ...plan.historical.map((input) =>
-      guarded("GetMetricData", async () => {
+      request("GetMetricData", input, async (input) => {
         for await (const page of paginateGetMetricData({ client }, input)) {
           recordPage(page, (metric) => metricKey(metric.Name, metric.Threshold?.ThresholdValue));
         }
       })
     ),
   ]);
-  return { values, requests, retries };
+  return { values, missingQueues, requests, retries };
 }

@@ -266,6 +266,34 @@ Deno.test("keys written in quotes in the credentials file are said as such, befo
   }
 });
 
+Deno.test("a queue deleted in Connect but still in the config loses its row only; the others are written", async () => {
+  await withWorkspace(async ({ dir, server, run }) => {
+    const instance = server.model.instances.get(seedConfig().instanceId as string)!;
+    instance.queues.delete("5b1c9a5e-3f0e-4c1a-9a57-6c1d2f0a7b11"); // "Customer Services"
+    const result = await run(ARGS);
+    assertEquals(result.code, 0, result.stderr);
+    assertMatch(result.stdout, /^TradeUK DEV: 2 queues, \d+ API requests/);
+    assertMatch(
+      result.stderr,
+      /^warning: TradeUK DEV: 1 queue\(s\) in .*capita-tradeuk-dev-instance-queues\.json not in instance 0d525d33-c2af-4b86-9d67-393db396e896 \(deleted in Connect\?\), so no row: "Customer Services" \(5b1c9a5e-3f0e-4c1a-9a57-6c1d2f0a7b11\); connect-metrics discover --prune --profile capita-tradeuk-dev takes them out of the file\n$/,
+    );
+    const rows = await readRows(join(dir, "output", "tradeuk-dev-metric-data.json"));
+    assertEquals(rows.map((r) => r.QueueName), ["BasicQueue", "Collections"]);
+    assert.ok(rows.some((r) => Number(r.Agents) > 0), "the other queues' values, not zeros");
+
+    // Under --all the summary says so too, and the run is still a success.
+    const all = await run(["--all"]);
+    assertEquals(all.code, 0, all.stderr);
+    assertMatch(all.stdout, /TradeUK DEV +2 .* ok, with a warning\n/);
+
+    // Every queue gone: nothing to show is a failure.
+    instance.queues.clear();
+    const none = await run(ARGS);
+    assertEquals(none.code, 1);
+    assertMatch(none.stderr, /^error: ResourceNotFoundException: none of the 3 queue\(s\) in .* is in instance /);
+  });
+});
+
 Deno.test("an AWS failure exits 1 and leaves the previous output file untouched", async () => {
   await withWorkspace(async ({ dir, server, run }) => {
     assertEquals((await run(ARGS)).code, 0);

@@ -138,18 +138,21 @@ Deno.test("an unknown instance fails with one line naming client, instance, code
   });
 });
 
-Deno.test("an unknown queue points at the queues in the config file", async () => {
-  await scenario(3, async ({ server, instance, fetch }) => {
-    server.model.instances.get(instance.instanceId)!.queues.delete(instance.queues[1].id);
-    const error = await rejects(() => fetch(), AwsError);
-    assertMatch(
-      error.message,
-      new RegExp(
-        `^ResourceNotFoundException: Queue ${
-          instance.queues[1].id
-        } not found .* - check queues in config/c-instance-queues.json$`,
-      ),
-    );
+Deno.test("a queue Connect no longer has is found by halving its batch; every other queue's values arrive", async () => {
+  await scenario(250, async ({ server, instance, fetch }) => {
+    const gone = instance.queues[137].id;
+    server.model.instances.get(instance.instanceId)!.queues.delete(gone);
+    const fetched = await fetch();
+    assertEquals([...fetched.missingQueues], [gone]);
+    assertEquals(fetched.values.size, 249);
+    for (const operation of ["GetCurrentMetricData", "GetMetricData"]) {
+      const calls = server.connect.requests.filter((r) => r.operation === operation);
+      // The two good batches, the bad one, then two halves per level down to the one queue (7 levels for 100).
+      assert.ok(calls.length <= 3 + 1 + 2 * 7, `${operation}: ${calls.length} calls`);
+      // Only the half holding it is split again: batches of 100, 50, 25, 13, 6, 3 and 1 queues hold it.
+      assertEquals(calls.filter((r) => r.status === 404).map((r) => r.queues), [100, 50, 25, 13, 6, 3, 1]);
+    }
+    assertEquals(fetched.requests, server.connect.requests.length, "every call counted, the 404s too");
   });
 });
 
