@@ -188,7 +188,12 @@ export function preparePush(
   });
   return {
     target,
-    outbox: new PushOutbox(args.outboxDir, { maxAgeDays: push.outboxMaxDays, maxMB: push.outboxMaxMB }),
+    outbox: new PushOutbox(
+      args.outboxDir,
+      { maxAgeDays: push.outboxMaxDays, maxMB: push.outboxMaxMB },
+      Date.now,
+      target.tag,
+    ),
     pusher: new PowerBiPusher(target, { timeoutMs: push.timeoutSeconds * 1000, maxAttempts: push.attempts }),
     limits: batchLimitsFor(push.datasetMode),
     columns: rowColumns(loaded.settings.columns),
@@ -209,6 +214,14 @@ export async function deliverRows(
           `they never reached Power BI`,
       ),
   });
+  const other = report.otherDataset;
+  if (other.files > 0) {
+    warn(
+      `outbox ${setup.outbox.dir}: ${other.rows} row(s) in ${other.files} file(s) wait for another Power BI dataset ` +
+        `(another push URL's); they go when a run pushes to it, else are dropped after ` +
+        `${setup.outbox.bound.maxAgeDays} days`,
+    );
+  }
   for (const name of report.unreadable) {
     warn(`outbox file ${name} is not a JSON array of rows; renamed to ${name}.unreadable`);
   }

@@ -2,7 +2,9 @@
  * The push outbox: rows waiting for Power BI, one file per request body,
  * beside the output folder. Rows are written here before they are sent and
  * a file is deleted only after Power BI's 200, so a run that dies at any
- * moment loses nothing (a row may arrive twice, never zero times).
+ * moment loses nothing (a row may arrive twice, never zero times). Each
+ * file names the dataset it is for, so that two scheduled tasks pushing to
+ * two datasets (a test and a live dashboard) never send each other's rows.
  */
 import { join } from "node:path";
 import type { MetricRow } from "../rows/flatten.ts";
@@ -22,6 +24,8 @@ export interface OutboxFile {
   readonly bytes: number;
   /** When it was queued (epoch ms), read from the name. */
   readonly queuedAt: number;
+  /** The dataset's tag (PushTarget.tag); none in files from before tags, which go to any dataset. */
+  readonly dataset?: string;
 }
 
 /** What enforcing the bound threw away: said loudly by the caller. */
@@ -31,7 +35,7 @@ export interface DroppedRows {
   readonly reason: string;
 }
 
-const NAME = /^(\d{8}T\d{9}Z)-(\d{6})-[0-9a-f]{8}\.json$/;
+const NAME = /^(\d{8}T\d{9}Z)-(\d{6})-[0-9a-f]{8}(?:-for-([0-9a-f]{8}))?\.json$/;
 const DAY_MS = 86_400_000;
 /** Temp files older than this belong to a run that died mid-write. */
 const STALE_TEMP_MS = 3_600_000;
@@ -49,11 +53,18 @@ function parseStamp(text: string): number {
 let sequence = 0;
 
 export class PushOutbox {
+  /** `dataset`: the tag of the dataset this run pushes to; its files are `mine`. */
   constructor(
     readonly dir: string,
     readonly bound: OutboxBound = DEFAULT_OUTBOX_BOUND,
     private readonly now: () => number = Date.now,
+    readonly dataset?: string,
   ) {}
+
+  /** Whether a waiting file is for this outbox's dataset (untagged files are for any). */
+  mine(file: OutboxFile): boolean {
+    return file.dataset === undefined || this.dataset === undefined || file.dataset === this.dataset;
+  }
 
   /** Queues each batch as its own file, atomically, in order. */
   async add(batches: readonly (readonly MetricRow[])[]): Promise<OutboxFile[]> {
@@ -62,16 +73,18 @@ export class PushOutbox {
       const queuedAt = this.now();
       sequence = (sequence + 1) % 1_000_000;
       const random = crypto.getRandomValues(new Uint32Array(1))[0].toString(16).padStart(8, "0");
-      const name = `${stamp(queuedAt)}-${String(sequence).padStart(6, "0")}-${random}.json`;
+      const tag = this.dataset === undefined ? "" : `-for-${this.dataset}`;
+      const name = `${stamp(queuedAt)}-${String(sequence).padStart(6, "0")}-${random}${tag}.json`;
       const path = join(this.dir, name);
       const text = JSON.stringify(rows) + "\n";
       await writeFileAtomic(path, text);
-      added.push({ name, path, bytes: new TextEncoder().encode(text).length, queuedAt });
+      const bytes = new TextEncoder().encode(text).length;
+      added.push({ name, path, bytes, queuedAt, ...(this.dataset === undefined ? {} : { dataset: this.dataset }) });
     }
     return added;
   }
 
-  /** Every waiting file, oldest first. */
+  /** Every waiting file, oldest first, whichever dataset it is for. */
   async pending(): Promise<OutboxFile[]> {
     const files: OutboxFile[] = [];
     try {
@@ -80,7 +93,13 @@ export class PushOutbox {
         if (!match) continue;
         const path = join(this.dir, entry.name);
         const { size } = await Deno.stat(path);
-        files.push({ name: entry.name, path, bytes: size, queuedAt: parseStamp(match[1]) });
+        files.push({
+          name: entry.name,
+          path,
+          bytes: size,
+          queuedAt: parseStamp(match[1]),
+          ...(match[3] ? { dataset: match[3] } : {}),
+        });
       }
     } catch (error) {
       if (error instanceof Deno.errors.NotFound) return [];

@@ -19,6 +19,8 @@ export interface PushReport {
   readonly unreadable: readonly string[];
   /** Files of other columns that Power BI refused (moved aside as *.refused). */
   readonly refused: readonly RefusedFile[];
+  /** Rows waiting for another dataset (another push URL's): left for a run that pushes there. */
+  readonly otherDataset: { readonly files: number; readonly rows: number };
 }
 
 export interface RefusedFile {
@@ -58,7 +60,9 @@ export async function pushRows(rows: readonly MetricRow[], plan: PushPlan): Prom
   const dropped = await outbox.enforceBound();
   for (const d of dropped) plan.onDropped?.(d);
 
-  const files = await outbox.pending();
+  const listed = await outbox.pending();
+  const files = listed.filter((f) => outbox.mine(f));
+  const others = listed.filter((f) => !outbox.mine(f));
   let sentFiles = 0;
   let sentRows = 0;
   let backlogRows = 0;
@@ -109,5 +113,6 @@ export async function pushRows(rows: readonly MetricRow[], plan: PushPlan): Prom
     dropped,
     unreadable,
     refused,
+    otherDataset: { files: others.length, rows: await outbox.countRows(others) },
   };
 }

@@ -14,6 +14,8 @@ export interface PushTarget {
   readonly display: string;
   /** Identifies the dataset for pacing (host + path, no key). */
   readonly dataset: string;
+  /** A short name of the dataset that gives nothing away (8 hex digits), for outbox file names. */
+  readonly tag: string;
 }
 
 /** Where the URL was found, in the words the user would search for. */
@@ -74,5 +76,13 @@ export function parsePushUrl(raw: string, source: PushUrlSource, settingsFile = 
   if (!/^\/beta\/[^/]+\/datasets\/[^/]+\/rows\/?$/.test(url.pathname)) {
     fail("the path is not /beta/<tenant>/datasets/<dataset>/rows");
   }
-  return { url, display: displayPushUrl(url), dataset: `${url.host}${url.pathname}` };
+  const dataset = `${url.host}${url.pathname.replace(/\/$/, "")}`.toLowerCase();
+  return { url, display: displayPushUrl(url), dataset, tag: fnv1a(dataset) };
+}
+
+/** FNV-1a, 32 bits, as 8 hex digits: tells a handful of datasets apart without naming them. */
+function fnv1a(text: string): string {
+  let hash = 0x811c9dc5;
+  for (const byte of new TextEncoder().encode(text)) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+  return hash.toString(16).padStart(8, "0");
 }

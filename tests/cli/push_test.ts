@@ -217,6 +217,23 @@ Deno.test("a column added to settings.json and taken out again does not hold up 
   });
 });
 
+Deno.test("rows waiting in the outbox for another push URL's dataset are left for it, and said", async () => {
+  await withPushWorkspace(async (ws) => {
+    // Another scheduled task, pushing to a test dashboard from the same folder, could not deliver these.
+    await Deno.mkdir(join(ws.dir, "outbox"));
+    const theirs = "20261128T090000000Z-000001-deadbeef-for-0badcafe.json";
+    await Deno.writeTextFile(join(ws.dir, "outbox", theirs), JSON.stringify(sampleRows(4)));
+    const result = await ws.run([...RUN_ARGS, "--push"], { CONNECT_METRICS_POWERBI_URL: ws.pushUrl });
+    assertEquals(result.code, 0, result.stderr);
+    assertEquals(ws.dataset.rows.length, 3, "this run's rows only");
+    assertMatch(
+      result.stderr,
+      /^warning: outbox .*outbox: 4 row\(s\) in 1 file\(s\) wait for another Power BI dataset \(another push URL's\); they go when a run pushes to it, else are dropped after 7 days\n/m,
+    );
+    assertEquals(await ws.outboxFiles(), [theirs]);
+  });
+});
+
 Deno.test("a revoked key (403): one line, no retry, the key never shown", async () => {
   await withPushWorkspace(async (ws) => {
     const revoked = ws.pushUrl.replace(PUSH_KEY, `${PUSH_KEY}-revoked`);

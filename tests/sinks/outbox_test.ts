@@ -18,6 +18,7 @@ import { sampleRows } from "../helpers.ts";
 const DAY = 86_400_000;
 const RUN_1 = "2026-11-28T10:01:00.123";
 const RUN_2 = "2026-11-28T10:02:00.456";
+const OLDER = "2026-11-28T09:00:00.000";
 
 async function withOutboxDir(fn: (dir: string) => Promise<void>) {
   const dir = await Deno.makeTempDir({ prefix: "connect-metrics-outbox-" });
@@ -144,5 +145,38 @@ Deno.test("pushRows: a file another run sent meanwhile is skipped, not called un
     assertEquals(report.unreadable, []);
     assertEquals([report.sentFiles, report.sentRows, dataset.rows.length], [1, 1, 1]);
     assertEquals([...Deno.readDirSync(dir)], [], "nothing set aside, nothing left");
+  });
+});
+
+Deno.test("pushRows: two push URLs sharing an outbox never send each other's rows", async () => {
+  await withPowerBi(async ({ dir, server, dataset: live, target: liveTarget }) => {
+    // A second scheduled task pushes to a test dashboard, from the same folder.
+    const test = server.powerBi.addDataset(datasetColumns(DEFAULT_COLUMNS));
+    const testTarget = parsePushUrl(server.powerBi.pushUrl(server.powerBiUrl, test), "env");
+    assert.ok(testTarget.tag !== liveTarget.tag && /^[0-9a-f]{8}$/.test(testTarget.tag));
+    const plan = (target: PushTarget) => ({
+      outbox: new PushOutbox(dir, undefined, Date.now, target.tag),
+      pusher: new PowerBiPusher(target, { maxAttempts: 1 }),
+      limits: batchLimitsFor("Push"),
+    });
+    // A file from before datasets were named in the outbox goes to whichever dataset pushes next.
+    await Deno.mkdir(dir, { recursive: true });
+    await Deno.writeTextFile(
+      join(dir, "20261128T090000000Z-000001-deadbeef.json"),
+      JSON.stringify(sampleRows(1, OLDER)),
+    );
+
+    server.powerBi.injectFault({ kind: "status", status: 503 }, 1);
+    await rejects(() => pushRows(sampleRows(2, RUN_1), plan(testTarget)), PushError);
+    assertEquals(test.rows.length, 0, "the test dashboard was down: its rows wait");
+
+    const report = await pushRows(sampleRows(3, RUN_2), plan(liveTarget));
+    assertEquals(live.rows.map((r) => r.Date), [OLDER, RUN_2, RUN_2, RUN_2], "none of the test dashboard's rows");
+    assertEquals(report.otherDataset, { files: 1, rows: 2 });
+
+    const later = await pushRows([], plan(testTarget));
+    assertEquals(test.rows.map((r) => r.Date), [RUN_1, RUN_1], "they reach their own dataset later");
+    assertEquals([later.sentRows, later.otherDataset.files], [2, 0]);
+    assertEquals(await new PushOutbox(dir).pending(), []);
   });
 });
