@@ -2,9 +2,10 @@
  * Command-line parsing for every command: one parser, one way to fail.
  * Flags the 2019 tool took keep their names.
  */
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, resolve, sep } from "node:path";
 import { parseArgs } from "node:util";
 import { accountIdOf, INSTANCE_ID_EXPECTED, instanceIdOf, isAwsRegion } from "../config/client_config.ts";
+import { appDir } from "../config/paths.ts";
 import { DATASET_MODES, type DatasetMode } from "../config/settings.ts";
 import { UsageError } from "../util/errors.ts";
 import { parseInterval } from "../util/time.ts";
@@ -53,6 +54,25 @@ export interface SchemaArgs {
 }
 
 export const DEFAULT_OUTPUT_DIR = "output";
+
+/**
+ * Where the JSON files go without --output-dir: `output` in the working
+ * directory, as in 2019, except when that is Windows' own folder (a task
+ * made by schtasks starts in C:\Windows\System32, and one run with highest
+ * privileges could write there): then `output` beside the exe, where its
+ * config and logs are.
+ */
+export function defaultOutputDir(
+  cwd = Deno.cwd(),
+  systemRoot = Deno.env.get("SystemRoot") ?? Deno.env.get("windir"),
+  besideExe = appDir(),
+): string {
+  const inside = (dir: string, root: string) => {
+    const [d, r] = [resolve(dir).toLowerCase(), resolve(root).toLowerCase()];
+    return d === r || d.startsWith(r.endsWith(sep) ? r : r + sep);
+  };
+  return systemRoot && inside(cwd, systemRoot) ? join(besideExe, DEFAULT_OUTPUT_DIR) : DEFAULT_OUTPUT_DIR;
+}
 export const DEFAULT_SIMULATOR_PORT = 8484;
 
 type Options = NonNullable<Parameters<typeof parseArgs>[0]>["options"];
@@ -172,7 +192,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
     "log-format": { type: "string" },
   };
   const values = parse(splitOptionalPush(from2019Flags(argv, Object.keys(options!))), options);
-  const outputDir = (values["output-dir"] as string | undefined) ?? DEFAULT_OUTPUT_DIR;
+  const outputDir = (values["output-dir"] as string | undefined) ?? defaultOutputDir();
   // A profile named twice is one client, fetched once.
   const profiles = [...new Set(((values.profile as string[] | undefined) ?? []).map((p) => p.trim()).filter(Boolean))];
   const all = Boolean(values.all);

@@ -21,7 +21,8 @@ Fetch one client's metrics (the 2019 command line):
   --environment ENV     dev, test or prod (must match environment in the config)
   --profile PROFILE     the AWS profile; also names config/PROFILE-instance-queues.json
   --config-dir DIR      where config files are (default: ./config, then beside the exe)
-  --output-dir DIR      where the JSON file goes (default: output)
+  --output-dir DIR      where the JSON file goes (default: output; beside the exe when
+                        started in the Windows folder, as a scheduled task is)
   --region REGION       the AWS Region (default: the config's region, then AWS_REGION or
                         AWS_DEFAULT_REGION, then the AWS profile's)
   --push [URL]          also send the rows to a Power BI push URL; better than a URL here

@@ -1,6 +1,7 @@
-/** The run command line as people type it: intervals in words, formats in any case. */
+/** The run command line as people type it, and its defaults where a scheduled task runs it. */
 import { assertEquals } from "../assert.ts";
-import { parseRunArgs } from "../../src/cli/args.ts";
+import { join } from "node:path";
+import { defaultOutputDir, parseRunArgs } from "../../src/cli/args.ts";
 import { parseInterval } from "../../src/util/time.ts";
 
 Deno.test("--every takes an interval as people write it", () => {
@@ -18,4 +19,16 @@ Deno.test("--every takes an interval as people write it", () => {
 
 Deno.test("--log-format takes json in any case", () => {
   assertEquals(parseRunArgs(["--all", "--log-format", "JSON"]).logFormat, "json");
+});
+
+Deno.test("without --output-dir, a run started in the Windows folder writes beside the exe, not into System32", () => {
+  const root = join(Deno.cwd(), "Windows");
+  const exe = join(Deno.cwd(), "connect-metrics");
+  // A task made by schtasks starts in C:\Windows\System32, whatever case Windows spells it in.
+  assertEquals(defaultOutputDir(join(root, "System32"), root, exe), join(exe, "output"));
+  assertEquals(defaultOutputDir(join(root, "SYSTEM32").toUpperCase(), root.toLowerCase(), exe), join(exe, "output"));
+  // Anywhere else: output in the working directory, as in 2019.
+  assertEquals(defaultOutputDir(join(Deno.cwd(), "WindowsApps"), root, exe), "output");
+  assertEquals(defaultOutputDir(exe, root, exe), "output");
+  assertEquals(defaultOutputDir(join(root, "System32"), undefined, exe), "output", "not Windows");
 });
