@@ -205,9 +205,11 @@ export async function deliverRows(
   rows: readonly MetricRow[],
   setup: PushSetup,
   warn: (message: string) => void = (message) => console.error(`warning: ${message}`),
+  deadline?: number,
 ): Promise<PushReport> {
   const report = await pushRows(rows, {
     ...setup,
+    ...(deadline === undefined ? {} : { deadline }),
     onDropped: (d) =>
       warn(
         `outbox ${setup.outbox.dir}: DROPPED ${d.rows} row(s) in ${d.files} file(s) ${d.reason}; ` +
@@ -237,8 +239,11 @@ export async function deliverRows(
 /** One line about a push. */
 export function describePush(report: PushReport, target: PushTarget): string {
   const backlog = report.backlogRows > 0 ? ` (${report.backlogRows} of them waiting from earlier runs)` : "";
+  const waiting = report.remaining.rows > 0
+    ? `; ${report.remaining.rows} row(s) still waiting in the outbox go next cycle (oldest first)`
+    : "";
   return `pushed ${report.sentRows} row(s)${backlog} to ${target.display} in ${report.requests} request(s)` +
-    (report.retries > 0 ? `, ${report.retries} retried` : "");
+    (report.retries > 0 ? `, ${report.retries} retried` : "") + waiting;
 }
 
 /** One client of a run: its config, or why it could not be read. */
@@ -279,6 +284,8 @@ export interface CycleOptions extends Omit<CollectOptions, "profile" | "now" | "
   /** Clients fetched at once (accounts are paced separately, so many can run together). */
   readonly concurrency?: number;
   readonly progress?: boolean;
+  /** Watch mode: when to stop starting pushes of the backlog (PushPlan.deadline). */
+  readonly pushDeadline?: number;
 }
 
 export const DEFAULT_CONCURRENCY = 16;
@@ -357,7 +364,7 @@ export async function runCycle(clients: readonly ClientPlan[], options: CycleOpt
   let pushError: Error | undefined;
   if (options.push) {
     try {
-      push = await deliverRows(rows.flat(), options.push, (message) => reporter.warn(message));
+      push = await deliverRows(rows.flat(), options.push, (message) => reporter.warn(message), options.pushDeadline);
     } catch (error) {
       pushError = error as Error;
     }

@@ -238,8 +238,8 @@ async function run(args: RunArgs, options: { tables: boolean }): Promise<number>
     reporter,
     progress: multi && Deno.stdout.isTerminal() && args.verbosity !== "quiet",
   };
-  const once = async () => {
-    const report = await runCycle(clients, cycleOptions);
+  const once = async (pushDeadline?: number) => {
+    const report = await runCycle(clients, { ...cycleOptions, ...(pushDeadline ? { pushDeadline } : {}) });
     tell(report, reporter, { multi, tables: options.tables });
     return report;
   };
@@ -257,10 +257,12 @@ async function run(args: RunArgs, options: { tables: boolean }): Promise<number>
   );
   try {
     reporter.info(`watching: every ${args.everyMs / 1000} s on the clock; Ctrl+C stops`);
-    await watch(async () => {
+    await watch(async (due) => {
+      // A push backlog is sent over several cycles rather than holding up the next fetch.
+      const pushDeadline = due - args.everyMs! * WATCH_PUSH_MARGIN;
       try {
         clients = await planClients(args, inputs, settingsReader());
-        await once();
+        await once(pushDeadline);
       } catch (error) {
         // A config broken mid-watch is reported each cycle; the watch goes on.
         reporter.failure(error);
@@ -280,6 +282,9 @@ async function run(args: RunArgs, options: { tables: boolean }): Promise<number>
     stop.dispose();
   }
 }
+
+/** Watch mode: no more of a push backlog is started this share of the interval before the next boundary. */
+const WATCH_PUSH_MARGIN = 0.25;
 
 /**
  * No arguments on an interactive console: the exe was double-clicked. Run

@@ -33,11 +33,12 @@ export interface WatchOptions {
   readonly now?: () => number;
 }
 
-export async function watch(cycle: () => Promise<void>, options: WatchOptions): Promise<void> {
+/** `cycle` is given the boundary by which it should be done (the next one after its start). */
+export async function watch(cycle: (due: number) => Promise<void>, options: WatchOptions): Promise<void> {
   const now = options.now ?? Date.now;
   while (!options.stop.aborted) {
     const started = now();
-    await cycle();
+    await cycle(planNextRun(started, started, options.intervalMs).next);
     if (options.stop.aborted) break;
     const finished = now();
     const { next, skipped } = planNextRun(started, finished, options.intervalMs);

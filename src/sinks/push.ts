@@ -4,7 +4,7 @@
  */
 import type { MetricRow } from "../rows/flatten.ts";
 import { PushError } from "../util/errors.ts";
-import type { DroppedRows, PushOutbox } from "./outbox.ts";
+import type { DroppedRows, OutboxFile, PushOutbox } from "./outbox.ts";
 import { type BatchLimits, type PowerBiPusher, splitIntoBatches } from "./powerbi.ts";
 
 export interface PushReport {
@@ -21,6 +21,8 @@ export interface PushReport {
   readonly refused: readonly RefusedFile[];
   /** Rows waiting for another dataset (another push URL's): left for a run that pushes there. */
   readonly otherDataset: { readonly files: number; readonly rows: number };
+  /** Rows of this dataset left in the outbox at the deadline, for the next push. */
+  readonly remaining: { readonly files: number; readonly rows: number };
 }
 
 export interface RefusedFile {
@@ -43,6 +45,13 @@ export interface PushPlan {
    * be sent, and would hold up every later row: it is set aside instead.
    */
   readonly columns?: readonly string[];
+  /**
+   * Watch mode: no file is started after this instant (epoch ms), so that a
+   * long backlog (Power BI down for hours) goes over several cycles instead
+   * of holding up the next fetch; the rest waits, in order, in the outbox.
+   */
+  readonly deadline?: number;
+  readonly now?: () => number;
 }
 
 /** Whether `rows` (one file's: all alike) have exactly `columns`. */
@@ -68,7 +77,14 @@ export async function pushRows(rows: readonly MetricRow[], plan: PushPlan): Prom
   let backlogRows = 0;
   const unreadable: string[] = [];
   const refused: RefusedFile[] = [];
+  let remaining: OutboxFile[] = [];
+  const now = plan.now ?? Date.now;
   for (const [index, file] of files.entries()) {
+    // At least one file each time, so that a backlog always moves.
+    if (index > 0 && plan.deadline !== undefined && now() >= plan.deadline) {
+      remaining = files.slice(index);
+      break;
+    }
     let fileRows: MetricRow[];
     try {
       fileRows = await outbox.read(file);
@@ -114,5 +130,6 @@ export async function pushRows(rows: readonly MetricRow[], plan: PushPlan): Prom
     unreadable,
     refused,
     otherDataset: { files: others.length, rows: await outbox.countRows(others) },
+    remaining: { files: remaining.length, rows: await outbox.countRows(remaining) },
   };
 }

@@ -9,6 +9,7 @@ import {
   cliCommand,
   type CliResult,
   PROFILE,
+  readUntil,
   RUN_ARGS,
   sampleRows,
   SECRET_KEY,
@@ -18,6 +19,7 @@ import {
 import { DEFAULT_COLUMNS } from "../../src/connect/catalogue.ts";
 import { datasetColumns } from "../../src/sinks/powerbi_schema.ts";
 import type { SimDataset } from "../../src/simulator/powerbi_handler.ts";
+import { parsePushUrl } from "../../src/sinks/push_target.ts";
 
 /** Recognisable, so the grep below cannot miss it. */
 const PUSH_KEY = "PBIKEY-grep-me-7f3a9c1e5b2d4f60a8e1";
@@ -231,6 +233,50 @@ Deno.test("rows waiting in the outbox for another push URL's dataset are left fo
       /^warning: outbox .*outbox: 4 row\(s\) in 1 file\(s\) wait for another Power BI dataset \(another push URL's\); they go when a run pushes to it, else are dropped after 7 days\n/m,
     );
     assertEquals(await ws.outboxFiles(), [theirs]);
+  });
+});
+
+Deno.test("--every with a long backlog (Power BI was down): sent over several cycles, never holding up the next fetch", async () => {
+  await withPushWorkspace(async (ws) => {
+    // 80 requests' worth of rows waiting: at Power BI's 5 requests a second, more than a 10 s cycle can send.
+    const tag = parsePushUrl(ws.pushUrl, "env").tag;
+    await Deno.mkdir(join(ws.dir, "outbox"));
+    for (let i = 0; i < 80; i++) {
+      const name = `20261128T0900${String(i).padStart(5, "0")}Z-${String(i).padStart(6, "0")}-deadbeef-for-${tag}.json`;
+      await Deno.writeTextFile(join(ws.dir, "outbox", name), JSON.stringify(sampleRows(1)));
+    }
+    const child = cliCommand(["--all", "--push", "--every", "10s"], {
+      cwd: ws.dir,
+      env: { ...ws.env, CONNECT_METRICS_POWERBI_URL: ws.pushUrl },
+    }).spawn();
+    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    try {
+      let first = await readUntil(reader, /^watching: /m);
+      const started = Date.now();
+      const done = /1 of 1 client\(s\) ok/;
+      if (!done.test(first)) first += await readUntil(reader, done);
+      // Sending all 80 takes 16 s; the first cycle stops starting them before its 10 s interval is out.
+      assert.ok(Date.now() - started < 10_000, `the first cycle took ${Date.now() - started} ms`);
+      assertMatch(
+        first,
+        /pushed (\d+) row\(s\) \(\1 of them waiting from earlier runs\) .*; (\d+) row\(s\) still waiting in the outbox go next cycle \(oldest first\)/,
+      );
+      const sent = ws.dataset.rows.length;
+      assert.ok(sent > 0 && sent < 80, `${sent} of the backlog's 80 rows in the first cycle`);
+      assertEquals(ws.dataset.rows[0].Date, sampleRows(1)[0].Date, "the oldest first");
+      const second = await readUntil(reader, /1 of 1 client\(s\) ok/);
+      assertMatch(second, /pushed \d+ row\(s\)/);
+      assert.ok(ws.dataset.rows.length > sent, "the next cycle goes on with it");
+    } finally {
+      try {
+        child.kill("SIGTERM");
+      } catch {
+        // already stopped
+      }
+      await child.status;
+      await reader.cancel().catch(() => {});
+      await child.stderr.cancel().catch(() => {});
+    }
   });
 });
 

@@ -180,3 +180,26 @@ Deno.test("pushRows: two push URLs sharing an outbox never send each other's row
     assertEquals(await new PushOutbox(dir).pending(), []);
   });
 });
+
+Deno.test("pushRows with a deadline (watch mode): a long backlog goes over several pushes, oldest first", async () => {
+  await withPowerBi(async ({ dir, server, dataset, target }) => {
+    const plan = (deadline?: number) => ({
+      outbox: new PushOutbox(dir),
+      pusher: new PowerBiPusher(target, { maxAttempts: 1 }),
+      limits: batchLimitsFor("Push"),
+      ...(deadline === undefined ? {} : { deadline, now: () => 1_000 }),
+    });
+    server.powerBi.injectFault({ kind: "status", status: 503 }, 3);
+    for (const date of [RUN_1, RUN_2, OLDER]) await rejects(() => pushRows(sampleRows(2, date), plan()), PushError);
+    assertEquals(dataset.rows.length, 0, "Power BI was down for three runs");
+
+    // The cycle's time for pushing is up: only the oldest file goes, the rest wait in order.
+    const late = await pushRows(sampleRows(1, OLDER), plan(500));
+    assertEquals(dataset.rows.map((r) => r.Date), [RUN_1, RUN_1]);
+    assertEquals([late.sentRows, late.remaining], [2, { files: 3, rows: 5 }]);
+
+    const next = await pushRows([], plan(2_000));
+    assertEquals(dataset.rows.map((r) => r.Date), [RUN_1, RUN_1, RUN_2, RUN_2, OLDER, OLDER, OLDER]);
+    assertEquals(next.remaining, { files: 0, rows: 0 });
+  });
+});
