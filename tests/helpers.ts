@@ -169,3 +169,15 @@ export async function readUntil(reader: ReadableStreamDefaultReader<string>, unt
   }
   return text;
 }
+
+/** Ends a watch-mode child however its test went: SIGTERM if still running, then its streams closed. */
+export async function stopWatch(child: Deno.ChildProcess, reader: ReadableStreamDefaultReader<string>): Promise<void> {
+  try {
+    child.kill("SIGTERM");
+  } catch {
+    // already stopped
+  }
+  await child.status;
+  await reader.cancel().catch(() => {});
+  await child.stderr.cancel().catch(() => {});
+}

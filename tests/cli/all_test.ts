@@ -10,6 +10,7 @@ import {
   PROFILE,
   readUntil,
   SECRET_KEY,
+  stopWatch,
   withWorkspace,
   type Workspace,
   writeAwsProfile,
@@ -384,14 +385,7 @@ Deno.test("--every: keys rotated in the credentials file are used from the next 
       assertEquals((await child.status).code, 0);
       assert.ok(!seen.includes(rotated.secret), "the new secret is never shown");
     } finally {
-      try {
-        child.kill("SIGTERM");
-      } catch {
-        // already stopped
-      }
-      await child.status;
-      await reader.cancel().catch(() => {});
-      await child.stderr.cancel().catch(() => {});
+      await stopWatch(child, reader);
     }
   });
 });

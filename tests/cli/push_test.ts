@@ -13,6 +13,7 @@ import {
   RUN_ARGS,
   sampleRows,
   SECRET_KEY,
+  stopWatch,
   withWorkspace,
   type Workspace,
 } from "../helpers.ts";
@@ -268,14 +269,7 @@ Deno.test("--every with a long backlog (Power BI was down): sent over several cy
       assertMatch(second, /pushed \d+ row\(s\)/);
       assert.ok(ws.dataset.rows.length > sent, "the next cycle goes on with it");
     } finally {
-      try {
-        child.kill("SIGTERM");
-      } catch {
-        // already stopped
-      }
-      await child.status;
-      await reader.cancel().catch(() => {});
-      await child.stderr.cancel().catch(() => {});
+      await stopWatch(child, reader);
     }
   });
 });
