@@ -26,8 +26,10 @@ export async function cannotAppendTo(file: string): Promise<string | undefined> 
 }
 
 /**
- * Writes `text` to a temporary file beside `path`, then renames it over
- * `path`: a reader, or a run that dies half-way, never sees half a file.
+ * Writes `text` to a temporary file beside `path`, flushes it to the disk,
+ * then renames it over `path`: a reader, a run that dies half-way, or the
+ * machine losing power never sees half a file (without the flush, the
+ * rename can reach the disk before the data does).
  */
 export async function writeFileAtomic(path: string, text: string): Promise<void> {
   await Deno.mkdir(dirname(path), { recursive: true });
@@ -37,6 +39,11 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
   );
   try {
     await Deno.writeTextFile(temp, text);
+    {
+      // Closed before the rename, which Windows may refuse on an open file.
+      using file = await Deno.open(temp, { write: true });
+      await file.sync();
+    }
     await renameRetrying(temp, path);
   } catch (error) {
     await Deno.remove(temp).catch(() => {});
