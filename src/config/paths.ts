@@ -6,7 +6,7 @@
  */
 import { dirname, join, resolve } from "node:path";
 import { ConfigError } from "../util/errors.ts";
-import { NOTEPAD_ADDS_TXT } from "../util/text.ts";
+import { NOTEPAD_ADDS_TXT, unquoted } from "../util/text.ts";
 
 export type ConfigDirSource =
   | "--config-dir"
@@ -60,7 +60,7 @@ export function userStateDir(): string | undefined {
 export function configDirInputs(flag?: string): ConfigDirInputs {
   return {
     flag,
-    env: Deno.env.get("CONNECT_METRICS_CONFIG_DIR") || undefined,
+    env: unquoted(Deno.env.get("CONNECT_METRICS_CONFIG_DIR") ?? "") || undefined,
     cwd: Deno.cwd(),
     execPath: Deno.execPath(),
     embedded: EMBEDDED_CONFIG_DIR,

@@ -5,6 +5,7 @@
  */
 import { ConfigError, UsageError } from "../util/errors.ts";
 import { registerSecret } from "../util/redact.ts";
+import { unquoted } from "../util/text.ts";
 
 export const PUSH_URL_ENV = "CONNECT_METRICS_POWERBI_URL";
 
@@ -62,13 +63,14 @@ export function parsePushUrl(raw: string, source: PushUrlSource, settingsFile = 
   };
   let url: URL;
   try {
-    url = new URL(raw.trim());
+    url = new URL(unquoted(raw));
   } catch {
     return fail("not a URL");
   }
   const key = url.searchParams.get("key");
   registerSecret(key ?? undefined);
   registerSecret(raw.trim());
+  registerSecret(unquoted(raw));
   if (!key) fail("the URL has no key=");
   if (url.protocol !== "https:" && !(url.protocol === "http:" && LOOPBACK.has(url.hostname))) {
     fail("it must start with https:// (plain http would send the key in clear)");

@@ -34,3 +34,12 @@ export function utf16Encoding(bytes: Uint8Array): "utf-16le" | "utf-16be" | unde
 export async function readUserText(path: string): Promise<string> {
   return decodeText(await Deno.readFile(path));
 }
+
+/**
+ * A value as the user meant it: `set NAME="C:\My Folder\config"` in a
+ * Windows console keeps the quotes in the value (only `setx` drops them),
+ * and no path or URL starts and ends with a quote.
+ */
+export function unquoted(value: string): string {
+  return value.trim().replace(/^"(.*)"$/s, "$1").replace(/^'(.*)'$/s, "$1").trim();
+}

@@ -17,6 +17,7 @@
  * built in (scripts/compile.ts), where it outranks the environment.
  */
 import { ConfigError } from "./errors.ts";
+import { unquoted } from "./text.ts";
 
 /** The OS store (Windows certificate store, macOS keychain, /etc/ssl) and Deno's bundled roots. */
 export const DEFAULT_CA_STORES = "system,mozilla";
@@ -24,7 +25,7 @@ export const DEFAULT_CA_STORES = "system,mozilla";
 /** Sets the trust variables the user left unset; a bad AWS_CA_BUNDLE is a ConfigError naming it. */
 export function trustSystemCertificates(env: Pick<typeof Deno.env, "get" | "set"> = Deno.env): void {
   if (!env.get("DENO_TLS_CA_STORE")) env.set("DENO_TLS_CA_STORE", DEFAULT_CA_STORES);
-  const bundle = env.get("AWS_CA_BUNDLE");
+  const bundle = unquoted(env.get("AWS_CA_BUNDLE") ?? "");
   if (!bundle || env.get("NODE_EXTRA_CA_CERTS")) return;
   let text: string;
   try {

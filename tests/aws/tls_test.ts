@@ -117,6 +117,10 @@ Deno.test({
     const trusted = await run(RUN_ARGS, { ...env, AWS_CA_BUNDLE: ca });
     assertEquals(trusted.code, 0, trusted.stderr);
     assertEquals(server.connect.requests.length, 2);
+    // set AWS_CA_BUNDLE="C:\My Certs\corp.pem" in a console keeps the quotes in the value.
+    const quoted = await run(RUN_ARGS, { ...env, AWS_CA_BUNDLE: `"${ca}"` });
+    assertEquals(quoted.code, 0, quoted.stderr);
+    assertEquals(server.connect.requests.length, 4);
 
     const missing = join(dir, "no-such.pem");
     const absent = await run(RUN_ARGS, { ...env, AWS_CA_BUNDLE: missing });
@@ -125,6 +129,6 @@ Deno.test({
     const notPem = await run(RUN_ARGS, { ...env, AWS_CA_BUNDLE: join(dir, "ext.cnf") });
     assertEquals(notPem.code, 2);
     assertMatch(notPem.stderr, /^error: AWS_CA_BUNDLE: .*ext\.cnf holds no certificate; expected a PEM file/);
-    assertEquals(server.connect.requests.length, 2, "nothing was called with a bad AWS_CA_BUNDLE");
+    assertEquals(server.connect.requests.length, 4, "nothing was called with a bad AWS_CA_BUNDLE");
   });
 });

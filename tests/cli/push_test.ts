@@ -106,6 +106,15 @@ Deno.test("the 2019 PowerShell wrapper's parameters work on the exe: a scheduled
   });
 });
 
+Deno.test('--push: a URL set in a console with set NAME="..." keeps its quotes; they are not part of it', async () => {
+  await withPushWorkspace(async (ws) => {
+    const result = await ws.run([...RUN_ARGS, "--push"], { CONNECT_METRICS_POWERBI_URL: `"${ws.pushUrl}"` });
+    assertEquals(result.code, 0, result.stderr);
+    assertEquals(ws.dataset.rows.length, 3);
+    await assertNoSecrets(ws.dir, [result]);
+  });
+});
+
 Deno.test("--push: the URL from settings.json, or from the flag; none at all is exit 2", async () => {
   await withPushWorkspace(async (ws) => {
     const missing = await ws.run([...RUN_ARGS, "--push"]);

@@ -391,6 +391,12 @@ Deno.test("the config lookup through the real program: env var, beside the exe, 
       assertEquals(await queuesWritten(), 3);
     });
 
+    await t.step('CONNECT_METRICS_CONFIG_DIR with the quotes of a console\'s set NAME="..."', async () => {
+      const result = await run(ARGS, { CONNECT_METRICS_CONFIG_DIR: `"${elsewhere}"` });
+      assertEquals(result.code, 0, result.stderr);
+      assertEquals(await queuesWritten(), 3);
+    });
+
     await t.step("config/ beside the executable", async () => {
       // A copy of the runtime stands in for connect-metrics.exe: Deno.execPath() is then beside our config.
       const bin = join(dir, "bin");
