@@ -8,6 +8,7 @@
  */
 import { basename, join } from "node:path";
 import { fromIni, fromNodeProviderChain, fromTemporaryCredentials } from "@aws-sdk/credential-providers";
+import { parseKnownFiles } from "@smithy/core/config";
 import { isNetworkError, networkFailure, networkHint, requestHandlerOptions } from "./http.ts";
 import type { ConnectClientConfig } from "@aws-sdk/client-connect";
 import type { AssumeRoleConfig } from "../config/client_config.ts";
@@ -51,6 +52,21 @@ export function profileFilesProblem(files: { credentials: string; config: string
     }
   }
   return undefined;
+}
+
+/**
+ * Why a client's AWS profile would not be found, read offline the way the
+ * SDK reads the files (for `check`); undefined when it is there, or when the
+ * client's credentials come from the default chain (roleArn, no sourceProfile).
+ */
+export async function missingProfile(profile: string, assumeRole?: AssumeRoleConfig): Promise<string | undefined> {
+  const needed = assumeRole ? assumeRole.sourceProfile : profile;
+  if (needed === undefined) return undefined;
+  const known = await parseKnownFiles({ ignoreCache: true }).catch(() => ({}));
+  if (needed in known) return undefined;
+  const files = profileFiles();
+  const why = profileFilesProblem(files) ?? `aws configure --profile ${needed} adds it`;
+  return `AWS profile "${needed}" is not in ${files.credentials} or ${files.config}, so a run stops there (${why})`;
 }
 
 function readIfThere(file: string): Uint8Array | undefined {

@@ -195,6 +195,36 @@ Deno.test("discover on an existing file merges: new queues added, gone ones repo
   }, existing);
 });
 
+Deno.test("check, offline, warns of a client whose AWS profile is not on this machine", async () => {
+  await withWorkspace(async (ws) => {
+    const other = { ...seedConfig(), instanceId: fakeGuid("instance", "acme") };
+    await Deno.writeTextFile(configPath(ws, "acme-dev"), JSON.stringify({ ...other, clientName: "Acme" }));
+    await Deno.writeTextFile(
+      configPath(ws, "beta-dev"),
+      JSON.stringify({
+        ...seedConfig(),
+        instanceId: fakeGuid("instance", "beta"),
+        clientName: "Beta",
+        roleArn: "arn:aws:iam::111111111111:role/connect-metrics-ccm-dev-beta",
+        sourceProfile: "capita-common-dashboard-dev",
+      }),
+    );
+    const result = await ws.run(["check"]);
+    assertEquals(result.code, 0, result.stdout + result.stderr);
+    const warnings = result.stdout.split("\n").filter((l) => l.startsWith("warn"));
+    assertEquals(warnings.length, 2, result.stdout);
+    assertMatch(
+      warnings[0],
+      /^warn {2}acme-dev-instance-queues\.json: AWS profile "acme-dev" is not in .*\.aws\/credentials or .*\.aws\/config, so a run stops there \(aws configure --profile acme-dev adds it\)$/,
+    );
+    assertMatch(
+      warnings[1],
+      /^warn {2}beta-dev-instance-queues\.json: AWS profile "capita-common-dashboard-dev" is not in /,
+    );
+    assert.ok(!result.stdout.includes(`"${PROFILE}" is not`), "the workspace's own profile is there");
+  });
+});
+
 Deno.test("check: one line per file; a broken or duplicated config is exit 2; --live proves each client", async () => {
   await withWorkspace(async (ws) => {
     const ok = await ws.run(["check"]);
@@ -272,7 +302,8 @@ Deno.test("init writes a commented settings.json and a config that check accepts
       assertEquals(check.stdout.split("\n").filter((l) => l.startsWith("warn")), [
         "warn  acme-dev-instance-queues.json: instanceId is still the example's; connect-metrics discover fills in your instance's",
         `warn  acme-dev-instance-queues.json: "ExampleQueue" is still the example's queue; discover fills in the real ones, and --prune removes the example`,
-      ], "comment keys are not unknown fields; the example's ids are said");
+        `warn  acme-dev-instance-queues.json: AWS profile "acme-dev" is not in ${ws.dir}/.aws/credentials or ${ws.dir}/.aws/config, so a run stops there (aws configure --profile acme-dev adds it)`,
+      ], "comment keys are not unknown fields; the example's ids are said; the profile is still to be made");
 
       // discover then fills in the account's only instance and its queues, dropping the example's.
       await addProfile(ws, "acme-dev");
