@@ -7,7 +7,7 @@ import { type DiscoverArgs, parseDiscoverArgs } from "./args.ts";
 import { type ClientConfig, configFileName, isPlaceholderId, parseClientConfig } from "../config/client_config.ts";
 import { parseConfigJson } from "../config/json.ts";
 import { describeMerge, mergeQueues } from "../config/merge.ts";
-import { configDirCandidates, configDirInputs, findConfigFile } from "../config/paths.ts";
+import { configDirForNewFiles, configDirInputs, findConfigFile } from "../config/paths.ts";
 import { connectClientFor } from "../connect/client.ts";
 import { type DiscoveredInstance, listInstances, listStandardQueues } from "../connect/discover.ts";
 import { writeFileAtomic } from "../util/atomic_file.ts";
@@ -30,7 +30,7 @@ async function existingFile(args: DiscoverArgs): Promise<{ path: string; existin
     throw e;
   });
   if (!found || found.source === "built-in defaults") {
-    return { path: join(configDirCandidates(inputs)[0].dir, name) };
+    return { path: join(await configDirForNewFiles(inputs), name) };
   }
   const text = await readUserText(found.path);
   const { config } = parseClientConfig(text, found.path);

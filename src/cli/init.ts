@@ -5,7 +5,7 @@
 import { join } from "node:path";
 import { parseInitArgs } from "./args.ts";
 import { configFileName } from "../config/client_config.ts";
-import { configDirCandidates, configDirInputs, EMBEDDED_CONFIG_DIR } from "../config/paths.ts";
+import { configDirForNewFiles, configDirInputs, EMBEDDED_CONFIG_DIR } from "../config/paths.ts";
 import { SETTINGS_FILE } from "../config/settings.ts";
 import { writeFileAtomic } from "../util/atomic_file.ts";
 import { UsageError } from "../util/errors.ts";
@@ -17,8 +17,7 @@ const exists = (path: string) => Deno.stat(path).then(() => true, () => false);
 
 export async function initCommand(argv: string[]): Promise<number> {
   const args = parseInitArgs(argv);
-  // --config-dir, else CONNECT_METRICS_CONFIG_DIR, else ./config.
-  const dir = configDirCandidates(configDirInputs(args.configDir))[0].dir;
+  const dir = await configDirForNewFiles(configDirInputs(args.configDir));
   const targets = [
     { path: join(dir, SETTINGS_FILE), from: SETTINGS_EXAMPLE },
     { path: join(dir, configFileName(args.profile)), from: CONFIG_EXAMPLE },

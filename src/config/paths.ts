@@ -83,6 +83,22 @@ export function configDirCandidates(inputs: ConfigDirInputs): ConfigDir[] {
 }
 
 /**
+ * Where `init` and `discover` put a new file: the folder runs will read it
+ * from. That is ./config when it exists, else config/ beside the exe when
+ * that exists (the MI zip has one), so that `C:\connect-metrics\connect-metrics.exe
+ * init` typed in a prompt open at the user's home folder does not write where
+ * neither a double-click nor a scheduled task will look. Else ./config.
+ */
+export async function configDirForNewFiles(inputs: ConfigDirInputs): Promise<string> {
+  const [first, ...rest] = configDirCandidates(inputs).filter((c) => c.source !== "built-in defaults");
+  if (isNamedByUser(first)) return first.dir;
+  for (const candidate of [first, ...rest]) {
+    if (await Deno.stat(candidate.dir).then((s) => s.isDirectory, () => false)) return candidate.dir;
+  }
+  return first.dir;
+}
+
+/**
  * The hint when no config is found and the exe was started from inside a
  * zip: Windows Explorer then runs a temporary copy of the exe alone
  * (...\Temp1_connect-dashboard-metrics.zip\connect-metrics.exe), without

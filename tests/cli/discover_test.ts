@@ -7,6 +7,7 @@ import { assert, assertEquals, assertMatch } from "../assert.ts";
 import {
   ACCESS_KEY,
   PROFILE,
+  runCli,
   SECRET_KEY,
   seedConfig,
   withWorkspace,
@@ -285,6 +286,33 @@ Deno.test("check: one line per file; a broken or duplicated config is exit 2; --
       /^error: config file copy-dev-instance-queues\.json not found; .*\nhint: .*copy-dev-instance-queues\.json\.txt is there instead: rename it to copy-dev-instance-queues\.json/,
     );
   });
+});
+
+Deno.test("init typed in a prompt open elsewhere writes into config beside the exe, where runs will read it", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "connect-metrics-init-" });
+  try {
+    // C:\connect-metrics\connect-metrics.exe with the zip's config folder; the prompt is open at the user's home.
+    const bin = join(dir, "connect-metrics");
+    await Deno.mkdir(join(bin, "config"), { recursive: true });
+    const exe = join(bin, "deno");
+    await Deno.link(Deno.execPath(), exe).catch(() => Deno.copyFile(Deno.execPath(), exe));
+    const home = join(dir, "home");
+    await Deno.mkdir(home);
+    const result = await runCli(["init", "--profile", "acme-dev"], { cwd: home, execPath: exe });
+    assertEquals(result.code, 0, result.stderr);
+    assertMatch(
+      result.stdout,
+      new RegExp(`^wrote ${bin}/config/settings\\.json\nwrote ${bin}/config/acme-dev-instance`),
+    );
+    assert.ok(!(await Deno.stat(join(home, "config")).catch(() => null)), "nothing in the home folder");
+    // A config folder in the working directory is read first, so it is where a new file goes.
+    await Deno.mkdir(join(home, "config"));
+    const local = await runCli(["init", "--profile", "beta-dev"], { cwd: home, execPath: exe });
+    assertEquals(local.code, 0, local.stderr);
+    assertMatch(local.stdout, new RegExp(`^wrote ${home}/config/settings\\.json\n`));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("init writes a commented settings.json and a config that check accepts, and never overwrites", async () => {
