@@ -78,8 +78,13 @@ export async function checkCommand(argv: string[]): Promise<number> {
     let client;
     try {
       client = await connectClientFor({ ...c, profile, ...(region ? { region } : {}) }, { maxAttempts: 2 });
-      await probeInstance(client, c);
-      console.log(`live  ${c.clientName} ${c.environment}: ok (credentials, Region, instance and queues answer)`);
+      const gone = await probeInstance(client, c);
+      console.log(
+        gone
+          ? `live  ${c.clientName} ${c.environment}: warn ${gone}: a run leaves that queue's row out; ` +
+            `connect-metrics discover --prune --profile ${profile} takes it out of the file`
+          : `live  ${c.clientName} ${c.environment}: ok (credentials, Region, instance and queues answer)`,
+      );
     } catch (error) {
       liveFailures++;
       const { message, hint } = error as { message?: string; hint?: string };

@@ -226,6 +226,18 @@ Deno.test("check, offline, warns of a client whose AWS profile is not on this ma
   });
 });
 
+Deno.test("check --live: a queue deleted in Connect is a warning, as a run leaves only its row out", async () => {
+  await withWorkspace(async (ws) => {
+    ws.server.model.instances.get(INSTANCE)!.queues.delete("5b1c9a5e-3f0e-4c1a-9a57-6c1d2f0a7b11");
+    const result = await ws.run(["check", "--live", "--region", "eu-west-2"]);
+    assertEquals(result.code, 0, result.stdout + result.stderr);
+    assertMatch(
+      result.stdout,
+      /\nlive {2}TradeUK DEV: warn Queue 5b1c9a5e-3f0e-4c1a-9a57-6c1d2f0a7b11 not found in instance .*: a run leaves that queue's row out; connect-metrics discover --prune --profile capita-tradeuk-dev takes it out of the file\n/,
+    );
+  });
+});
+
 Deno.test("check: one line per file; a broken or duplicated config is exit 2; --live proves each client", async () => {
   await withWorkspace(async (ws) => {
     const ok = await ws.run(["check"]);
