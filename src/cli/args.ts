@@ -161,6 +161,18 @@ function from2019Flags(argv: string[], flags: readonly string[]): string[] {
   });
 }
 
+/**
+ * --profile is an AWS profile's name, which also names the config file. A
+ * config file's name or path in its place (dragged into the prompt from
+ * Explorer) gets the name to give instead.
+ */
+function profileName(value: string): string {
+  const file = value.trim().replace(/^.*[\\/]/, "");
+  if (!/\.json(\.txt)?$/i.test(file)) return value.trim();
+  const name = file.replace(/(-instance-queues)?\.json(\.txt)?$/i, "");
+  throw new UsageError(`--profile takes the AWS profile's name, not a file: --profile ${name}`);
+}
+
 /** outbox/ beside the output folder. */
 export function defaultOutboxDir(outputDir: string): string {
   return join(dirname(resolve(outputDir)), "outbox");
@@ -194,7 +206,9 @@ export function parseRunArgs(argv: string[]): RunArgs {
   const values = parse(splitOptionalPush(from2019Flags(argv, Object.keys(options!))), options);
   const outputDir = (values["output-dir"] as string | undefined) ?? defaultOutputDir();
   // A profile named twice is one client, fetched once.
-  const profiles = [...new Set(((values.profile as string[] | undefined) ?? []).map((p) => p.trim()).filter(Boolean))];
+  const profiles = [
+    ...new Set(((values.profile as string[] | undefined) ?? []).map(profileName).filter(Boolean)),
+  ];
   const all = Boolean(values.all);
   if (all && profiles.length > 0) throw new UsageError("give --all or --profile, not both");
   if (!all && profiles.length === 0) {
@@ -326,7 +340,7 @@ export function parseDiscoverArgs(argv: string[]): DiscoverArgs {
     throw new UsageError(`--instance-id expects ${INSTANCE_ID_EXPECTED}, or the instance's ARN; got "${instanceFlag}"`);
   }
   return {
-    profile: required(values, "profile", "capita-tradeuk-dev"),
+    profile: profileName(required(values, "profile", "capita-tradeuk-dev")),
     ...(instanceId ? { instanceId } : {}),
     ...optional(values, "instance-alias", "instanceAlias"),
     ...optional(values, "client"),
@@ -357,6 +371,7 @@ export function parseCheckArgs(argv: string[]): CheckArgs {
     region: { type: "string" },
   });
   if (values.all && values.profile) throw new UsageError("give --all or --profile, not both");
+  if (typeof values.profile === "string") profileName(values.profile);
   return {
     ...optional(values, "profile"),
     live: Boolean(values.live),
@@ -381,7 +396,7 @@ export function parseInitArgs(argv: string[]): InitArgs {
     force: { type: "boolean" },
   });
   return {
-    profile: (values.profile as string | undefined)?.trim() || INIT_EXAMPLE_PROFILE,
+    profile: profileName((values.profile as string | undefined) ?? "") || INIT_EXAMPLE_PROFILE,
     ...optional(values, "config-dir", "configDir"),
     force: Boolean(values.force),
   };

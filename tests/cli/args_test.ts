@@ -1,7 +1,14 @@
 /** The run command line as people type it, and its defaults where a scheduled task runs it. */
-import { assertEquals } from "../assert.ts";
+import { assertEquals, throws } from "../assert.ts";
 import { join } from "node:path";
-import { defaultOutputDir, parseRunArgs } from "../../src/cli/args.ts";
+import {
+  defaultOutputDir,
+  parseCheckArgs,
+  parseDiscoverArgs,
+  parseInitArgs,
+  parseRunArgs,
+} from "../../src/cli/args.ts";
+import { UsageError } from "../../src/util/errors.ts";
 import { parseInterval } from "../../src/util/time.ts";
 
 Deno.test("--every takes an interval as people write it", () => {
@@ -31,4 +38,25 @@ Deno.test("without --output-dir, a run started in the Windows folder writes besi
   assertEquals(defaultOutputDir(join(Deno.cwd(), "WindowsApps"), root, exe), "output");
   assertEquals(defaultOutputDir(exe, root, exe), "output");
   assertEquals(defaultOutputDir(join(root, "System32"), undefined, exe), "output", "not Windows");
+});
+
+Deno.test("--profile given a config file's name or path says which name to give", () => {
+  for (
+    const value of [
+      "capita-tradeuk-dev-instance-queues.json",
+      "C:\\connect-metrics\\config\\capita-tradeuk-dev-instance-queues.json",
+      "config/capita-tradeuk-dev-instance-queues.json.txt",
+    ]
+  ) {
+    const error = throws(
+      () => parseRunArgs(["--client", "tradeuk", "--environment", "dev", "--profile", value]),
+      UsageError,
+    );
+    assertEquals(error.message, "--profile takes the AWS profile's name, not a file: --profile capita-tradeuk-dev");
+    throws(() => parseDiscoverArgs(["--profile", value]), UsageError);
+    throws(() => parseCheckArgs(["--profile", value]), UsageError);
+    throws(() => parseInitArgs(["--profile", value]), UsageError);
+  }
+  assertEquals(parseRunArgs(["--all"]).profiles, []);
+  assertEquals(parseInitArgs(["--profile", " acme-dev "]).profile, "acme-dev");
 });
