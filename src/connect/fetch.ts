@@ -67,9 +67,9 @@ export async function fetchMetrics(
   const missingQueues = new Set<string>();
   /**
    * One planned request. A queue deleted in Connect but still in the config
-   * fails the whole request (404): halving the batch until the request
-   * succeeds finds it, with the same calls and quota, so that one stale
-   * queue does not blank every other queue of the client.
+   * fails the whole request (404): halving the batch until the requests
+   * succeed finds it (a few more calls, paced like the rest), so that one
+   * stale queue does not blank every other queue of the client.
    */
   const request = async <I extends { Filters?: { Queues?: string[] } }>(
     operation: string,
