@@ -4,7 +4,13 @@
  */
 import { join } from "node:path";
 import { type DiscoverArgs, parseDiscoverArgs } from "./args.ts";
-import { type ClientConfig, configFileName, isPlaceholderId, parseClientConfig } from "../config/client_config.ts";
+import {
+  type ClientConfig,
+  configFileName,
+  isPlaceholderId,
+  parseClientConfig,
+  sameClientName,
+} from "../config/client_config.ts";
 import { parseConfigJson } from "../config/json.ts";
 import { describeMerge, mergeQueues } from "../config/merge.ts";
 import { configDirForNewFiles, configDirInputs, findConfigFile } from "../config/paths.ts";
@@ -107,6 +113,29 @@ function withoutExample(
   };
 }
 
+/**
+ * --client and --environment given for a file that exists: what they change
+ * (a file fresh from init still says "ExampleClient" and DEV), as `~` lines.
+ */
+function namedByFlags(
+  file: ClientConfig,
+  args: Pick<DiscoverArgs, "client" | "environment">,
+): { fields: Record<string, string>; lines: string[] } {
+  const fields: Record<string, string> = {};
+  const lines: string[] = [];
+  // "tradeuk" for "TradeUK" is the same client: the file's spelling is what the dashboard shows.
+  if (args.client && !sameClientName(args.client, file.clientName)) {
+    fields.clientName = args.client;
+    lines.push(`~ clientName "${file.clientName}" -> "${args.client}" (--client)`);
+  }
+  const environment = args.environment?.toUpperCase();
+  if (environment && environment !== file.environment) {
+    fields.environment = environment;
+    lines.push(`~ environment "${file.environment}" -> "${environment}" (--environment)`);
+  }
+  return { fields, lines };
+}
+
 export async function discoverCommand(argv: string[]): Promise<number> {
   const args = parseDiscoverArgs(argv);
   const { path, existing } = await existingFile(args);
@@ -131,8 +160,9 @@ export async function discoverCommand(argv: string[]): Promise<number> {
     if (existing) {
       const example = withoutExample(existing.raw, { id: instanceId, ...(accountId ? { accountId } : {}) });
       const merge = mergeQueues(example.raw, queues, { prune: args.prune });
-      config = merge.config;
-      lines = [...example.lines, ...describeMerge(merge)];
+      const named = namedByFlags(existing.config, args);
+      config = { ...merge.config, ...named.fields };
+      lines = [...named.lines, ...example.lines, ...describeMerge(merge)];
     } else {
       if (!args.client || !args.environment) {
         throw new UsageError(

@@ -5,7 +5,7 @@
  */
 import { join } from "node:path";
 import type { Credentials } from "../aws/credentials.ts";
-import { outputFileName, type Queue } from "../config/client_config.ts";
+import { outputFileName, type Queue, sameClientName } from "../config/client_config.ts";
 import type { LoadedClient, LoadedSettings } from "../config/load.ts";
 import { rowColumns } from "../connect/catalogue.ts";
 import { connectClientFor, ConnectionPool, DEFAULT_MAX_CONNECTIONS } from "../connect/client.ts";
@@ -106,16 +106,13 @@ export async function collectClient(loaded: LoadedClient, options: CollectOption
   }
 }
 
-/** A client's name as typed on a command line: "Trade UK", "trade-uk" and "TRADEUK" are one client. */
-const clientKey = (name: string) => name.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "");
-
 /**
  * The 2019 flags must agree with the file they select: they guard against a
  * mix-up of profiles, not against how the name is spaced or cased.
  */
 export function checkArgsMatchConfig(loaded: LoadedClient, client: string, environment: string): void {
   const { config } = loaded;
-  if (clientKey(client) !== clientKey(config.clientName)) {
+  if (!sameClientName(client, config.clientName)) {
     throw new ConfigError(
       `--client ${client} does not match clientName "${config.clientName}" in ${config.file}`,
       "use the client the profile's config file is for, or the right --profile",

@@ -124,6 +124,12 @@ export function outputFileName(config: Pick<ClientConfig, "clientName" | "enviro
   return `${safe(config.clientName)}-${safe(config.environment)}-metric-data.json`;
 }
 
+/** Whether a name typed on a command line is the client's: "Trade UK", "trade-uk" and "TRADEUK" are one client. */
+export function sameClientName(typed: string, clientName: string): boolean {
+  const key = (name: string) => name.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "");
+  return key(typed) === key(clientName);
+}
+
 /** The AWS profile a config file is named for: `config/P-instance-queues.json` -> `P`. */
 export function profileOfConfigFile(path: string): string {
   return basename(path).slice(0, -CONFIG_SUFFIX.length);

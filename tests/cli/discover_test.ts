@@ -347,14 +347,21 @@ Deno.test("init writes a commented settings.json and a config that check accepts
 
       // discover then fills in the account's only instance and its queues, dropping the example's.
       await addProfile(ws, "acme-dev");
-      const discovered = await ws.run(["discover", "--config-dir", target, "--profile", "acme-dev"]);
+      const discovered = await ws.run([
+        ...["discover", "--config-dir", target, "--profile", "acme-dev", "--client", "Acme", "--environment", "prod"],
+      ]);
       assertEquals(discovered.code, 0, discovered.stderr);
       assertMatch(
         discovered.stdout,
-        /\n- 00000000-0000-4000-8000-000000000001 {2}ExampleQueue {2}\(the example's: removed\)\n/,
+        /\n~ clientName "ExampleClient" -> "Acme" \(--client\)\n~ environment "DEV" -> "PROD" \(--environment\)\n- 00000000-0000-4000-8000-000000000001 {2}ExampleQueue {2}\(the example's: removed\)\n/,
       );
       const config = JSON.parse(await Deno.readTextFile(join(target, "acme-dev-instance-queues.json")));
       assertEquals([config.instanceId, config.accountId], [INSTANCE, seedConfig().accountId]);
+      assertEquals([config.clientName, config.environment], ["Acme", "PROD"], "the flags, not the example's");
+      // Once named, the file's spelling is what the dashboard shows: "acme" is the same client.
+      const same = await ws.run(["discover", "--config-dir", target, "--profile", "acme-dev", "--client", "acme"]);
+      assertEquals(same.code, 0, same.stderr);
+      assertMatch(same.stdout, /is up to date\n$/);
       assertEquals(Object.values(config.queues), Object.values(seedConfig().queues as object));
       const clean = await ws.run(["check", "--config-dir", target]);
       assertEquals(clean.code, 0, clean.stdout + clean.stderr);
