@@ -79,12 +79,12 @@ export async function checkCommand(argv: string[]): Promise<number> {
     try {
       client = await connectClientFor({ ...c, profile, ...(region ? { region } : {}) }, { maxAttempts: 2 });
       const gone = await probeInstance(client, c);
-      console.log(
+      console.log(redact(
         gone
           ? `live  ${c.clientName} ${c.environment}: warn ${gone}: a run leaves that queue's row out; ` +
             `connect-metrics discover --prune --profile ${profile} takes it out of the file`
           : `live  ${c.clientName} ${c.environment}: ok (credentials, Region, instance and queues answer)`,
-      );
+      ));
     } catch (error) {
       liveFailures++;
       const { message, hint } = error as { message?: string; hint?: string };
