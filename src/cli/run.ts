@@ -36,7 +36,7 @@ import { PUSH_URL_ENV } from "../sinks/push_target.ts";
 import { envProxy } from "../aws/http.ts";
 import { displayProxy } from "../aws/proxy.ts";
 import { cannotAppendTo, cannotWriteIn } from "../util/atomic_file.ts";
-import { ConfigError, exitCodeFor } from "../util/errors.ts";
+import { ConfigError, EXIT, exitCodeFor } from "../util/errors.ts";
 
 /** The clients of this run, read now (again each watch cycle, so edits apply without a restart). */
 async function planClients(
@@ -303,6 +303,14 @@ async function doubleClick(): Promise<number> {
   } catch (error) {
     printError(error);
     code = exitCodeFor(error);
+    // Something to set up, and whoever double-clicked may never have typed a command.
+    if (code === EXIT.usage) {
+      console.error(
+        `set-up: README-MI.md beside the exe goes through it step by step; commands such as ` +
+          `"connect-metrics init" are typed in a Command Prompt opened in ${appDir()} ` +
+          `(type cmd in the address bar of Explorer's window on that folder)`,
+      );
+    }
   }
   prompt("\nPress Enter to close this window.");
   return code;

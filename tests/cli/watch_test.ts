@@ -80,6 +80,11 @@ Deno.test("double-clicked (no arguments, a terminal): runs every client, shows t
     const failed = await doubleClick(ws.dir, ws.env);
     assertEquals(failed.code, 2, failed.text);
     assertMatch(failed.text, /error: .*settings\.json: field "every": expected an interval of at least 10s/);
+    assertMatch(
+      failed.text,
+      /\nset-up: README-MI\.md beside the exe goes through it step by step; commands such as "connect-metrics init" are typed in a Command Prompt opened in /,
+      "someone who double-clicked is told where commands are typed",
+    );
     assertMatch(failed.text, /Press Enter to close this window\./, "the window stays open after an error too");
   });
 });
