@@ -217,8 +217,10 @@ export async function deliverRows(
   if (other.files > 0) {
     warn(
       `outbox ${setup.outbox.dir}: ${other.rows} row(s) in ${other.files} file(s) wait for another Power BI dataset ` +
-        `(another push URL's); they go when a run pushes to it, else are dropped after ` +
-        `${setup.outbox.bound.maxAgeDays} days`,
+        `(another push URL's; files *-for-${
+          other.tags.join(".json, *-for-")
+        }.json); they go when a run pushes to it, ` +
+        `else are dropped after ${setup.outbox.bound.maxAgeDays} days`,
     );
   }
   for (const name of report.unreadable) {

@@ -20,7 +20,7 @@ export interface PushReport {
   /** Files of other columns that Power BI refused (moved aside as *.refused). */
   readonly refused: readonly RefusedFile[];
   /** Rows waiting for another dataset (another push URL's): left for a run that pushes there. */
-  readonly otherDataset: { readonly files: number; readonly rows: number };
+  readonly otherDataset: { readonly files: number; readonly rows: number; readonly tags: readonly string[] };
   /** Rows of this dataset left in the outbox at the deadline, for the next push. */
   readonly remaining: { readonly files: number; readonly rows: number };
 }
@@ -129,7 +129,11 @@ export async function pushRows(rows: readonly MetricRow[], plan: PushPlan): Prom
     dropped,
     unreadable,
     refused,
-    otherDataset: { files: others.length, rows: await outbox.countRows(others) },
+    otherDataset: {
+      files: others.length,
+      rows: await outbox.countRows(others),
+      tags: [...new Set(others.map((f) => f.dataset!))],
+    },
     remaining: { files: remaining.length, rows: await outbox.countRows(remaining) },
   };
 }

@@ -172,7 +172,7 @@ Deno.test("pushRows: two push URLs sharing an outbox never send each other's row
 
     const report = await pushRows(sampleRows(3, RUN_2), plan(liveTarget));
     assertEquals(live.rows.map((r) => r.Date), [OLDER, RUN_2, RUN_2, RUN_2], "none of the test dashboard's rows");
-    assertEquals(report.otherDataset, { files: 1, rows: 2 });
+    assertEquals(report.otherDataset, { files: 1, rows: 2, tags: [testTarget.tag] });
 
     const later = await pushRows([], plan(testTarget));
     assertEquals(test.rows.map((r) => r.Date), [RUN_1, RUN_1], "they reach their own dataset later");
