@@ -168,6 +168,8 @@ export interface PushSetup {
   readonly limits: BatchLimits;
   /** The columns of the rows this run pushes (PushPlan.columns). */
   readonly columns: readonly string[];
+  /** How long a one-shot run goes on sending earlier runs' rows (settings.json pushBacklogSeconds). */
+  readonly backlogMs: number;
 }
 
 export function preparePush(
@@ -194,6 +196,7 @@ export function preparePush(
     pusher: new PowerBiPusher(target, { timeoutMs: push.timeoutSeconds * 1000, maxAttempts: push.attempts }),
     limits: batchLimitsFor(push.datasetMode),
     columns: rowColumns(loaded.settings.columns),
+    backlogMs: push.backlogSeconds * 1000,
   };
 }
 
@@ -239,7 +242,7 @@ export async function deliverRows(
 export function describePush(report: PushReport, target: PushTarget): string {
   const backlog = report.backlogRows > 0 ? ` (${report.backlogRows} of them waiting from earlier runs)` : "";
   const waiting = report.remaining.rows > 0
-    ? `; ${report.remaining.rows} row(s) still waiting in the outbox go next cycle (oldest first)`
+    ? `; ${report.remaining.rows} row(s) still waiting in the outbox go with the next push (oldest first)`
     : "";
   return `pushed ${report.sentRows} row(s)${backlog} to ${target.display} in ${report.requests} request(s)` +
     (report.retries > 0 ? `, ${report.retries} retried` : "") + waiting;

@@ -203,6 +203,7 @@ async function logFailure(error: unknown, args: LogArgs | undefined): Promise<vo
 }
 
 async function run(args: RunArgs, options: { tables: boolean }): Promise<number> {
+  const started = Date.now();
   const inputs = configDirInputs(args.configDir);
   const multi = args.all || args.profiles.length > 1;
   // Found before any work, so exit 2: bad flags, no config files, a bad settings.json, a bad push URL.
@@ -245,7 +246,8 @@ async function run(args: RunArgs, options: { tables: boolean }): Promise<number>
   };
 
   if (!args.everyMs) {
-    const report = await once();
+    // A run scheduled every minute keeps fetching every minute, however long the push backlog.
+    const report = await once(push ? started + push.backlogMs : undefined);
     const error = report.results[0].error ?? report.pushError;
     // One client keeps the 2019 exit codes: 2 for its config (e.g. no Region), 1 for AWS or Power BI.
     if (!multi && error) return exitCodeFor(error);

@@ -47,6 +47,12 @@ export interface PushSettings {
   readonly attempts: number;
   readonly outboxMaxDays: number;
   readonly outboxMaxMB: number;
+  /**
+   * How long a one-shot run goes on sending rows of earlier runs (a backlog
+   * after Power BI was down) before leaving the rest to the next run, so
+   * that a run scheduled every minute keeps fetching every minute.
+   */
+  readonly backlogSeconds: number;
 }
 
 export const DEFAULT_PUSH_SETTINGS: PushSettings = {
@@ -55,6 +61,7 @@ export const DEFAULT_PUSH_SETTINGS: PushSettings = {
   attempts: 5,
   outboxMaxDays: 7,
   outboxMaxMB: 50,
+  backlogSeconds: 45,
 };
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -69,6 +76,7 @@ const PUSH_NUMBERS = [
   ["pushAttempts", "attempts", 1, 20],
   ["outboxMaxDays", "outboxMaxDays", 1, 365],
   ["outboxMaxMB", "outboxMaxMB", 1, 10_000],
+  ["pushBacklogSeconds", "backlogSeconds", 1, 86_400],
 ] as const;
 
 const KNOWN_FIELDS = new Set([

@@ -65,6 +65,16 @@ async function assertNoSecrets(dir: string, results: CliResult[]) {
   }
 }
 
+/** `files` requests' worth of rows left in the outbox for this workspace's dataset, as if Power BI had been down. */
+async function queueBacklog(ws: PushWorkspace, files: number) {
+  const tag = parsePushUrl(ws.pushUrl, "env").tag;
+  await Deno.mkdir(join(ws.dir, "outbox"), { recursive: true });
+  for (let i = 0; i < files; i++) {
+    const name = `20261128T0900${String(i).padStart(5, "0")}Z-${String(i).padStart(6, "0")}-deadbeef-for-${tag}.json`;
+    await Deno.writeTextFile(join(ws.dir, "outbox", name), JSON.stringify(sampleRows(1)));
+  }
+}
+
 const writeSettings = (ws: Workspace, settings: unknown) =>
   Deno.writeTextFile(join(ws.dir, "config", "settings.json"), JSON.stringify(settings));
 
@@ -246,15 +256,31 @@ Deno.test("rows waiting in the outbox for another push URL's dataset are left fo
   });
 });
 
+Deno.test("a one-shot run with a long backlog sends it for pushBacklogSeconds, then leaves the rest to the next run", async () => {
+  await withPushWorkspace(async (ws) => {
+    // 80 requests' worth of rows waiting: at Power BI's 5 requests a second, 16 s of sending.
+    await queueBacklog(ws, 80);
+    await writeSettings(ws, { powerBiUrl: ws.pushUrl, pushBacklogSeconds: 3 });
+    const started = Date.now();
+    const first = await ws.run([...RUN_ARGS, "--push"]);
+    const took = Date.now() - started;
+    assertEquals(first.code, 0, first.stderr);
+    assert.ok(took < 10_000, `the run took ${took} ms`);
+    const waiting = Number(
+      first.stdout.match(/; (\d+) row\(s\) still waiting in the outbox go with the next push/)?.[1],
+    );
+    assert.ok(waiting > 0, first.stdout);
+    assertEquals(ws.dataset.rows.length + waiting, 80 + 3, "every row sent or waiting: none lost");
+    const second = await ws.run([...RUN_ARGS, "--push"]);
+    assertEquals(second.code, 0, second.stderr);
+    assert.ok(ws.dataset.rows.length > 80 + 3 - waiting, "the next run goes on with it");
+  });
+});
+
 Deno.test("--every with a long backlog (Power BI was down): sent over several cycles, never holding up the next fetch", async () => {
   await withPushWorkspace(async (ws) => {
     // 80 requests' worth of rows waiting: at Power BI's 5 requests a second, more than a 10 s cycle can send.
-    const tag = parsePushUrl(ws.pushUrl, "env").tag;
-    await Deno.mkdir(join(ws.dir, "outbox"));
-    for (let i = 0; i < 80; i++) {
-      const name = `20261128T0900${String(i).padStart(5, "0")}Z-${String(i).padStart(6, "0")}-deadbeef-for-${tag}.json`;
-      await Deno.writeTextFile(join(ws.dir, "outbox", name), JSON.stringify(sampleRows(1)));
-    }
+    await queueBacklog(ws, 80);
     const child = cliCommand(["--all", "--push", "--every", "10s"], {
       cwd: ws.dir,
       env: { ...ws.env, CONNECT_METRICS_POWERBI_URL: ws.pushUrl },
@@ -269,7 +295,7 @@ Deno.test("--every with a long backlog (Power BI was down): sent over several cy
       assert.ok(Date.now() - started < 10_000, `the first cycle took ${Date.now() - started} ms`);
       assertMatch(
         first,
-        /pushed (\d+) row\(s\) \(\1 of them waiting from earlier runs\) .*; (\d+) row\(s\) still waiting in the outbox go next cycle \(oldest first\)/,
+        /pushed (\d+) row\(s\) \(\1 of them waiting from earlier runs\) .*; (\d+) row\(s\) still waiting in the outbox go with the next push \(oldest first\)/,
       );
       const sent = ws.dataset.rows.length;
       assert.ok(sent > 0 && sent < 80, `${sent} of the backlog's 80 rows in the first cycle`);

@@ -110,6 +110,7 @@ Deno.test("push settings: defaults, values, and one-line errors that never echo 
     attempts: 5,
     outboxMaxDays: 7,
     outboxMaxMB: 50,
+    backlogSeconds: 45,
   });
   const url = "https://api.powerbi.com/beta/t/datasets/d/rows?key=settingsKEY0123456789";
   const { settings } = parse({ powerBiUrl: url, powerBiDatasetMode: "Push", pushAttempts: 2, outboxMaxMB: 5 });
