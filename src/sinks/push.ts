@@ -46,9 +46,10 @@ export interface PushPlan {
    */
   readonly columns?: readonly string[];
   /**
-   * Watch mode: no file is started after this instant (epoch ms), so that a
-   * long backlog (Power BI down for hours) goes over several cycles instead
-   * of holding up the next fetch; the rest waits, in order, in the outbox.
+   * No file is started after this instant (epoch ms), beyond as many as
+   * this push adds, so that a long backlog (Power BI down for hours) goes
+   * over several runs instead of holding up the next fetch; the rest waits,
+   * in order, in the outbox.
    */
   readonly deadline?: number;
   readonly now?: () => number;
@@ -80,8 +81,9 @@ export async function pushRows(rows: readonly MetricRow[], plan: PushPlan): Prom
   let remaining: OutboxFile[] = [];
   const now = plan.now ?? Date.now;
   for (const [index, file] of files.entries()) {
-    // At least one file each time, so that a backlog always moves.
-    if (index > 0 && plan.deadline !== undefined && now() >= plan.deadline) {
+    // At least as many files as this push added (and one), so that the outbox never grows for want of
+    // time, even when fetching took the whole budget.
+    if (index >= Math.max(1, ours.size) && plan.deadline !== undefined && now() >= plan.deadline) {
       remaining = files.slice(index);
       break;
     }

@@ -198,8 +198,15 @@ Deno.test("pushRows with a deadline (watch mode): a long backlog goes over sever
     assertEquals(dataset.rows.map((r) => r.Date), [RUN_1, RUN_1]);
     assertEquals([late.sentRows, late.remaining], [2, { files: 3, rows: 5 }]);
 
+    // However late it is, a push sends as many files as it adds: the outbox never grows for want of time.
+    const busy = await pushRows([...sampleRows(1, OLDER), ...sampleRows(1, OLDER)], {
+      ...plan(500),
+      limits: { ...batchLimitsFor("Push"), maxRows: 1 },
+    });
+    assertEquals([busy.sentFiles, busy.remaining.files], [2, 3]);
+
     const next = await pushRows([], plan(2_000));
-    assertEquals(dataset.rows.map((r) => r.Date), [RUN_1, RUN_1, RUN_2, RUN_2, OLDER, OLDER, OLDER]);
+    assertEquals(dataset.rows.map((r) => r.Date), [RUN_1, RUN_1, RUN_2, RUN_2, ...Array(5).fill(OLDER)]);
     assertEquals(next.remaining, { files: 0, rows: 0 });
   });
 });
