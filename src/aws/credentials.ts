@@ -55,18 +55,22 @@ export function profileFilesProblem(files: { credentials: string; config: string
 }
 
 /**
- * Why a client's AWS profile would not be found, read offline the way the
- * SDK reads the files (for `check`); undefined when it is there, or when the
- * client's credentials come from the default chain (roleArn, no sourceProfile).
+ * For `check`: the AWS files read once, offline, the way the SDK reads them;
+ * then, per client, why its AWS profile would not be found. Undefined when
+ * it is there, or when the credentials come from the default chain (roleArn
+ * without sourceProfile).
  */
-export async function missingProfile(profile: string, assumeRole?: AssumeRoleConfig): Promise<string | undefined> {
-  const needed = assumeRole ? assumeRole.sourceProfile : profile;
-  if (needed === undefined) return undefined;
+export async function missingProfileChecker(): Promise<
+  (profile: string, assumeRole?: AssumeRoleConfig) => string | undefined
+> {
   const known = await parseKnownFiles({ ignoreCache: true }).catch(() => ({}));
-  if (needed in known) return undefined;
   const files = profileFiles();
-  const why = profileFilesProblem(files) ?? `aws configure --profile ${needed} adds it`;
-  return `AWS profile "${needed}" is not in ${files.credentials} or ${files.config}, so a run stops there (${why})`;
+  return (profile, assumeRole) => {
+    const needed = assumeRole ? assumeRole.sourceProfile : profile;
+    if (needed === undefined || needed in known) return undefined;
+    const why = profileFilesProblem(files) ?? `aws configure --profile ${needed} adds it`;
+    return `AWS profile "${needed}" is not in ${files.credentials} or ${files.config}, so a run stops there (${why})`;
+  };
 }
 
 function readIfThere(file: string): Uint8Array | undefined {

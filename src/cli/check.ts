@@ -9,7 +9,7 @@ import { checkConfigFiles, type ConfigCheck } from "../config/check.ts";
 import { profileOfConfigFile } from "../config/client_config.ts";
 import { findClientConfigFiles, misnamedFileLine, readSettings } from "../config/load.ts";
 import { configDirInputs } from "../config/paths.ts";
-import { missingProfile } from "../aws/credentials.ts";
+import { missingProfileChecker } from "../aws/credentials.ts";
 import { connectClientFor } from "../connect/client.ts";
 import { probeInstance } from "../connect/probe.ts";
 import { EXIT } from "../util/errors.ts";
@@ -51,14 +51,13 @@ export async function checkCommand(argv: string[]): Promise<number> {
 
   const files = await Promise.all(paths.map(async (path) => ({ path, text: await readUserText(path) })));
   // The AWS profile each client needs, looked for offline: the commonest set-up slip.
-  const checks = await Promise.all(
-    checkConfigFiles(files).map(async (check) => {
-      const missing = check.config && check.problems.length === 0
-        ? await missingProfile(profileOfConfigFile(check.path), check.config.assumeRole)
-        : undefined;
-      return missing ? { ...check, warnings: [...check.warnings, missing] } : check;
-    }),
-  );
+  const missingProfile = await missingProfileChecker();
+  const checks = checkConfigFiles(files).map((check) => {
+    const missing = check.config && check.problems.length === 0
+      ? missingProfile(profileOfConfigFile(check.path), check.config.assumeRole)
+      : undefined;
+    return missing ? { ...check, warnings: [...check.warnings, missing] } : check;
+  });
   for (const check of checks) for (const line of describe(check)) console.log(line);
   for (const path of misnamed) {
     console.log(`FAIL  ${basename(path)}: ${misnamedFileLine(path).replace(`${path}: `, "")}`);
