@@ -27,7 +27,8 @@ async function packagedFiles(root: string): Promise<[string, string][]> {
           if (inner.isFile) files.push([join(dir, entry.name, inner.name), join(dir, entry.name, inner.name)]);
         }
       } else if (
-        !(dir === "scripts" && entry.name.endsWith(".ts")) &&
+        // Build scripts are for this repository, not for the MI team.
+        !(dir === "scripts" && (entry.name.endsWith(".ts") || entry.name === "package.sh")) &&
         // A client file in config/ beside the exe would be run by --all, and fail, on every run of the MI team.
         !(dir === "config" && entry.name.endsWith(CONFIG_SUFFIX))
       ) {

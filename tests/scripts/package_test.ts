@@ -1,5 +1,5 @@
 /** The MI package and the compile step, as far as this machine can build them. */
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { unzipSync } from "fflate";
 import { assert, assertEquals, assertMatch } from "../assert.ts";
 import { REPO } from "../helpers.ts";
@@ -41,7 +41,7 @@ Deno.test("deno task package: the zip holds the exe, config, settings example, R
         "SHA256SUMS",
       ]
     ) assert.ok(names.includes(expected), `${expected} is in the package: ${names.join(", ")}`);
-    assert.ok(!names.some((n) => n.endsWith(".ts")), "no build scripts in the MI package");
+    assert.ok(!names.some((n) => n.endsWith(".ts") || n.endsWith("package.sh")), "no build scripts in the MI package");
     assert.ok(
       !names.some((n) => n.endsWith("-instance-queues.json")),
       "no example client in config/: --all would run it, and fail, on every run",
@@ -57,6 +57,74 @@ Deno.test("deno task package: the zip holds the exe, config, settings example, R
     const missing = await runPackage(["--exe", join(dir, "nope.exe"), "--output", zip]);
     assertEquals(missing.code, 2);
     assertMatch(new TextDecoder().decode(missing.stderr), /^error: --exe .*nope\.exe: no such file\n$/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+/** scripts/package.sh as a 2019 build job runs it: no Deno flags, only the script's own. */
+const runPackageSh = (args: string[], path: string) =>
+  new Deno.Command("/bin/bash", {
+    args: [join(REPO, "scripts", "package.sh"), ...args],
+    cwd: "/",
+    env: { PATH: path, HOME: Deno.env.get("HOME") ?? "/tmp" },
+    clearEnv: true,
+  }).output();
+
+Deno.test("scripts/package.sh, the 2019 command, still builds dist/connect-dashboard-metrics.zip", async (t) => {
+  const dir = await Deno.makeTempDir({ prefix: "connect-metrics-package-sh-" });
+  const PATH = Deno.env.get("PATH") ?? "";
+  try {
+    await t.step("given --exe: packages that executable, from any working directory", async () => {
+      const exe = join(dir, "connect-metrics.exe");
+      await Deno.writeFile(exe, new TextEncoder().encode("MZ stand-in"));
+      const zip = join(dir, "out.zip");
+      const result = await runPackageSh(["--exe", exe, "--output", zip], `${dirname(Deno.execPath())}:${PATH}`);
+      assertEquals(result.code, 0, new TextDecoder().decode(result.stderr));
+      const names = Object.keys(unzipSync(await Deno.readFile(zip)));
+      assert.ok(names.includes("connect-dashboard-metrics/connect-metrics.exe"), names.join(", "));
+      assert.ok(!names.some((n) => n.endsWith("package.sh")), "the build script is not in the MI package");
+    });
+
+    // Compiling downloads denort from Deno's servers, which no test may reach: a stand-in deno records the calls.
+    const bin = join(dir, "bin");
+    await Deno.mkdir(bin);
+    const calls = join(dir, "calls");
+    await Deno.writeTextFile(
+      join(bin, "deno"),
+      `#!/bin/sh\necho "$*" >>"${calls}"\ncase "$*" in *compile*) exit "\${COMPILE_EXIT:-0}";; esac\n`,
+      { mode: 0o755 },
+    );
+    await t.step("without --exe: compiles first, so that the zip never holds a stale executable", async () => {
+      const result = await runPackageSh(["--output", join(dir, "x.zip")], `${bin}:/usr/bin:/bin`);
+      assertEquals(result.code, 0, new TextDecoder().decode(result.stderr));
+      assertEquals((await Deno.readTextFile(calls)).trim().split("\n"), [
+        "task -q compile",
+        `task -q package --output ${join(dir, "x.zip")}`,
+      ]);
+    });
+    await t.step("a failed compile packages nothing", async () => {
+      await Deno.remove(calls);
+      const result = await new Deno.Command("/bin/bash", {
+        args: [join(REPO, "scripts", "package.sh")],
+        env: { PATH: `${bin}:/usr/bin:/bin`, COMPILE_EXIT: "1" },
+        clearEnv: true,
+      }).output();
+      assertEquals(result.code, 1);
+      assertEquals((await Deno.readTextFile(calls)).trim(), "task -q compile");
+    });
+    await t.step("without Deno on PATH: one line saying how to install it, exit 2", async () => {
+      // Deno is installed in /usr/bin here: a PATH with only what the script needs besides it.
+      const tools = join(dir, "tools");
+      await Deno.mkdir(tools);
+      await Deno.symlink("/usr/bin/dirname", join(tools, "dirname"));
+      const result = await runPackageSh([], tools);
+      assertEquals(result.code, 2);
+      assertEquals(
+        new TextDecoder().decode(result.stderr),
+        "error: scripts/package.sh needs Deno 2.9 on PATH (npm install -g deno@2.9.6)\n",
+      );
+    });
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
