@@ -24,6 +24,7 @@ export type PushUrlSource = "flag" | "env" | "settings";
 
 const EXAMPLE = "https://api.powerbi.com/beta/<tenant>/datasets/<dataset>/rows?key=<key>";
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
+const POWER_BI_PATH = /^\/beta\/[^/]+\/datasets\/[^/]+\/rows\/?$/;
 
 /** The masked form of a push URL, for messages. */
 export function displayPushUrl(url: URL): string {
@@ -68,18 +69,24 @@ export function parsePushUrl(raw: string, source: PushUrlSource, settingsFile = 
     return fail("not a URL");
   }
   const key = url.searchParams.get("key");
-  registerSecret(key ?? undefined);
-  registerSecret(raw.trim());
-  registerSecret(unquoted(raw));
-  if (!key) fail("the URL has no key=");
-  if (url.protocol !== "https:" && !(url.protocol === "http:" && LOOPBACK.has(url.hostname))) {
-    fail("it must start with https:// (plain http would send the key in clear)");
+  if (key) {
+    registerSecret(key);
+    registerSecret(raw.trim());
+    registerSecret(unquoted(raw));
   }
-  if (!/^\/beta\/[^/]+\/datasets\/[^/]+\/rows\/?$/.test(url.pathname)) {
-    fail("the path is not /beta/<tenant>/datasets/<dataset>/rows");
+  const powerBiPath = POWER_BI_PATH.test(url.pathname);
+  // A receiver on this machine, as in the 2019 document's `-PowerBIUrl http://localhost:8080`, gets the rows as Power
+  // BI would, whatever its path; nothing sent over loopback leaves the machine, so it needs no key.
+  if (!LOOPBACK.has(url.hostname)) {
+    if (!key) fail("the URL has no key=");
+    if (url.protocol !== "https:") fail("it must start with https:// (plain http would send the key in clear)");
+    if (!powerBiPath) fail("the path is not /beta/<tenant>/datasets/<dataset>/rows");
   }
+  const display = powerBiPath
+    ? displayPushUrl(url)
+    : `${url.protocol}//${url.host}${url.pathname}${key ? "?key=***" : ""}`;
   const dataset = `${url.host}${url.pathname.replace(/\/$/, "")}`.toLowerCase();
-  return { url, display: displayPushUrl(url), dataset, tag: fnv1a(dataset) };
+  return { url, display, dataset, tag: fnv1a(dataset) };
 }
 
 /** FNV-1a, 32 bits, as 8 hex digits: tells a handful of datasets apart without naming them. */

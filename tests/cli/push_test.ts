@@ -116,6 +116,35 @@ Deno.test("the 2019 PowerShell wrapper's parameters work on the exe: a scheduled
   });
 });
 
+Deno.test("the 2019 document's -PowerBIUrl http://localhost:PORT: a receiver on this machine gets the rows, no key needed", async () => {
+  await withPushWorkspace(async (ws) => {
+    const bodies: unknown[] = [];
+    const receiver = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (request) => {
+      bodies.push(await request.json());
+      return new Response(null, { status: 200 });
+    });
+    try {
+      const url = `http://localhost:${receiver.addr.port}`;
+      const result = await ws.run([
+        "-Client",
+        "tradeuk",
+        "-Environment",
+        "dev",
+        "-ProfileName",
+        PROFILE,
+        "-PowerBIUrl",
+        url,
+      ]);
+      assertEquals(result.code, 0, result.stderr);
+      assertMatch(result.stdout, new RegExp(`pushed 3 row\\(s\\) to ${url}/ in 1 request`));
+      const file = JSON.parse(await Deno.readTextFile(join(ws.dir, "output", "tradeuk-dev-metric-data.json")));
+      assertEquals(bodies, [file], "one POST of the file's rows, a JSON array as Power BI takes it");
+    } finally {
+      await receiver.shutdown();
+    }
+  });
+});
+
 Deno.test('--push: a URL set in a console with set NAME="..." keeps its quotes; they are not part of it', async () => {
   await withPushWorkspace(async (ws) => {
     const result = await ws.run([...RUN_ARGS, "--push"], { CONNECT_METRICS_POWERBI_URL: `"${ws.pushUrl}"` });

@@ -79,7 +79,14 @@ Deno.test("a push URL is validated and only ever shown masked", async (t) => {
     [`http://api.powerbi.com/beta/t/datasets/d/rows?key=${KEY}`, /must start with https:\/\//],
     [`https://api.powerbi.com/v1.0/myorg/datasets/d?key=${KEY}`, /path is not \/beta/],
     ["not a url", /not a URL/],
+    // Only a receiver on this machine may do without the key and Power BI's path.
+    ["http://dashboard.example.com:8080", /the URL has no key=/],
   ];
+  assertEquals(parsePushUrl("http://localhost:8080", "flag").display, "http://localhost:8080/");
+  assertEquals(
+    parsePushUrl(`http://127.0.0.1:8080/rows?key=${KEY}`, "env").display,
+    "http://127.0.0.1:8080/rows?key=***",
+  );
   for (const [bad, message] of cases) {
     await t.step(message.source, () => {
       const error = throws(() => parsePushUrl(bad, "env"), ConfigError);
