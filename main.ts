@@ -24,8 +24,11 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   simulate: simulateCommand,
 };
 
+/** Besides --help and -h: the Windows `/?`, PowerShell's `-?`, and `connect-metrics help`. */
+const HELP_FLAGS = new Set(["--help", "-h", "-?", "/?", "/h", "/help"]);
+
 export async function main(argv: string[]): Promise<number> {
-  if (argv.includes("--help") || argv.includes("-h")) {
+  if (argv.some((arg) => HELP_FLAGS.has(arg.toLowerCase())) || argv[0] === "help") {
     console.log(USAGE);
     return EXIT.ok;
   }
@@ -35,6 +38,12 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command = COMMANDS[argv[0]];
   try {
+    if (!command && argv.length > 0 && !/^[-/]/.test(argv[0])) {
+      throw new UsageError(
+        `unknown command '${argv[0]}'; the commands are ${Object.keys(COMMANDS).join(", ")}, ` +
+          "and a fetch takes flags only (--profile PROFILE, or --all)",
+      );
+    }
     trustSystemCertificates(); // before any HTTPS connection is made
     return command ? await command(argv.slice(1)) : await runCommand(argv);
   } catch (error) {

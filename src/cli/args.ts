@@ -86,7 +86,13 @@ function parse(argv: string[], options: Options): Record<string, unknown> {
     // No hint: main prints the usage under every UsageError.
     throw new UsageError(
       message.replace(/^Unknown option/, "unknown flag")
-        .replace(/^Option '(?:-\w, )?(--[\w-]+) <value>' argument missing$/, "$1 needs a value"),
+        .replace(/^Option '(?:-\w, )?(--[\w-]+) <value>' argument missing$/, "$1 needs a value")
+        // Most often the rest of a folder name with a space in it, typed without quotes.
+        .replace(
+          /^Unexpected argument '(.*)'\. This command does not take positional arguments$/s,
+          `unexpected argument '$1': each value goes right after its flag, and one with a space needs quotes ` +
+            `(--output-dir "C:\\MI Reports\\output")`,
+        ),
     );
   }
 }

@@ -58,7 +58,7 @@ Commands:
     --latency-ms N      delay every answer by N ms
     --seed N            a different, still repeatable, set of values
 
-  --help, -h            this text
+  --help, -h, /?        this text
   --version, -V         the version
 
 Exit codes: 0 success, 1 AWS or network failure, 2 usage or config error.`;

@@ -126,7 +126,16 @@ Deno.test("usage errors: one line, the usage, exit 2", async (t) => {
         /^error: missing --profile \(e\.g\. --profile capita-tradeuk-dev\)/,
       ],
       ["missing --client", ["--environment", "dev", "--profile", PROFILE], /^error: missing --client/],
-      ["stray argument", [...ARGS, "extra"], /^error: Unexpected argument 'extra'/],
+      [
+        "a folder with a space, without quotes",
+        [...ARGS, "--output-dir", "C:\\MI", "Reports"],
+        /^error: unexpected argument 'Reports': each value goes right after its flag, and one with a space needs quotes/,
+      ],
+      [
+        "a mistyped command",
+        ["chek", "--all"],
+        /^error: unknown command 'chek'; the commands are check, demo, discover, init, schema, simulate, and a fetch/,
+      ],
       ["a flag without its value", [...ARGS, "--output-dir"], /^error: --output-dir needs a value\n/],
       [
         "a --region that is not a Region",
@@ -473,6 +482,11 @@ Deno.test("--help and --version exit 0 without touching AWS", async () => {
     const help = await run(["--help"]);
     assertEquals(help.code, 0);
     assertMatch(help.stdout, /^connect-metrics: Amazon Connect queue KPIs/);
+    // What Windows and PowerShell users type, and `help` as a command.
+    for (const asked of [["/?"], ["-?"], ["help"], ["discover", "/?"]]) {
+      const same = await run(asked);
+      assertEquals([same.code, same.stdout], [0, help.stdout], asked.join(" "));
+    }
     const version = await run(["--version"]);
     assertEquals(version.code, 0);
     const { version: expected } = JSON.parse(await Deno.readTextFile(join(REPO, "deno.json")));
