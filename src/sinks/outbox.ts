@@ -39,6 +39,15 @@ const NAME = /^(\d{8}T\d{9}Z)-(\d{6})-[0-9a-f]{8}(?:-for-([0-9a-f]{8}))?\.json$/
 const DAY_MS = 86_400_000;
 /** Temp files older than this belong to a run that died mid-write. */
 const STALE_TEMP_MS = 3_600_000;
+/** Beside a file a run is sending: see `claim`. */
+const CLAIM = ".sending";
+
+const exists = (path: string) => Deno.lstat(path).then(() => true, () => false);
+
+async function sameFile(handle: Deno.FsFile, path: string): Promise<boolean> {
+  const [open, named] = [await handle.stat(), await Deno.lstat(path).catch(() => null)];
+  return named !== null && named.ino === open.ino && named.dev === open.dev;
+}
 
 /** `20261128T151538123Z`: sorts in time order as text. */
 function stamp(ms: number): string {
@@ -53,6 +62,9 @@ function parseStamp(text: string): number {
 let sequence = 0;
 
 export class PushOutbox {
+  /** Locked claim files of the files this run is sending, by path. */
+  readonly #claims = new Map<string, Deno.FsFile>();
+
   /** `dataset`: the tag of the dataset this run pushes to; its files are `mine`. */
   constructor(
     readonly dir: string,
@@ -129,6 +141,41 @@ export class PushOutbox {
     });
   }
 
+  /**
+   * Takes a waiting file for this run to send, so that another run pushing
+   * from the same folder (the open exe and the scheduled task) does not send
+   * it too: an exclusive lock on `NAME.sending`. False while another run
+   * holds it. The system drops the lock of a run that dies, so its files go
+   * with the next run. Every true is followed by `release`.
+   */
+  async claim(file: OutboxFile): Promise<boolean> {
+    const path = file.path + CLAIM;
+    let handle: Deno.FsFile;
+    try {
+      handle = await Deno.open(path, { write: true, create: true });
+    } catch (error) {
+      // Windows: being removed by the run that has just released it.
+      if (error instanceof Deno.errors.PermissionDenied || error instanceof Deno.errors.NotFound) return false;
+      throw error;
+    }
+    // The run that held it before may have removed it since this opened it: only a lock on the file the name
+    // still stands for counts.
+    const held = await handle.tryLock(true) && await sameFile(handle, path);
+    if (held) this.#claims.set(file.path, handle);
+    else handle.close();
+    return held;
+  }
+
+  /** After sending, setting aside, or failing to send a claimed file. */
+  async release(file: OutboxFile): Promise<void> {
+    const handle = this.#claims.get(file.path);
+    if (!handle) return;
+    this.#claims.delete(file.path);
+    // Removed while still locked, so that no run can lock it in between.
+    await Deno.remove(file.path + CLAIM).catch(() => {});
+    handle.close();
+  }
+
   /** Rows waiting, counted by reading the files. */
   async countRows(files: readonly OutboxFile[]): Promise<number> {
     let rows = 0;
@@ -138,11 +185,12 @@ export class PushOutbox {
 
   /**
    * Drops files older than the age bound, then the oldest files until the
-   * rest fit the size bound; also clears temp files of runs that died.
+   * rest fit the size bound; also clears temp files and claims of runs that
+   * died.
    */
   async enforceBound(): Promise<DroppedRows[]> {
     const now = this.now();
-    await this.#removeStaleTemps(now);
+    await this.#removeLeftovers(now);
     let files = await this.pending();
     const dropped: DroppedRows[] = [];
     const old = files.filter((f) => now - f.queuedAt > this.bound.maxAgeDays * DAY_MS);
@@ -174,11 +222,17 @@ export class PushOutbox {
     return rows;
   }
 
-  async #removeStaleTemps(now: number): Promise<void> {
+  async #removeLeftovers(now: number): Promise<void> {
     try {
       for await (const entry of Deno.readDir(this.dir)) {
-        if (!entry.isFile || !entry.name.endsWith(".tmp")) continue;
+        if (!entry.isFile) continue;
         const path = join(this.dir, entry.name);
+        if (entry.name.endsWith(CLAIM)) {
+          // Left by a run that died after sending the file it claims.
+          if (!(await exists(path.slice(0, -CLAIM.length)))) await Deno.remove(path).catch(() => {});
+          continue;
+        }
+        if (!entry.name.endsWith(".tmp")) continue;
         const { mtime } = await Deno.stat(path);
         if (mtime && now - mtime.getTime() > STALE_TEMP_MS) await Deno.remove(path).catch(() => {});
       }

@@ -87,40 +87,46 @@ export async function pushRows(rows: readonly MetricRow[], plan: PushPlan): Prom
       remaining = files.slice(index);
       break;
     }
-    let fileRows: MetricRow[];
+    // Another run pushing from this folder is sending it.
+    if (!(await outbox.claim(file))) continue;
     try {
-      fileRows = await outbox.read(file);
-      if (!Array.isArray(fileRows)) throw new Error("not a JSON array");
-    } catch (error) {
-      // Another run (the scheduled task while the exe is open) sent it since the listing: nothing to do.
-      if (error instanceof Deno.errors.NotFound) continue;
-      await outbox.setAside(file, "unreadable");
-      unreadable.push(file.name);
-      continue;
-    }
-    try {
-      // A file from an older run may exceed today's limits (settings changed): split again.
-      for (const batch of splitIntoBatches(fileRows, limits)) await pusher.post(batch);
-    } catch (error) {
-      if (!(error instanceof PushError)) throw error;
-      if (error.status === 400 && plan.columns && !hasColumns(fileRows, plan.columns)) {
-        const name = await outbox.setAside(file, "refused");
-        refused.push({ name, rows: fileRows.length, reason: error.message });
+      let fileRows: MetricRow[];
+      try {
+        fileRows = await outbox.read(file);
+        if (!Array.isArray(fileRows)) throw new Error("not a JSON array");
+      } catch (error) {
+        // Another run (the scheduled task while the exe is open) sent it since the listing: nothing to do.
+        if (error instanceof Deno.errors.NotFound) continue;
+        await outbox.setAside(file, "unreadable");
+        unreadable.push(file.name);
         continue;
       }
-      const waiting = files.slice(index);
-      const waitingRows = await outbox.countRows(waiting);
-      throw new PushError(
-        `${error.message}. ${waitingRows} row(s) in ${waiting.length} file(s) are kept in ${outbox.dir} ` +
-          `and will be sent by the next --push run`,
-        error.hint,
-        error.status,
-      );
+      try {
+        // A file from an older run may exceed today's limits (settings changed): split again.
+        for (const batch of splitIntoBatches(fileRows, limits)) await pusher.post(batch);
+      } catch (error) {
+        if (!(error instanceof PushError)) throw error;
+        if (error.status === 400 && plan.columns && !hasColumns(fileRows, plan.columns)) {
+          const name = await outbox.setAside(file, "refused");
+          refused.push({ name, rows: fileRows.length, reason: error.message });
+          continue;
+        }
+        const waiting = files.slice(index);
+        const waitingRows = await outbox.countRows(waiting);
+        throw new PushError(
+          `${error.message}. ${waitingRows} row(s) in ${waiting.length} file(s) are kept in ${outbox.dir} ` +
+            `and will be sent by the next --push run`,
+          error.hint,
+          error.status,
+        );
+      }
+      await outbox.remove(file);
+      sentFiles++;
+      sentRows += fileRows.length;
+      if (!ours.has(file.name)) backlogRows += fileRows.length;
+    } finally {
+      await outbox.release(file);
     }
-    await outbox.remove(file);
-    sentFiles++;
-    sentRows += fileRows.length;
-    if (!ours.has(file.name)) backlogRows += fileRows.length;
   }
   return {
     sentFiles,

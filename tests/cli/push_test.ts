@@ -306,6 +306,21 @@ Deno.test("a one-shot run with a long backlog sends it for pushBacklogSeconds, t
   });
 });
 
+Deno.test("two runs pushing from one folder at once (the open exe and the scheduled task) send each waiting row once", async () => {
+  await withPushWorkspace(async (ws) => {
+    await queueBacklog(ws, 10);
+    await writeSettings(ws, { powerBiUrl: ws.pushUrl });
+    // Slow enough answers that both runs are sending the backlog at the same time.
+    ws.server.powerBi.delayMs = 150;
+    const [a, b] = await Promise.all([ws.run([...RUN_ARGS, "--push"]), ws.run([...RUN_ARGS, "--push"])]);
+    assertEquals([a.code, b.code], [0, 0], a.stderr + b.stderr);
+    const backlogDate = sampleRows(1)[0].Date;
+    assertEquals(ws.dataset.rows.filter((row) => row.Date === backlogDate).length, 10, "each waiting row arrived once");
+    assertEquals(ws.dataset.rows.length, 10 + 3 + 3, "and each run's own rows");
+    assertEquals(await ws.outboxFiles(), []);
+  });
+});
+
 Deno.test("--every with a long backlog (Power BI was down): sent over several cycles, never holding up the next fetch", async () => {
   await withPushWorkspace(async (ws) => {
     // 80 requests' worth of rows waiting: at Power BI's 5 requests a second, more than a 10 s cycle can send.

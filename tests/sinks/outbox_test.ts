@@ -82,6 +82,28 @@ Deno.test("the bound drops files older than 7 days, then the oldest over the siz
   });
 });
 
+Deno.test("a waiting file is sent by one run at a time: the first run to claim it; then by any", async () => {
+  await withOutboxDir(async (dir) => {
+    // Two runs pushing from the same folder, each with its own outbox.
+    const [exe, task] = [new PushOutbox(dir), new PushOutbox(dir)];
+    const [file] = await exe.add([sampleRows(1)]);
+    const names = () => [...Deno.readDirSync(dir)].map((e) => e.name).sort();
+    assertEquals(await exe.claim(file), true);
+    assertEquals(await task.claim(file), false, "the other run leaves it");
+    await exe.release(file); // as after a failed send: the file still waits
+    assertEquals(names(), [file.name], "nothing left beside it");
+    assertEquals(await task.claim(file), true, "once released, any run may send it");
+    await task.remove(file);
+    await task.release(file);
+    assertEquals(names(), []);
+
+    // A run that died after sending a file, before removing its claim: the claim is cleared.
+    await Deno.writeTextFile(join(dir, `${file.name}.sending`), "");
+    await exe.enforceBound();
+    assertEquals(names(), []);
+  });
+});
+
 Deno.test("pushRows: Power BI down keeps every row; the next run sends the backlog first", async () => {
   await withPowerBi(async ({ dir, server, dataset, target }) => {
     const plan = () => ({
