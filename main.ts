@@ -8,6 +8,7 @@ import { demoCommand } from "./src/cli/demo.ts";
 import { discoverCommand } from "./src/cli/discover.ts";
 import { initCommand } from "./src/cli/init.ts";
 import { printError } from "./src/cli/log.ts";
+import { didYouMean } from "./src/cli/args.ts";
 import { USAGE, USAGE_AFTER_ERROR } from "./src/cli/help.ts";
 import { runCommand } from "./src/cli/run.ts";
 import { schemaCommand } from "./src/cli/schema.ts";
@@ -40,8 +41,9 @@ export async function main(argv: string[]): Promise<number> {
   try {
     if (!command && argv.length > 0 && !/^[-/]/.test(argv[0])) {
       throw new UsageError(
-        `unknown command '${argv[0]}'; the commands are ${Object.keys(COMMANDS).join(", ")}, ` +
-          "and a fetch takes flags only (--profile PROFILE, or --all)",
+        `unknown command '${argv[0]}'` + (didYouMean(argv[0], Object.keys(COMMANDS)) ||
+          `; the commands are ${Object.keys(COMMANDS).join(", ")}, and a fetch takes flags only ` +
+            "(--profile PROFILE, or --all)"),
       );
     }
     trustSystemCertificates(); // before any HTTPS connection is made

@@ -119,7 +119,7 @@ Deno.test("an output or outbox folder that cannot be written is exit 2 before an
 Deno.test("usage errors: one line, the usage, exit 2", async (t) => {
   await withWorkspace(async ({ run }) => {
     const cases: [string, string[], RegExp][] = [
-      ["unknown flag", [...ARGS, "--clent", "x"], /^error: unknown flag '--clent'/],
+      ["unknown flag", [...ARGS, "--clent", "x"], /^error: unknown flag '--clent'; did you mean --client\?\n/],
       [
         "missing --profile",
         ["--client", "tradeuk", "--environment", "dev"],
@@ -131,10 +131,11 @@ Deno.test("usage errors: one line, the usage, exit 2", async (t) => {
         [...ARGS, "--output-dir", "C:\\MI", "Reports"],
         /^error: unexpected argument 'Reports': each value goes right after its flag, and one with a space needs quotes/,
       ],
+      ["a mistyped command", ["chek", "--all"], /^error: unknown command 'chek'; did you mean check\?\n/],
       [
-        "a mistyped command",
-        ["chek", "--all"],
-        /^error: unknown command 'chek'; the commands are check, demo, discover, init, schema, simulate, and a fetch/,
+        "an unknown command",
+        ["report"],
+        /^error: unknown command 'report'; the commands are check, demo, discover, init, schema, simulate, and a fetch/,
       ],
       ["a flag without its value", [...ARGS, "--output-dir"], /^error: --output-dir needs a value\n/],
       [
