@@ -8,6 +8,7 @@ import { accountIdOf, INSTANCE_ID_EXPECTED, instanceIdOf, isAwsRegion } from "..
 import { appDir } from "../config/paths.ts";
 import { DATASET_MODES, type DatasetMode } from "../config/settings.ts";
 import { UsageError } from "../util/errors.ts";
+import { likelyMeant } from "../util/spelling.ts";
 import { parseInterval } from "../util/time.ts";
 
 export interface RunArgs {
@@ -77,32 +78,10 @@ export const DEFAULT_SIMULATOR_PORT = 8484;
 
 type Options = NonNullable<Parameters<typeof parseArgs>[0]>["options"];
 
-/**
- * `; did you mean X?` when `typed` is one of `candidates` mistyped (a letter
- * or two wrong, missing, extra or swapped) or the start of only one of
- * them; else nothing. Only said, never acted on.
- */
+/** `; did you mean X?` for a mistyped flag or command, when one is near. */
 export function didYouMean(typed: string, candidates: readonly string[]): string {
-  const distance = (a: string, b: string) => {
-    // Optimal string alignment: Levenshtein plus adjacent swaps.
-    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
-    for (let j = 1; j <= b.length; j++) d[0][j] = j;
-    for (let i = 1; i <= a.length; i++) {
-      for (let j = 1; j <= b.length; j++) {
-        const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-        d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-        }
-      }
-    }
-    return d[a.length][b.length];
-  };
-  const word = typed.toLowerCase();
-  const near = candidates.filter((c) => distance(word, c) <= Math.min(2, Math.floor(word.length / 3)));
-  const starting = candidates.filter((c) => word.length >= 4 && c.startsWith(word));
-  const [only, ...others] = near.length > 0 ? near : starting;
-  return only && others.length === 0 ? `; did you mean ${only}?` : "";
+  const meant = likelyMeant(typed, candidates);
+  return meant ? `; did you mean ${meant}?` : "";
 }
 
 /** parseArgs, strict, with its errors turned into one-line UsageErrors. */

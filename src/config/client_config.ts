@@ -6,6 +6,7 @@
 import { basename } from "node:path";
 import { ConfigError } from "../util/errors.ts";
 import { isObject, parseConfigJson, unknownFieldWarnings } from "./json.ts";
+import { looseName } from "../util/spelling.ts";
 import { isTimeZone } from "../util/time.ts";
 
 export const CONFIG_SUFFIX = "-instance-queues.json";
@@ -142,8 +143,13 @@ export function parseClientConfig(
 ): ParsedClientConfig {
   const raw = parseConfigJson(text, file);
   const bad = (field: string, expected: string, got: unknown): never => {
+    // The 2019 format's names are exact, as other tools read them: say so when one is written another way.
+    const writtenAs = got === undefined && isObject(raw)
+      ? Object.keys(raw).find((key) => looseName(key) === looseName(field))
+      : undefined;
     throw new ConfigError(
-      `${file}: field "${field}": expected ${expected}, got ${show(got)}`,
+      `${file}: field "${field}": expected ${expected}, got ${show(got)}` +
+        (writtenAs ? `; the file has "${writtenAs}": write it "${field}"` : ""),
     );
   };
   if (!isObject(raw)) {

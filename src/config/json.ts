@@ -1,6 +1,10 @@
-/** Reading a config file's JSON: a syntax error is a ConfigError naming the file, line and column. */
+/**
+ * Reading a config file's JSON: a syntax error is a ConfigError naming the
+ * file, line and column; fields it does not know are named in warnings.
+ */
 import { ConfigError } from "../util/errors.ts";
 import { JsonSyntaxError, parseJson } from "../util/json.ts";
+import { likelyMeant, looseName } from "../util/spelling.ts";
 
 export function parseConfigJson(text: string, file: string): unknown {
   try {
@@ -19,7 +23,7 @@ export function isObject(value: unknown): value is Record<string, unknown> {
 /** Keys that are comments in a config or settings file: `"//..."` and `"$comment..."`. */
 export const isCommentKey = (key: string) => key.startsWith("//") || key.startsWith("$comment");
 
-/** One warning per field of `fields` that the format does not know. */
+/** One warning per field of `fields` that the format does not know, with the field it most likely stands for. */
 export function unknownFieldWarnings(
   fields: Record<string, unknown>,
   known: ReadonlySet<string>,
@@ -27,5 +31,33 @@ export function unknownFieldWarnings(
 ): string[] {
   return Object.keys(fields)
     .filter((key) => !known.has(key) && !isCommentKey(key))
-    .map((key) => `${file}: unknown field "${key}" ignored`);
+    .map((key) => {
+      const meant = likelyMeant(key, [...known]);
+      return `${file}: unknown field "${key}" ignored` + (meant ? `; did you mean "${meant}"?` : "");
+    });
+}
+
+/**
+ * `fields` with each key that is a known field written another way (case,
+ * `_`, `-`, spaces: "powerBIUrl") under the known name. The same field
+ * written twice is a one-line error.
+ */
+export function withKnownNames(
+  fields: Record<string, unknown>,
+  known: ReadonlySet<string>,
+  file: string,
+): Record<string, unknown> {
+  const byLooseName = new Map([...known].map((name) => [looseName(name), name]));
+  const named: Record<string, unknown> = {};
+  const writtenAs = new Map<string, string>();
+  for (const [key, value] of Object.entries(fields)) {
+    const name = known.has(key) ? key : byLooseName.get(looseName(key)) ?? key;
+    const earlier = writtenAs.get(name);
+    if (earlier !== undefined) {
+      throw new ConfigError(`${file}: field "${name}" is there twice, as "${earlier}" and "${key}"; keep one`);
+    }
+    writtenAs.set(name, key);
+    named[name] = value;
+  }
+  return named;
 }

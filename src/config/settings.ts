@@ -16,7 +16,7 @@ import {
 import { ConfigError } from "../util/errors.ts";
 import { registerSecret } from "../util/redact.ts";
 import { parseInterval } from "../util/time.ts";
-import { isObject, parseConfigJson, unknownFieldWarnings } from "./json.ts";
+import { isObject, parseConfigJson, unknownFieldWarnings, withKnownNames } from "./json.ts";
 
 export const SETTINGS_FILE = "settings.json";
 
@@ -100,7 +100,8 @@ export function parseSettings(
     throw new ConfigError(`${file}: field "${field}": expected ${expected}`);
   };
   if (!isObject(raw)) throw new ConfigError(`${file}: expected a JSON object { ... }`);
-  const fields = raw;
+  // settings.json is this tool's own file: "powerBIUrl" is as good as "powerBiUrl".
+  const fields = withKnownNames(raw, KNOWN_FIELDS, file);
 
   const columns: MetricColumn[] = [...DEFAULT_COLUMNS];
   const rename = fields.renameColumns ?? {};

@@ -3,7 +3,6 @@ import { assertEquals, throws } from "../assert.ts";
 import { join } from "node:path";
 import {
   defaultOutputDir,
-  didYouMean,
   parseCheckArgs,
   parseDiscoverArgs,
   parseInitArgs,
@@ -60,20 +59,4 @@ Deno.test("--profile given a config file's name or path says which name to give"
   }
   assertEquals(parseRunArgs(["--all"]).profiles, []);
   assertEquals(parseInitArgs(["--profile", " acme-dev "]).profile, "acme-dev");
-});
-
-Deno.test("a mistyped flag or command gets the one it most likely meant, only when there is one", () => {
-  const flags = ["--client", "--environment", "--profile", "--output-dir", "--log-file", "--log-format", "--quiet"];
-  const cases: [string, string][] = [
-    ["--clent", "; did you mean --client?"], // a letter missing
-    ["--qiuet", "; did you mean --quiet?"], // two swapped
-    ["--Profile", "; did you mean --profile?"], // case
-    ["--output", "; did you mean --output-dir?"], // the start of one flag
-    ["--log", ""], // the start of two
-    ["--region", ""], // nothing near
-    ["-x", ""],
-  ];
-  for (const [typed, said] of cases) assertEquals(didYouMean(typed, flags), said, typed);
-  assertEquals(didYouMean("discovr", ["check", "discover", "init"]), "; did you mean discover?");
-  assertEquals(didYouMean("chk", ["check", "discover", "init"]), "", "too short to guess from");
 });

@@ -161,7 +161,8 @@ Deno.test("--push: the URL from settings.json, or from the flag; none at all is 
     assertMatch(missing.stderr, /^error: --push needs the Power BI push URL: set CONNECT_METRICS_POWERBI_URL or/);
     assert.ok(!(await Deno.stat(join(ws.dir, "output")).catch(() => null)), "nothing fetched or written");
 
-    await writeSettings(ws, { powerBiUrl: ws.pushUrl });
+    // Written as "Power BI" is spelt: the same field.
+    await writeSettings(ws, { powerBIUrl: ws.pushUrl });
     const fromSettings = await ws.run([...RUN_ARGS, "--push"]);
     assertEquals(fromSettings.code, 0, fromSettings.stderr);
     const fromFlag = await ws.run([...RUN_ARGS, "--push", ws.pushUrl]);

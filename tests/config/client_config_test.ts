@@ -51,6 +51,18 @@ Deno.test("accountId as the console shows it, or as a number (2019's calls did n
 Deno.test("an unknown field is a warning naming it, not a failure", () => {
   const { warnings } = parse(withField("dashboardColour", "blue"));
   assertEquals(warnings, [`${FILE}: unknown field "dashboardColour" ignored`]);
+  assertEquals(parse(withField("regoin", "eu-west-2")).warnings, [
+    `${FILE}: unknown field "regoin" ignored; did you mean "region"?`,
+  ]);
+});
+
+Deno.test("a 2019 field written another way is not read (other tools read these files), and the error says so", () => {
+  const { clientName, ...rest } = seedConfig();
+  const error = throws(() => parse({ ...rest, ClientName: clientName }), ConfigError);
+  assertMatch(
+    error.message,
+    /: field "clientName": expected .*, got nothing \(the field is missing\); the file has "ClientName": write it "clientName"$/,
+  );
 });
 
 Deno.test("each bad field gets one line naming the file, the field and what was expected", async (t) => {

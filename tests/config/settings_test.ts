@@ -99,8 +99,27 @@ Deno.test("more than 20 SERVICE_LEVEL columns is refused, as Connect would", () 
   assertMatch(throws(() => parse({ addColumns }), ConfigError).message, /at most 20 SERVICE_LEVEL columns/);
 });
 
-Deno.test("unknown settings fields are warnings", () => {
+Deno.test("unknown settings fields are warnings, with the field a misspelt one stands for", () => {
   assertEquals(parse({ colour: "red" }).warnings, [`${FILE}: unknown field "colour" ignored`]);
+  assertEquals(parse({ evry: "60s", logRetentionDay: 3 }).warnings, [
+    `${FILE}: unknown field "evry" ignored; did you mean "every"?`,
+    `${FILE}: unknown field "logRetentionDay" ignored; did you mean "logRetentionDays"?`,
+  ]);
+});
+
+Deno.test('a field written as people write it counts: "powerBIUrl", "Every", "log_retention_days"', () => {
+  const url = "https://api.powerbi.com/beta/t/datasets/d/rows?key=k";
+  const { settings, warnings } = parse({ powerBIUrl: url, Every: "5m", log_retention_days: 3 });
+  assertEquals([settings.push.powerBiUrl, settings.everyMs, settings.logRetentionDays, warnings], [
+    url,
+    300_000,
+    3,
+    [],
+  ]);
+  assertEquals(
+    throws(() => parse({ powerBiUrl: url, PowerBIUrl: url }), ConfigError).message,
+    `${FILE}: field "powerBiUrl" is there twice, as "powerBiUrl" and "PowerBIUrl"; keep one`,
+  );
 });
 
 Deno.test("push settings: defaults, values, and one-line errors that never echo the URL", () => {
