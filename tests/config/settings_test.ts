@@ -51,6 +51,11 @@ Deno.test("bad settings get one line naming the field", async (t) => {
       /addColumns\[0\]\.metric": expected an Amazon Connect metric name/,
     ],
     [
+      "a metric name in lower case",
+      { addColumns: [{ column: "AHT", metric: "handle_time" }] },
+      /\(got "handle_time"\); did you mean "HANDLE_TIME"\?$/,
+    ],
+    [
       "no threshold",
       { addColumns: [{ column: "SL", metric: "SERVICE_LEVEL" }] },
       /addColumns\[0\]\.threshold": expected whole seconds from 1 to 604800/,
