@@ -200,7 +200,8 @@ export function parseSettings(
   }
 
   let everyMs: number | undefined;
-  if (fields.every !== undefined) {
+  // Blank, as init's settings.json says, is "run once".
+  if (fields.every !== undefined && !(typeof fields.every === "string" && fields.every.trim() === "")) {
     everyMs = typeof fields.every === "string" ? parseInterval(fields.every) : undefined;
     if (everyMs === undefined || everyMs < 10_000) bad("every", 'an interval of at least 10s, such as "60s" or "5m"');
   }

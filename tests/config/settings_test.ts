@@ -2,6 +2,7 @@ import { assertEquals, assertMatch, throws } from "../assert.ts";
 import { DEFAULT_SETTINGS, parseSettings } from "../../src/config/settings.ts";
 import { DEFAULT_COLUMNS } from "../../src/connect/catalogue.ts";
 import { ConfigError } from "../../src/util/errors.ts";
+import { SETTINGS_EXAMPLE } from "../../src/cli/init.ts";
 
 const FILE = "config/settings.json";
 const parse = (value: unknown) => parseSettings(JSON.stringify(value), FILE);
@@ -160,4 +161,13 @@ Deno.test("logRetentionDays: 14 by default, a whole number of days otherwise", (
       /field "logRetentionDays": expected a whole number of days from 1 to 3650$/,
     );
   }
+});
+
+Deno.test('settings.example.json as its comment says: "every" left empty runs once', async () => {
+  const example = await Deno.readTextFile(SETTINGS_EXAMPLE);
+  assertMatch(example, /"\/\/ every": ".*Leave empty to run once\./);
+  assertEquals(parseSettings(example, FILE).settings.everyMs, 60_000);
+  const blank = example.replace(/"every": "60s"/, '"every": ""');
+  assertEquals(parseSettings(blank, FILE).settings.everyMs, undefined);
+  assertEquals(parse({ every: "  " }).settings.everyMs, undefined);
 });
