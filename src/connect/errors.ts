@@ -97,7 +97,15 @@ export function describeConnectError(
   }
   if (isNetworkError(code, said)) {
     const failure = networkFailure(code, said);
-    return new AwsError(`cannot reach Amazon Connect for ${who} (${where}): ${failure}`, networkHint(failure), code);
+    // No such host: Connect's endpoint exists only in the Regions that offer Connect.
+    const region = /ENOTFOUND/.test(`${code} ${said}`) && context.region
+      ? `; or Amazon Connect is not offered in ${context.region}: check the Region`
+      : "";
+    return new AwsError(
+      `cannot reach Amazon Connect for ${who} (${where}): ${failure}`,
+      networkHint(failure) + region,
+      code,
+    );
   }
   const status = e.$metadata?.httpStatusCode;
   return new AwsError(
