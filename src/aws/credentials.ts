@@ -37,10 +37,19 @@ export function profileFiles(): { credentials: string; config: string } {
 
 /**
  * Why a profile that may well be written in these files could not be read
- * from them, for the "profile not found" hint: Notepad's hidden ".txt", or
- * UTF-16 from PowerShell's `>`, which no AWS tool reads.
+ * from them, for the "profile not found" hint: a task run as SYSTEM, which
+ * has a home of its own; Notepad's hidden ".txt"; or UTF-16 from
+ * PowerShell's `>`, which no AWS tool reads.
  */
 export function profileFilesProblem(files: { credentials: string; config: string }): string | undefined {
+  // A scheduled task set to run as SYSTEM (or another service account) reads that account's home, not the user's.
+  const serviceHome = [files.credentials, files.config].find((f) =>
+    /[\\/](systemprofile|ServiceProfiles)[\\/]/i.test(f)
+  );
+  if (serviceHome && !readIfThere(files.credentials) && !readIfThere(files.config)) {
+    return `${serviceHome} is in the home of a Windows service account (a task run as SYSTEM): run the task as the ` +
+      "user whose .aws folder has the profile (schtasks /RU, see README-MI.md)";
+  }
   for (const file of [files.credentials, files.config]) {
     const bytes = readIfThere(file);
     if (!bytes && readIfThere(`${file}.txt`)) {

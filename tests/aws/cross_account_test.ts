@@ -277,6 +277,20 @@ Deno.test("a profile that does not exist: one line saying where the tool looked,
       /\nhint: .*\/\.aws\/credentials\.txt is there instead: rename it to credentials \(Notepad adds/,
     );
     for (const r of [powershell, notepad]) assert.ok(!r.stderr.includes(SECRET_KEY));
+
+    // A scheduled task set to run as SYSTEM: its home is C:\Windows\System32\config\systemprofile, with no .aws.
+    const system = join(ws.dir, "Windows", "System32", "config", "systemprofile");
+    await Deno.mkdir(system, { recursive: true });
+    const asSystem = await ws.run(ARGS, {
+      HOME: system,
+      AWS_SHARED_CREDENTIALS_FILE: join(system, ".aws", "credentials"),
+      AWS_CONFIG_FILE: join(system, ".aws", "config"),
+    });
+    assertEquals(asSystem.code, 2);
+    assertMatch(
+      asSystem.stderr,
+      /\nhint: .*systemprofile\/\.aws\/credentials is in the home of a Windows service account \(a task run as SYSTEM\): run the task as the user whose \.aws folder has the profile/,
+    );
   });
 });
 
