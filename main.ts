@@ -8,12 +8,12 @@ import { demoCommand } from "./src/cli/demo.ts";
 import { discoverCommand } from "./src/cli/discover.ts";
 import { initCommand } from "./src/cli/init.ts";
 import { printError } from "./src/cli/log.ts";
-import { didYouMean } from "./src/cli/args.ts";
 import { USAGE, USAGE_AFTER_ERROR } from "./src/cli/help.ts";
 import { runCommand } from "./src/cli/run.ts";
 import { schemaCommand } from "./src/cli/schema.ts";
 import { simulateCommand } from "./src/cli/simulate.ts";
 import { EXIT, exitCodeFor, UsageError } from "./src/util/errors.ts";
+import { didYouMean } from "./src/util/spelling.ts";
 import { trustSystemCertificates } from "./src/util/tls_trust.ts";
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {

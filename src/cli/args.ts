@@ -8,7 +8,7 @@ import { accountIdOf, INSTANCE_ID_EXPECTED, instanceIdOf, isAwsRegion } from "..
 import { appDir } from "../config/paths.ts";
 import { DATASET_MODES, type DatasetMode } from "../config/settings.ts";
 import { UsageError } from "../util/errors.ts";
-import { likelyMeant } from "../util/spelling.ts";
+import { didYouMean } from "../util/spelling.ts";
 import { parseInterval } from "../util/time.ts";
 
 export interface RunArgs {
@@ -77,12 +77,6 @@ export function defaultOutputDir(
 export const DEFAULT_SIMULATOR_PORT = 8484;
 
 type Options = NonNullable<Parameters<typeof parseArgs>[0]>["options"];
-
-/** `; did you mean X?` for a mistyped flag or command, when one is near. */
-export function didYouMean(typed: string, candidates: readonly string[]): string {
-  const meant = likelyMeant(typed, candidates);
-  return meant ? `; did you mean ${meant}?` : "";
-}
 
 /** parseArgs, strict, with its errors turned into one-line UsageErrors. */
 function parse(argv: string[], options: Options): Record<string, unknown> {

@@ -4,7 +4,7 @@
  */
 import { ConfigError } from "../util/errors.ts";
 import { JsonSyntaxError, parseJson } from "../util/json.ts";
-import { likelyMeant, looseName } from "../util/spelling.ts";
+import { didYouMean, looseName } from "../util/spelling.ts";
 
 export function parseConfigJson(text: string, file: string): unknown {
   try {
@@ -31,10 +31,7 @@ export function unknownFieldWarnings(
 ): string[] {
   return Object.keys(fields)
     .filter((key) => !known.has(key) && !isCommentKey(key))
-    .map((key) => {
-      const meant = likelyMeant(key, [...known]);
-      return `${file}: unknown field "${key}" ignored` + (meant ? `; did you mean "${meant}"?` : "");
-    });
+    .map((key) => `${file}: unknown field "${key}" ignored${didYouMean(key, [...known], { quoted: true })}`);
 }
 
 /**

@@ -16,7 +16,7 @@ import {
 import { ConfigError } from "../util/errors.ts";
 import { registerSecret } from "../util/redact.ts";
 import { parseInterval } from "../util/time.ts";
-import { likelyMeant } from "../util/spelling.ts";
+import { didYouMean } from "../util/spelling.ts";
 import { isObject, parseConfigJson, unknownFieldWarnings, withKnownNames } from "./json.ts";
 
 export const SETTINGS_FILE = "settings.json";
@@ -135,11 +135,10 @@ export function parseSettings(
     }
     const definition = typeof metric === "string" ? METRICS.get(metric) : undefined;
     if (!definition) {
-      const meant = typeof metric === "string" ? likelyMeant(metric, [...METRICS.keys()]) : undefined;
       bad(
         `${where}.metric`,
         `an Amazon Connect metric name such as SERVICE_LEVEL or HANDLE_TIME (got ${JSON.stringify(metric)})` +
-          (meant ? `; did you mean "${meant}"?` : ""),
+          (typeof metric === "string" ? didYouMean(metric, [...METRICS.keys()], { quoted: true }) : ""),
       );
     }
     if (definition!.needsThreshold) {

@@ -31,6 +31,12 @@ export function likelyMeant(typed: string, candidates: readonly string[]): strin
   return others.length === 0 ? only : undefined;
 }
 
+/** `; did you mean X?` (X in quotes for a field of a file) when `likelyMeant` finds one; else nothing. */
+export function didYouMean(typed: string, candidates: readonly string[], { quoted = false } = {}): string {
+  const meant = likelyMeant(typed, candidates);
+  return meant === undefined ? "" : `; did you mean ${quoted ? `"${meant}"` : meant}?`;
+}
+
 /** A field's name as people vary it, case, `_`, `-` and spaces aside: "powerBIUrl", "power_bi_url". */
 export function looseName(name: string): string {
   return name.toLowerCase().replace(/[-_\s]/g, "");
