@@ -4,8 +4,10 @@
  * config/ beside the executable, then the copy built into the executable.
  * A directory named by the flag or the variable is the only place looked.
  */
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { ConfigError } from "../util/errors.ts";
+import { likelyMeant } from "../util/spelling.ts";
+import { CONFIG_SUFFIX } from "./client_config.ts";
 import { NOTEPAD_ADDS_TXT, unquoted } from "../util/text.ts";
 
 export type ConfigDirSource =
@@ -131,12 +133,31 @@ export async function findConfigFile(
     }),
   );
   const txt = misnamed.find((path) => path !== undefined);
+  const near = await nearlyNamed(candidates, fileName);
   throw new ConfigError(
     `config file ${fileName} not found; looked in ${places}`,
     (txt && `${txt} is there instead: rename it to ${fileName} (${NOTEPAD_ADDS_TXT})`) ??
       insideZipHint(inputs) ??
+      (near && `${near} is there; did you mean --profile ${basename(near).slice(0, -CONFIG_SUFFIX.length)}?`) ??
       "the file is named <profile>-instance-queues.json: check --profile, or pass --config-dir",
   );
+}
+
+/** A config file in one of `candidates` whose name is `fileName` mistyped (`tradeuk-prd` for `tradeuk-prod`). */
+async function nearlyNamed(candidates: readonly ConfigDir[], fileName: string): Promise<string | undefined> {
+  for (const { dir } of candidates) {
+    const names: string[] = [];
+    try {
+      for await (const entry of Deno.readDir(dir)) {
+        if (entry.isFile && entry.name.endsWith(CONFIG_SUFFIX)) names.push(entry.name);
+      }
+    } catch {
+      continue; // not there, or not readable: said by the "looked in" list
+    }
+    const meant = likelyMeant(fileName, names);
+    if (meant) return join(dir, meant);
+  }
+  return undefined;
 }
 
 /**

@@ -196,6 +196,14 @@ Deno.test("config errors: exit 2, one line naming the file and field, no output 
       const result = await run(["--client", "tradeuk", "--environment", "dev", "--profile", "nobody"]);
       assertEquals(result.code, 2);
       assertMatch(result.stderr, /^error: config file nobody-instance-queues\.json not found; looked in /);
+      assertMatch(result.stderr, /\nhint: the file is named <profile>-instance-queues\.json: check --profile/);
+      // A profile one letter off: the file that is there.
+      const typo = await run(["--client", "tradeuk", "--environment", "dev", "--profile", "capita-tradeuk-dv"]);
+      assertEquals(typo.code, 2);
+      assertMatch(
+        typo.stderr,
+        /\nhint: .*config\/capita-tradeuk-dev-instance-queues\.json is there; did you mean --profile capita-tradeuk-dev\?\n/,
+      );
     });
   });
   await t.step("an unknown field only warns", async () => {
