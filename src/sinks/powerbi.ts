@@ -147,17 +147,18 @@ export class PowerBiPusher {
     this.#windows = windowsFor(target.dataset, this.#now);
   }
 
-  async #paced(): Promise<void> {
+  /** Waits for the dataset's quotas to allow a request and counts it; returns the times it was counted at. */
+  async #paced(): Promise<number[]> {
     for (;;) {
       const wait = Math.max(...this.#windows.map((w) => w.waitMs()));
       if (wait <= 0) break;
       await sleep(wait);
     }
-    for (const w of this.#windows) w.tryTake();
+    return this.#windows.map((w) => w.take());
   }
 
   async #attempt(body: string): Promise<Attempt> {
-    await this.#paced();
+    const counted = await this.#paced();
     this.counts.requests++;
     let response: Response;
     let text: string;
@@ -184,6 +185,8 @@ export class PowerBiPusher {
         : `connection failed (${failure})`;
       return { kind: "retry", reason };
     }
+    // Power BI counts a request when it arrives, some time after it was counted here: count it again on the answer.
+    this.#windows.forEach((w, i) => w.restamp(counted[i], this.#now()));
     const status = response.status;
     if (status >= 200 && status < 300) return { kind: "ok" };
     const message = redact(powerBiMessage(text));

@@ -27,7 +27,29 @@ export class SlidingWindow {
   /** Counts a request now if the window allows it. */
   tryTake(): boolean {
     if (this.waitMs() > 0) return false;
-    this.#times.push(this.now());
+    this.take();
     return true;
+  }
+
+  /** Counts a request now, allowed or not; returns the time it is counted at. */
+  take(): number {
+    const t = this.now();
+    this.#times.push(t);
+    return t;
+  }
+
+  /**
+   * Moves a request counted at `from` to `to`. A client that counts each
+   * request again when the server has answered it (by then the server has
+   * counted it too) never runs ahead of the server's own count, however long
+   * the request took to get there.
+   */
+  restamp(from: number, to: number): void {
+    const i = this.#times.indexOf(from);
+    if (i < 0) return;
+    this.#times.splice(i, 1);
+    let j = this.#times.length;
+    while (j > 0 && this.#times[j - 1] > to) j--;
+    this.#times.splice(j, 0, to);
   }
 }

@@ -205,11 +205,9 @@ Deno.test("pushRows: two push URLs sharing an outbox never send each other's row
 
 Deno.test("pushRows with a deadline (watch mode): a long backlog goes over several pushes, oldest first", async () => {
   await withPowerBi(async ({ dir, server, dataset, target }) => {
-    // One pusher for every push, as in a watch: its pacing keeps to the dataset's request quota across them.
-    const pusher = new PowerBiPusher(target, { maxAttempts: 1 });
     const plan = (deadline?: number) => ({
       outbox: new PushOutbox(dir),
-      pusher,
+      pusher: new PowerBiPusher(target, { maxAttempts: 1 }),
       limits: batchLimitsFor("Push"),
       ...(deadline === undefined ? {} : { deadline, now: () => 1_000 }),
     });

@@ -69,6 +69,19 @@ Deno.test("Power BI's quota windows: 5 a second and 120 a minute", () => {
   assertEquals(minute.waitMs(), 60_000);
 });
 
+Deno.test("pacing keeps to Power BI's count, not the send times: a slow first request does not bring a 429", async () => {
+  await withPowerBi(async ({ server, dataset, pusher }) => {
+    // The first request reaches Power BI 300 ms after it was sent (a new connection), the next ones at once. Paced
+    // by send times, the sixth would go 1 s after the first was sent and arrive within 1 s of its arrival: a 429.
+    server.powerBi.delayMs = 300;
+    setTimeout(() => server.powerBi.delayMs = 0, 100);
+    const p = pusher({ maxAttempts: 1 });
+    for (let i = 0; i < 6; i++) await p.post(sampleRows(1));
+    assertEquals(server.powerBi.requests.map((r) => r.status), Array(6).fill(200));
+    assertEquals(dataset.rows.length, 6);
+  });
+});
+
 Deno.test("a push URL is validated and only ever shown masked", async (t) => {
   const url = `https://api.powerbi.com/beta/tenant-1/datasets/ds-1/rows?key=${KEY}`;
   const target = parsePushUrl(url, "env");
