@@ -4,6 +4,7 @@
  * and the Power BI emulator beside it for `--push`.
  */
 import { parseSimulateArgs } from "./args.ts";
+import { UsageError } from "../util/errors.ts";
 import { configDirCandidates, configDirInputs } from "../config/paths.ts";
 import { loadAllClientConfigs } from "../config/load.ts";
 import { ConnectModel } from "../simulator/connect_model.ts";
@@ -26,7 +27,13 @@ export async function simulateCommand(argv: string[]): Promise<number> {
     addGeneratedFleet(model, { accounts: args.fleet, queuesPerInstance: args.queues, agentQueuesPerInstance: 2 });
     source = `a generated fleet of ${args.fleet} account(s) x ${args.queues} queues (seed ${args.seed})`;
   }
-  const server = await startEmulatorServer({ port: args.port, model, latencyMs: args.latencyMs });
+  const server = await startEmulatorServer({ port: args.port, model, latencyMs: args.latencyMs }).catch((error) => {
+    if (!(error instanceof Deno.errors.AddrInUse)) throw error;
+    throw new UsageError(
+      `port ${args.port} or ${args.port + 1} (the Power BI emulator's) is in use, by another simulate or another ` +
+        "program: give --port N, or --port 0 for free ones",
+    );
+  });
   console.log(`Amazon Connect emulator on ${server.url}, serving ${source}:`);
   for (const instance of model.instances.values()) {
     const queues = [...instance.queues.values()].filter((q) => q.type === "STANDARD");

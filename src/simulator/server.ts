@@ -28,13 +28,20 @@ export function startEmulatorServer(options: EmulatorServerOptions = {}): Promis
   const model = options.model ?? new ConnectModel();
   const connect = new ConnectEmulator(model, options);
   const powerBi = new PowerBiEmulator(options.now ? { now: options.now } : {});
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const server = Deno.serve(
       {
         hostname: "127.0.0.1",
         port: options.port ?? 0,
         onListen: ({ port }) => {
-          const powerBiServer = serveHttp1({ port: options.port ? port + 1 : 0 }, (request) => powerBi.handle(request));
+          let powerBiServer: ReturnType<typeof serveHttp1>;
+          try {
+            powerBiServer = serveHttp1({ port: options.port ? port + 1 : 0 }, (request) => powerBi.handle(request));
+          } catch (error) {
+            // The next port is taken: stop the Connect emulator too (once Deno.serve has returned it).
+            queueMicrotask(() => server.shutdown());
+            return reject(error);
+          }
           resolve({
             url: `http://127.0.0.1:${port}`,
             port,

@@ -102,3 +102,30 @@ Deno.test("simulate: serves a generated fleet until SIGTERM", async () => {
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("simulate on a port in use (its own or the next, for Power BI): one line, exit 2, nothing left running", async () => {
+  const dir = await Deno.makeTempDir();
+  // Two adjacent free ports: the pair simulate --port P takes.
+  const first = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (first.addr as Deno.NetAddr).port;
+  first.close();
+  try {
+    for (const taken of [port, port + 1]) {
+      const holder = Deno.listen({ hostname: "127.0.0.1", port: taken });
+      try {
+        const result = await runCli(["simulate", "--port", String(port)], { cwd: dir });
+        assertEquals(result.code, 2, result.stderr);
+        assertMatch(
+          result.stderr,
+          new RegExp(
+            `^error: port ${port} or ${port + 1} \\(the Power BI emulator's\\) is in use, .*--port 0 for free ones\\n`,
+          ),
+        );
+      } finally {
+        holder.close();
+      }
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
