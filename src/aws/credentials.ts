@@ -63,6 +63,12 @@ export function profileFilesProblem(files: { credentials: string; config: string
   return undefined;
 }
 
+/** How to add a profile, on a machine that may well have no AWS CLI (the MI team's has none). */
+function addProfile(profile: string, files: { credentials: string }): string {
+  return `add a [${profile}] section with its keys to ${files.credentials} (README-MI.md, step 2; ` +
+    `or aws configure --profile ${profile})`;
+}
+
 /**
  * For `check`: the AWS files read once, offline, the way the SDK reads them;
  * then, per client, why its AWS profile would not be found. Undefined when
@@ -77,7 +83,7 @@ export async function missingProfileChecker(): Promise<
   return (profile, assumeRole) => {
     const needed = assumeRole ? assumeRole.sourceProfile : profile;
     if (needed === undefined || needed in known) return undefined;
-    const why = profileFilesProblem(files) ?? `aws configure --profile ${needed} adds it`;
+    const why = profileFilesProblem(files) ?? addProfile(needed, files);
     return `AWS profile "${needed}" is not in ${files.credentials} or ${files.config}, so a run stops there (${why})`;
   };
 }
@@ -247,7 +253,7 @@ export function describeCredentialError(
   if (/Could not resolve credentials using profile|Profile .* could not be found|not found in/i.test(message)) {
     return new ConfigError(
       `AWS profile "${profile}" not found; looked in ${files.credentials} and ${files.config}`,
-      profileFilesProblem(files) ?? `add it (aws configure --profile ${profile}) or fix the name`,
+      profileFilesProblem(files) ?? `${addProfile(profile ?? "default", files)}, or fix the name`,
     );
   }
   if (!where.role && (code === "AccessDenied" || code === "AccessDeniedException")) {

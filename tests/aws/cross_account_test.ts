@@ -256,7 +256,7 @@ Deno.test("a profile that does not exist: one line saying where the tool looked,
     assertEquals(result.code, 2);
     assertMatch(
       result.stderr,
-      /^error: AWS profile "capita-tradeuk-dev" not found; looked in .*\/\.aws\/credentials and .*\/\.aws\/config\nhint: add it/,
+      /^error: AWS profile "capita-tradeuk-dev" not found; looked in .*\/\.aws\/credentials and .*\/\.aws\/config\nhint: add a \[capita-tradeuk-dev\] section with its keys to .*\/\.aws\/credentials \(README-MI\.md, step 2; or aws configure --profile capita-tradeuk-dev\), or fix the name\n/,
     );
 
     // The profile is written, but where or how no AWS tool reads it.

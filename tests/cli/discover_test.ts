@@ -216,7 +216,7 @@ Deno.test("check, offline, warns of a client whose AWS profile is not on this ma
     assertEquals(warnings.length, 2, result.stdout);
     assertMatch(
       warnings[0],
-      /^warn {2}acme-dev-instance-queues\.json: AWS profile "acme-dev" is not in .*\.aws\/credentials or .*\.aws\/config, so a run stops there \(aws configure --profile acme-dev adds it\)$/,
+      /^warn {2}acme-dev-instance-queues\.json: AWS profile "acme-dev" is not in .*\.aws\/credentials or .*\.aws\/config, so a run stops there \(add a \[acme-dev\] section with its keys to .*\.aws\/credentials \(README-MI\.md, step 2; or aws configure --profile acme-dev\)\)$/,
     );
     assertMatch(
       warnings[1],
@@ -342,7 +342,7 @@ Deno.test("init writes a commented settings.json and a config that check accepts
       assertEquals(check.stdout.split("\n").filter((l) => l.startsWith("warn")), [
         "warn  acme-dev-instance-queues.json: instanceId is still the example's; connect-metrics discover fills in your instance's",
         `warn  acme-dev-instance-queues.json: "ExampleQueue" is still the example's queue; discover fills in the real ones, and --prune removes the example`,
-        `warn  acme-dev-instance-queues.json: AWS profile "acme-dev" is not in ${ws.dir}/.aws/credentials or ${ws.dir}/.aws/config, so a run stops there (aws configure --profile acme-dev adds it)`,
+        `warn  acme-dev-instance-queues.json: AWS profile "acme-dev" is not in ${ws.dir}/.aws/credentials or ${ws.dir}/.aws/config, so a run stops there (add a [acme-dev] section with its keys to ${ws.dir}/.aws/credentials (README-MI.md, step 2; or aws configure --profile acme-dev))`,
       ], "comment keys are not unknown fields; the example's ids are said; the profile is still to be made");
 
       // discover then fills in the account's only instance and its queues, dropping the example's.
