@@ -7,13 +7,11 @@ import { parseInitArgs } from "./args.ts";
 import { configFileName } from "../config/client_config.ts";
 import { configDirForNewFiles, configDirInputs, EMBEDDED_CONFIG_DIR } from "../config/paths.ts";
 import { SETTINGS_FILE } from "../config/settings.ts";
-import { writeFileAtomic } from "../util/atomic_file.ts";
+import { pathExists, writeFileAtomic } from "../util/atomic_file.ts";
 import { UsageError } from "../util/errors.ts";
 
 export const SETTINGS_EXAMPLE = join(EMBEDDED_CONFIG_DIR, "settings.example.json");
 export const CONFIG_EXAMPLE = join(EMBEDDED_CONFIG_DIR, "instance-queues.example.json");
-
-const exists = (path: string) => Deno.stat(path).then(() => true, () => false);
 
 export async function initCommand(argv: string[]): Promise<number> {
   const args = parseInitArgs(argv);
@@ -24,7 +22,7 @@ export async function initCommand(argv: string[]): Promise<number> {
   ];
   if (!args.force) {
     const present = [];
-    for (const t of targets) if (await exists(t.path)) present.push(t.path);
+    for (const t of targets) if (await pathExists(t.path)) present.push(t.path);
     if (present.length > 0) {
       throw new UsageError(`${present.join(" and ")} already exist(s); nothing written`, "add --force to overwrite");
     }

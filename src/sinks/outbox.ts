@@ -8,7 +8,7 @@
  */
 import { join } from "node:path";
 import type { MetricRow } from "../rows/flatten.ts";
-import { writeFileAtomic } from "../util/atomic_file.ts";
+import { pathExists, writeFileAtomic } from "../util/atomic_file.ts";
 
 export interface OutboxBound {
   readonly maxAgeDays: number;
@@ -41,8 +41,6 @@ const DAY_MS = 86_400_000;
 const STALE_TEMP_MS = 3_600_000;
 /** Beside a file a run is sending: see `claim`. */
 const CLAIM = ".sending";
-
-const exists = (path: string) => Deno.lstat(path).then(() => true, () => false);
 
 async function sameFile(handle: Deno.FsFile, path: string): Promise<boolean> {
   const [open, named] = [await handle.stat(), await Deno.lstat(path).catch(() => null)];
@@ -229,7 +227,7 @@ export class PushOutbox {
         const path = join(this.dir, entry.name);
         if (entry.name.endsWith(CLAIM)) {
           // Left by a run that died after sending the file it claims.
-          if (!(await exists(path.slice(0, -CLAIM.length)))) await Deno.remove(path).catch(() => {});
+          if (!(await pathExists(path.slice(0, -CLAIM.length)))) await Deno.remove(path).catch(() => {});
           continue;
         }
         if (!entry.name.endsWith(".tmp")) continue;

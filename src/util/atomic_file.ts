@@ -1,6 +1,9 @@
 /** Files written whole or not at all, and folders checked before anything is written to them. */
 import { dirname, join } from "node:path";
 
+/** Whether anything is at `path` (a file about to be overwritten, or one another run has removed). */
+export const pathExists = (path: string): Promise<boolean> => Deno.stat(path).then(() => true, () => false);
+
 /** Why files cannot be written in `dir` (created if missing), or undefined when they can. */
 export async function cannotWriteIn(dir: string): Promise<string | undefined> {
   try {
