@@ -47,7 +47,8 @@ Commands:
   check                 validate every config and settings file, one line each
     --profile PROFILE   only that client's file (default: --all)
     --live              also prove credentials, Region, instance and queues with one call per client
-  init                  write an example settings.json and PROFILE-instance-queues.json (default example-client-dev)
+  init                  write an example PROFILE-instance-queues.json (default example-client-dev), and
+                        settings.json when there is none (an existing one is kept, even with --force)
   demo                  the whole pipeline against the built-in Connect and Power BI emulators
   schema                the Power BI dataset columns and PostDataset body for the current settings
     --mode MODE         Push, Streaming or PushStreaming (default: settings, else Streaming)

@@ -1,6 +1,8 @@
 /**
  * `connect-metrics init`: a new install's settings.json and one client
  * config, copied from the commented examples built into the executable.
+ * Run once per client: a settings.json already there holds the push URL and
+ * the team's choices, so it is kept, even with --force.
  */
 import { join } from "node:path";
 import { parseInitArgs } from "./args.ts";
@@ -16,26 +18,33 @@ export const CONFIG_EXAMPLE = join(EMBEDDED_CONFIG_DIR, "instance-queues.example
 export async function initCommand(argv: string[]): Promise<number> {
   const args = parseInitArgs(argv);
   const dir = await configDirForNewFiles(configDirInputs(args.configDir));
-  const targets = [
-    { path: join(dir, SETTINGS_FILE), from: SETTINGS_EXAMPLE },
-    { path: join(dir, configFileName(args.profile)), from: CONFIG_EXAMPLE },
+  const settings = join(dir, SETTINGS_FILE);
+  const client = join(dir, configFileName(args.profile));
+  if (!args.force && await pathExists(client)) {
+    throw new UsageError(
+      `${client} already exists; nothing written`,
+      "give another --profile for a new client, or add --force to replace this one with the example (its queues are lost)",
+    );
+  }
+  const keepSettings = await pathExists(settings);
+  if (!keepSettings) {
+    await writeFileAtomic(settings, await Deno.readTextFile(SETTINGS_EXAMPLE));
+    console.log(`wrote ${settings}`);
+  }
+  await writeFileAtomic(client, await Deno.readTextFile(CONFIG_EXAMPLE));
+  console.log(`wrote ${client}`);
+  if (keepSettings) console.log(`kept ${settings} as it is (init never replaces it)`);
+  const steps: [string, string][] = [
+    [`Edit ${client}:`, "clientName, accountId, environment and region"],
+    [`connect-metrics discover --profile ${args.profile}`, "fills in the instance and every queue"],
+    ["connect-metrics check --live", "proves credentials and config"],
   ];
-  if (!args.force) {
-    const present = [];
-    for (const t of targets) if (await pathExists(t.path)) present.push(t.path);
-    if (present.length > 0) {
-      throw new UsageError(`${present.join(" and ")} already exist(s); nothing written`, "add --force to overwrite");
-    }
+  if (!keepSettings) {
+    steps.push([`For --push, paste the Power BI dataset's Push URL into "powerBiUrl" in ${settings}`, ""]);
   }
-  for (const t of targets) {
-    await writeFileAtomic(t.path, await Deno.readTextFile(t.from));
-    console.log(`wrote ${t.path}`);
-  }
-  console.log(`
-Next:
-  1. Edit ${targets[1].path}: clientName, accountId, environment and region.
-  2. connect-metrics discover --profile ${args.profile}     fills in the instance and every queue
-  3. connect-metrics check --live                            proves credentials and config
-  4. connect-metrics --client NAME --environment ENV --profile ${args.profile} [--push]`);
+  steps.push([`connect-metrics --client NAME --environment ENV --profile ${args.profile} [--push]`, ""]);
+  const width = Math.max(...steps.filter(([, why]) => why).map(([what]) => what.length));
+  console.log("\nNext:");
+  steps.forEach(([what, why], i) => console.log(`  ${i + 1}. ${why ? `${what.padEnd(width)}  ${why}` : what}`));
   return 0;
 }

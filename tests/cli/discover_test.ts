@@ -327,6 +327,36 @@ Deno.test("init typed in a prompt open elsewhere writes into config beside the e
   }
 });
 
+Deno.test("init for a second client keeps the settings.json that holds the push URL, even with --force", async () => {
+  await withWorkspace(async (ws) => {
+    const dir = join(ws.dir, "config");
+    const first = await ws.run(["init", "--config-dir", dir, "--profile", "acme-dev"]);
+    assertEquals(first.code, 0, first.stderr);
+    assertMatch(first.stdout, /paste the Power BI dataset's Push URL into "powerBiUrl" in .*settings\.json\n/);
+    // The analyst pastes the push URL, then sets up the next client as README-MI says: init, once per client.
+    const settingsPath = join(dir, "settings.json");
+    const pasted = (await Deno.readTextFile(settingsPath)).replace(
+      '"powerBiUrl": ""',
+      `"powerBiUrl": "https://api.powerbi.com/beta/t/datasets/d/rows?key=${"k".repeat(20)}"`,
+    );
+    await Deno.writeTextFile(settingsPath, pasted);
+    const second = await ws.run(["init", "--config-dir", dir, "--profile", "beta-prod"]);
+    assertEquals(second.code, 0, second.stderr);
+    assertMatch(second.stdout, /^wrote .*beta-prod-instance-queues\.json\nkept .*settings\.json as it is/);
+    assert.ok(!second.stdout.includes("powerBiUrl"), "no push URL step: settings.json was there already");
+    assertEquals(await Deno.readTextFile(settingsPath), pasted);
+    // --force replaces the client file it names, never the settings.
+    await Deno.writeTextFile(join(dir, "beta-prod-instance-queues.json"), "{}");
+    const forced = await ws.run(["init", "--config-dir", dir, "--profile", "beta-prod", "--force"]);
+    assertEquals(forced.code, 0, forced.stderr);
+    assertEquals(await Deno.readTextFile(settingsPath), pasted);
+    assertEquals(
+      JSON.parse(await Deno.readTextFile(join(dir, "beta-prod-instance-queues.json"))).clientName,
+      "ExampleClient",
+    );
+  });
+});
+
 Deno.test("init writes a commented settings.json and a config that check accepts, and never overwrites", async () => {
   const dir = await Deno.makeTempDir({ prefix: "connect-metrics-init-" });
   try {
@@ -368,7 +398,11 @@ Deno.test("init writes a commented settings.json and a config that check accepts
       assert.ok(!clean.stdout.includes("warn"), clean.stdout);
       const again = await ws.run(["init", "--config-dir", target, "--profile", "acme-dev"]);
       assertEquals(again.code, 2);
-      assertMatch(again.stderr, /already exist\(s\); nothing written\nhint: add --force to overwrite/);
+      assertMatch(
+        again.stderr,
+        /acme-dev-instance-queues\.json already exists; nothing written\nhint: give another --profile for a new client, or add --force to replace this one/,
+      );
+      assertEquals(JSON.parse(await Deno.readTextFile(join(target, "acme-dev-instance-queues.json"))), config);
     });
   } finally {
     await Deno.remove(dir, { recursive: true });
