@@ -3,7 +3,7 @@
  * queue id or name twice in a file, no instance in two files, no two files
  * writing one output file.
  */
-import { type ClientConfig, outputFileName, parseClientConfig } from "./client_config.ts";
+import { type ClientConfig, isPlaceholderId, outputFileName, parseClientConfig } from "./client_config.ts";
 
 export interface ConfigFileText {
   readonly path: string;
@@ -78,12 +78,15 @@ export function checkConfigFiles(files: readonly ConfigFileText[]): ConfigCheck[
   });
   const byInstance = new Map<string, string[]>();
   for (const c of checks) {
-    if (c.config) byInstance.set(c.config.instanceId, [...(byInstance.get(c.config.instanceId) ?? []), c.path]);
+    // Files fresh from init all hold the example's instance: their warning says to run discover.
+    if (c.config && !isPlaceholderId(c.config.instanceId)) {
+      byInstance.set(c.config.instanceId, [...(byInstance.get(c.config.instanceId) ?? []), c.path]);
+    }
   }
   const shared = sharedOutputFiles(checks.flatMap((c) => (c.config ? [c.config] : [])));
   return checks.map((c) => {
     if (!c.config) return c;
-    const others = byInstance.get(c.config.instanceId)!.filter((p) => p !== c.path);
+    const others = (byInstance.get(c.config.instanceId) ?? []).filter((p) => p !== c.path);
     const sameOutput = shared.get(c.config.file);
     const problems = [
       ...c.problems,

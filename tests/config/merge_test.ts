@@ -1,4 +1,4 @@
-import { assertEquals } from "../assert.ts";
+import { assert, assertEquals } from "../assert.ts";
 import { describeMerge, mergeQueues } from "../../src/config/merge.ts";
 import { checkConfigFiles, duplicateQueueIds } from "../../src/config/check.ts";
 import { seedConfig } from "../helpers.ts";
@@ -50,6 +50,19 @@ Deno.test("check's rules: duplicate queue ids and names, one instance in two fil
   assertEquals(checks[1].problems.length, 1);
   assertEquals(checks[2].problems.length, 1);
   assertEquals(checks[2].config, undefined);
+});
+
+Deno.test("check's rules: files fresh from init share the example's instance, and only their warnings say so", async () => {
+  const example = await Deno.readTextFile(new URL("../../config/instance-queues.example.json", import.meta.url));
+  const renamed = JSON.stringify({ ...JSON.parse(example), clientName: "TradeUK", environment: "PROD" });
+  const checks = checkConfigFiles([
+    { path: "config/a-instance-queues.json", text: example },
+    { path: "config/b-instance-queues.json", text: renamed },
+  ]);
+  assertEquals(checks.map((c) => c.problems), [[], []], "not 'its rows would be written twice'");
+  for (const c of checks) {
+    assert.ok(c.warnings.some((w) => w.includes("instanceId is still the example's")), c.warnings.join("\n"));
+  }
 });
 
 Deno.test("check's rules: two files that would write one output file (clientName and environment, any case)", () => {
