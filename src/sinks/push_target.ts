@@ -47,7 +47,9 @@ export function resolvePushTarget(
     : [undefined, undefined];
   if (raw === undefined || source === undefined) {
     throw new UsageError(
-      `--push needs the Power BI push URL: set ${PUSH_URL_ENV} or "powerBiUrl" in settings.json`,
+      sources.settingsFile
+        ? `--push needs the Power BI push URL: paste it into "powerBiUrl" in ${sources.settingsFile}, or set ${PUSH_URL_ENV}`
+        : `--push needs the Power BI push URL: set ${PUSH_URL_ENV} or "powerBiUrl" in settings.json`,
       sources.settingsMisnamed ??
         "the URL is on the streaming dataset's API info page in Power BI; keep it off the command line, " +
           "where other processes can see it",

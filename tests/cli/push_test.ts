@@ -160,6 +160,14 @@ Deno.test("--push: the URL from settings.json, or from the flag; none at all is 
     assertEquals(missing.code, 2);
     assertMatch(missing.stderr, /^error: --push needs the Power BI push URL: set CONNECT_METRICS_POWERBI_URL or/);
     assert.ok(!(await Deno.stat(join(ws.dir, "output")).catch(() => null)), "nothing fetched or written");
+    // settings.json as init writes it, the URL still to be pasted: the message names the file to paste it into.
+    await writeSettings(ws, { powerBiUrl: "" });
+    const empty = await ws.run([...RUN_ARGS, "--push"]);
+    assertEquals(empty.code, 2);
+    assertMatch(
+      empty.stderr,
+      /^error: --push needs the Power BI push URL: paste it into "powerBiUrl" in \S+\/config\/settings\.json, or set CONNECT_METRICS_POWERBI_URL\n/,
+    );
 
     // Written as "Power BI" is spelt: the same field.
     await writeSettings(ws, { powerBIUrl: ws.pushUrl });
