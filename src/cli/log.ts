@@ -6,6 +6,7 @@ import { join } from "node:path";
 import type { LogFormat, Verbosity } from "./args.ts";
 import { cannotAppendTo } from "../util/atomic_file.ts";
 import { redact } from "../util/redact.ts";
+import { localTimestamp } from "../util/time.ts";
 
 export type Level = "info" | "detail" | "warn" | "error";
 
@@ -138,7 +139,7 @@ export class Reporter {
   #log(level: Level, message: string, fields?: Record<string, unknown>): void {
     const file = typeof this.logFile === "function" ? this.logFile() : this.logFile;
     if (!file) return;
-    const time = new Date().toISOString();
+    const time = localTimestamp(Date.now());
     const line = this.format === "json"
       ? JSON.stringify({ time, level, message, ...fields })
       : `${time} ${level.toUpperCase().padEnd(6)} ${message}`;

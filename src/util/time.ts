@@ -32,6 +32,17 @@ export function localWallClock(instantMs: number, timeZone: string): string {
     .toString({ fractionalSecondDigits: 3 });
 }
 
+/**
+ * This machine's local time with its UTC offset, to the millisecond, e.g.
+ * `2026-07-01T09:00:00.123+01:00`: what Task Scheduler's history shows, and
+ * still one instant on either side of a change of clocks.
+ */
+export function localTimestamp(instantMs: number, timeZone = Temporal.Now.timeZoneId()): string {
+  return Temporal.Instant.fromEpochMilliseconds(instantMs)
+    .toZonedDateTimeISO(timeZone)
+    .toString({ fractionalSecondDigits: 3, timeZoneName: "never" });
+}
+
 /** Whether `name` is an IANA time zone this runtime knows. */
 export function isTimeZone(name: string): boolean {
   try {

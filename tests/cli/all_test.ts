@@ -235,7 +235,8 @@ Deno.test("logs: a run without a terminal appends to logs/connect-metrics-DATE.l
     const text = await ws.run(["--client", "tradeuk", "--environment", "dev", "--profile", PROFILE]);
     assertEquals(text.code, 0, text.stderr);
     const log = await Deno.readTextFile(dailyLogFile(join(ws.dir, "logs"), new Date()));
-    assertMatch(log, /^\d{4}-\d\d-\d\dT[\d:.]+Z INFO +TradeUK DEV: 3 queues, 2 API requests/m);
+    // Local time with its offset (the tests run in Europe/London), as Task Scheduler's history shows it.
+    assertMatch(log, /^\d{4}-\d\d-\d\dT[\d:.]+\+0[01]:00 INFO +TradeUK DEV: 3 queues, 2 API requests/m);
     assert.ok(!(await exists(old)), "logs older than 14 days are deleted");
     assert.ok(await exists(recent), "younger ones are kept");
 
@@ -250,11 +251,15 @@ Deno.test("logs: a run without a terminal appends to logs/connect-metrics-DATE.l
     await Deno.remove(join(ws.dir, "config", "settings.json"));
 
     const jsonLog = join(ws.dir, "run.jsonl");
-    const json = await ws.run(["--all", "--log-file", jsonLog, "--log-format", "json"]);
+    const before = Date.now();
+    const json = await ws.run(["--all", "--log-file", jsonLog, "--log-format", "json"], { TZ: "Asia/Kolkata" });
     assertEquals(json.code, 0, json.stderr);
     const lines = (await Deno.readTextFile(jsonLog)).trim().split("\n").map((l) => JSON.parse(l));
     const client = lines.find((l) => l.client === "TradeUK DEV");
     assertEquals([client.level, client.rows, client.requests], ["info", 3, 2]);
+    assertMatch(client.time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+05:30$/, "the machine's local time and offset");
+    const logged = Date.parse(client.time);
+    assert.ok(logged >= before - 1000 && logged <= Date.now(), `${client.time} is the moment of the run`);
     for (const l of lines) assert.ok(!JSON.stringify(l).includes(SECRET_KEY));
   });
 });
@@ -269,7 +274,7 @@ Deno.test("logs: a run stopped before it starts (bad flag, config, push URL) say
 
     const typo = await ws.run(["--all", "--clent", "x"]);
     assertEquals(typo.code, 2);
-    assertMatch(await today(), /^\S+Z ERROR +error: unknown flag '--clent'/m);
+    assertMatch(await today(), /^\S+:00 ERROR +error: unknown flag '--clent'/m);
     assertNotMatch(await today(), /Usage:/, "the log gets the error, not the help");
 
     const key = "SECRETKEYINAURL0123456789";
