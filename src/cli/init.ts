@@ -7,12 +7,11 @@
 import { join } from "node:path";
 import { parseInitArgs } from "./args.ts";
 import { configFileName } from "../config/client_config.ts";
-import { configDirForNewFiles, configDirInputs, EMBEDDED_CONFIG_DIR } from "../config/paths.ts";
+import { configDirForNewFiles, configDirInputs, EMBEDDED_CONFIG_DIR, SETTINGS_EXAMPLE } from "../config/paths.ts";
 import { SETTINGS_FILE } from "../config/settings.ts";
 import { pathExists, writeFileAtomic } from "../util/atomic_file.ts";
 import { UsageError } from "../util/errors.ts";
 
-export const SETTINGS_EXAMPLE = join(EMBEDDED_CONFIG_DIR, "settings.example.json");
 export const CONFIG_EXAMPLE = join(EMBEDDED_CONFIG_DIR, "instance-queues.example.json");
 
 export async function initCommand(argv: string[]): Promise<number> {

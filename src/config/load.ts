@@ -1,5 +1,5 @@
 /** Reading a client's config file and the settings beside it. */
-import { basename, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { type ClientConfig, CONFIG_SUFFIX, configFileName, parseClientConfig } from "./client_config.ts";
 import {
   configDirCandidates,
@@ -7,6 +7,8 @@ import {
   findConfigFile,
   insideZipHint,
   isNamedByUser,
+  SETTINGS_EXAMPLE,
+  SETTINGS_EXAMPLE_FILE,
   unreadableConfigDir,
 } from "./paths.ts";
 import { DEFAULT_SETTINGS, parseSettings, type Settings, SETTINGS_FILE } from "./settings.ts";
@@ -65,7 +67,34 @@ export async function readSettings(dir: string): Promise<LoadedSettings> {
   if (text !== undefined) return { ...parseSettings(text, file), file };
   const txt = `${file}.txt`;
   const hasTxt = await Deno.stat(txt).then((s) => s.isFile, () => false);
-  return { settings: DEFAULT_SETTINGS, warnings: [], ...(hasTxt ? { misnamed: misnamedFileLine(txt) } : {}) };
+  const misnamed = hasTxt ? misnamedFileLine(txt) : await editedExampleLine(dir);
+  return { settings: DEFAULT_SETTINGS, warnings: [], ...(misnamed ? { misnamed } : {}) };
+}
+
+/**
+ * The MI zip has settings.example.json in config/ and beside the exe; one
+ * edited in place (the push URL pasted into it) is never read. Said only
+ * when it differs from the example, so an untouched copy is no news.
+ */
+async function editedExampleLine(dir: string): Promise<string | undefined> {
+  const example = canonicalJson(await Deno.readTextFile(SETTINGS_EXAMPLE));
+  for (const path of [join(dir, SETTINGS_EXAMPLE_FILE), join(dirname(dir), SETTINGS_EXAMPLE_FILE)]) {
+    const text = await readUserText(path).catch(() => undefined);
+    if (text !== undefined && canonicalJson(text) !== example) {
+      return `${path}: not read, as it is the example, and it has been edited; ` +
+        `save it as ${join(dir, SETTINGS_FILE)} (the file runs read)`;
+    }
+  }
+  return undefined;
+}
+
+/** The JSON's content, whatever its spacing and line ends; the text itself if it is not JSON. */
+function canonicalJson(text: string): string {
+  try {
+    return JSON.stringify(JSON.parse(text));
+  } catch {
+    return text;
+  }
 }
 
 /** `readSettings`, once per directory: the clients of one folder share its settings.json. */

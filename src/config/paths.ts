@@ -33,6 +33,10 @@ export interface ConfigDirInputs {
 /** The built-in example configs (embedded by `deno compile --include config`). */
 export const EMBEDDED_CONFIG_DIR = join(import.meta.dirname!, "..", "..", "config");
 
+/** The commented settings.json that `init` writes; the MI zip has copies named so, in config/ and beside the exe. */
+export const SETTINGS_EXAMPLE_FILE = "settings.example.json";
+export const SETTINGS_EXAMPLE = join(EMBEDDED_CONFIG_DIR, SETTINGS_EXAMPLE_FILE);
+
 /** True inside an executable built by `deno compile` (its modules live in a deno-compile-* virtual folder). */
 export const IS_COMPILED = import.meta.url.includes("deno-compile-");
 

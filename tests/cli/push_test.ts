@@ -21,6 +21,7 @@ import { DEFAULT_COLUMNS } from "../../src/connect/catalogue.ts";
 import { datasetColumns } from "../../src/sinks/powerbi_schema.ts";
 import type { SimDataset } from "../../src/simulator/powerbi_handler.ts";
 import { parsePushUrl } from "../../src/sinks/push_target.ts";
+import { SETTINGS_EXAMPLE } from "../../src/config/paths.ts";
 
 /** Recognisable, so the grep below cannot miss it. */
 const PUSH_KEY = "PBIKEY-grep-me-7f3a9c1e5b2d4f60a8e1";
@@ -77,6 +78,43 @@ async function queueBacklog(ws: PushWorkspace, files: number) {
 
 const writeSettings = (ws: Workspace, settings: unknown) =>
   Deno.writeTextFile(join(ws.dir, "config", "settings.json"), JSON.stringify(settings));
+
+Deno.test("a settings.example.json edited in place (the push URL pasted into the example) is said, not silently ignored", async () => {
+  await withPushWorkspace(async (ws) => {
+    // The MI zip has config/settings.example.json and a copy beside the exe; untouched, they are no news.
+    const example = await Deno.readTextFile(SETTINGS_EXAMPLE);
+    const inConfig = join(ws.dir, "config", "settings.example.json");
+    const besideExe = join(ws.dir, "settings.example.json");
+    await Deno.writeTextFile(inConfig, example.replaceAll("\n", "\r\n"));
+    await Deno.writeTextFile(besideExe, example);
+    const untouched = await ws.run(RUN_ARGS);
+    assertEquals(untouched.code, 0, untouched.stderr);
+    assert.ok(!untouched.stderr.includes("settings.example.json"), untouched.stderr);
+
+    // The analyst pastes the URL into the one beside the exe and saves it under that name.
+    await Deno.writeTextFile(besideExe, example.replace('"powerBiUrl": ""', `"powerBiUrl": "${ws.pushUrl}"`));
+    const push = await ws.run([...RUN_ARGS, "--push"]);
+    assertEquals(push.code, 2);
+    assertMatch(
+      push.stderr,
+      /^error: --push needs the Power BI push URL: .*\nhint: \S+\/settings\.example\.json: not read, as it is the example, and it has been edited; save it as \S+\/config\/settings\.json \(the file runs read\)\n/,
+    );
+    assertEquals(ws.dataset.rows.length, 0);
+    const plain = await ws.run(RUN_ARGS);
+    assertEquals(plain.code, 0, plain.stderr);
+    assertMatch(plain.stderr, /^warning: \S+\/settings\.example\.json: not read, as it is the example/);
+    const check = await ws.run(["check"]);
+    assertEquals(check.code, 2, check.stdout);
+    assertMatch(check.stdout, /^FAIL {2}settings\.json: \S+settings\.example\.json: not read/m);
+
+    // Saved as settings.json, as the message says: the URL is used.
+    await Deno.rename(besideExe, join(ws.dir, "config", "settings.json"));
+    const saved = await ws.run([...RUN_ARGS, "--push"]);
+    assertEquals(saved.code, 0, saved.stderr);
+    assertEquals(ws.dataset.rows.length, 3);
+    await assertNoSecrets(ws.dir, [untouched, push, plain, check, saved]);
+  });
+});
 
 Deno.test("--push sends the file's rows to Power BI, the URL from the environment", async () => {
   await withPushWorkspace(async (ws) => {

@@ -2,7 +2,7 @@ import { assertEquals, assertMatch, throws } from "../assert.ts";
 import { DEFAULT_SETTINGS, parseSettings } from "../../src/config/settings.ts";
 import { DEFAULT_COLUMNS } from "../../src/connect/catalogue.ts";
 import { ConfigError } from "../../src/util/errors.ts";
-import { SETTINGS_EXAMPLE } from "../../src/cli/init.ts";
+import { SETTINGS_EXAMPLE } from "../../src/config/paths.ts";
 
 const FILE = "config/settings.json";
 const parse = (value: unknown) => parseSettings(JSON.stringify(value), FILE);
