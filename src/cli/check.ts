@@ -28,7 +28,7 @@ function describe(check: ConfigCheck): string[] {
 
 export async function checkCommand(argv: string[]): Promise<number> {
   const args = parseCheckArgs(argv);
-  const { dir, paths, misnamed } = await findClientConfigFiles(configDirInputs(args.configDir), args.profile);
+  const { dir, paths, misnamed, strays } = await findClientConfigFiles(configDirInputs(args.configDir), args.profile);
   let settingsFailed = false;
 
   try {
@@ -62,6 +62,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
   for (const path of misnamed) {
     console.log(`FAIL  ${basename(path)}: ${misnamedFileLine(path).replace(`${path}: `, "")}`);
   }
+  for (const stray of strays) console.log(`warn  ${basename(stray.path)}: ${stray.why}`);
   const failing = checks.filter((c) => c.problems.length > 0).length + misnamed.length + (settingsFailed ? 1 : 0);
   if (failing > 0) {
     console.error(`error: ${failing} file(s) in ${dir} need fixing (see FAIL lines)`);

@@ -7,12 +7,10 @@
 import { join } from "node:path";
 import { parseInitArgs } from "./args.ts";
 import { configFileName } from "../config/client_config.ts";
-import { configDirForNewFiles, configDirInputs, EMBEDDED_CONFIG_DIR, SETTINGS_EXAMPLE } from "../config/paths.ts";
+import { CONFIG_EXAMPLE, configDirForNewFiles, configDirInputs, SETTINGS_EXAMPLE } from "../config/paths.ts";
 import { SETTINGS_FILE } from "../config/settings.ts";
 import { pathExists, writeFileAtomic } from "../util/atomic_file.ts";
 import { UsageError } from "../util/errors.ts";
-
-export const CONFIG_EXAMPLE = join(EMBEDDED_CONFIG_DIR, "instance-queues.example.json");
 
 export async function initCommand(argv: string[]): Promise<number> {
   const args = parseInitArgs(argv);

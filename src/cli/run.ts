@@ -29,6 +29,7 @@ import {
   loadSettings,
   misnamedConfigError,
   settingsReader,
+  strayLine,
 } from "../config/load.ts";
 import { appDir, type ConfigDirInputs, configDirInputs, userStateDir } from "../config/paths.ts";
 import { ROW_KEY_COLUMNS } from "../connect/catalogue.ts";
@@ -210,14 +211,14 @@ async function run(args: RunArgs, options: { tables: boolean }): Promise<number>
   const readSettingsOf = settingsReader();
   let clients = await planClients(args, inputs, readSettingsOf);
   // One client: its own settings.json; many: the one in the config directory they share.
-  const shared: LoadedSettings = multi
-    ? await readSettingsOf((await findClientConfigFiles(inputs)).dir)
-    : ownSettings(clients[0]);
+  const found = multi ? await findClientConfigFiles(inputs) : undefined;
+  const shared: LoadedSettings = found ? await readSettingsOf(found.dir) : ownSettings(clients[0]);
   const push = preparePush(args, shared);
   const proxy = envProxy(); // a bad HTTPS_PROXY is found here, before any work
   await checkFolders(args, push?.outbox.dir);
   const reporter = await openReporter(args, shared.settings.logRetentionDays);
   const warnings = [
+    ...(args.all && found ? found.strays.map(strayLine) : []),
     ...(shared.misnamed ? [shared.misnamed] : []),
     ...shared.warnings,
     ...clients.flatMap((c) => "loaded" in c ? c.loaded.warnings : []),

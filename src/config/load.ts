@@ -2,6 +2,8 @@
 import { basename, dirname, join } from "node:path";
 import { type ClientConfig, CONFIG_SUFFIX, configFileName, parseClientConfig } from "./client_config.ts";
 import {
+  CONFIG_EXAMPLE,
+  CONFIG_EXAMPLE_FILE,
   configDirCandidates,
   type ConfigDirInputs,
   findConfigFile,
@@ -77,15 +79,19 @@ export async function readSettings(dir: string): Promise<LoadedSettings> {
  * when it differs from the example, so an untouched copy is no news.
  */
 async function editedExampleLine(dir: string): Promise<string | undefined> {
-  const example = canonicalJson(await Deno.readTextFile(SETTINGS_EXAMPLE));
   for (const path of [join(dir, SETTINGS_EXAMPLE_FILE), join(dirname(dir), SETTINGS_EXAMPLE_FILE)]) {
-    const text = await readUserText(path).catch(() => undefined);
-    if (text !== undefined && canonicalJson(text) !== example) {
+    if (await isEditedCopy(path, SETTINGS_EXAMPLE)) {
       return `${path}: not read, as it is the example, and it has been edited; ` +
         `save it as ${join(dir, SETTINGS_FILE)} (the file runs read)`;
     }
   }
   return undefined;
+}
+
+/** Whether `path` is there and says something other than the built-in `example`. */
+async function isEditedCopy(path: string, example: string): Promise<boolean> {
+  const text = await readUserText(path).catch(() => undefined);
+  return text !== undefined && canonicalJson(text) !== canonicalJson(await Deno.readTextFile(example));
 }
 
 /** The JSON's content, whatever its spacing and line ends; the text itself if it is not JSON. */
@@ -159,40 +165,95 @@ export function misnamedFileLine(path: string): string {
 /**
  * The client config files: the profile's, or every `*-instance-queues.json`
  * of the first config directory that has any (never the built-in example),
- * with any `*-instance-queues.json.txt` there as `misnamed`. Throws a
+ * with any `*-instance-queues.json.txt` there as `misnamed`, and a line for
+ * each `strays` file that looks meant as a client's but is not read. Throws a
  * ConfigError when none.
  */
 export async function findClientConfigFiles(
   inputs: ConfigDirInputs,
   profile?: string,
-): Promise<{ dir: string; paths: string[]; misnamed: string[] }> {
+): Promise<{ dir: string; paths: string[]; misnamed: string[]; strays: Stray[] }> {
   if (profile) {
     const found = await findConfigFile(inputs, configFileName(profile));
-    return { dir: found.dir, paths: [found.path], misnamed: [] };
+    return { dir: found.dir, paths: [found.path], misnamed: [], strays: [] };
   }
   // The built-in example is a template, not a client: --all never runs it.
   const candidates = configDirCandidates(inputs).filter((c) => c.source !== "built-in defaults");
+  const allStrays: Stray[] = [];
   for (const candidate of candidates) {
     const { dir } = candidate;
-    const paths: string[] = [];
-    const misnamed: string[] = [];
+    const names: string[] = [];
     try {
-      for await (const e of Deno.readDir(dir)) {
-        if (e.isFile && e.name.endsWith(CONFIG_SUFFIX)) paths.push(join(dir, e.name));
-        if (e.isFile && e.name.endsWith(MISNAMED_SUFFIX)) misnamed.push(join(dir, e.name));
-      }
+      for await (const e of Deno.readDir(dir)) if (e.isFile) names.push(e.name);
     } catch (error) {
       if (!(error instanceof Deno.errors.NotFound) && isNamedByUser(candidate)) {
         throw unreadableConfigDir(candidate, error);
       }
     }
-    if (paths.length + misnamed.length > 0) return { dir, paths: paths.sort(), misnamed: misnamed.sort() };
+    names.sort();
+    const paths = names.filter((n) => n.endsWith(CONFIG_SUFFIX)).map((n) => join(dir, n));
+    const misnamed = names.filter((n) => n.endsWith(MISNAMED_SUFFIX)).map((n) => join(dir, n));
+    const notRead = await strays(dir, names);
+    if (paths.length + misnamed.length > 0) return { dir, paths, misnamed, strays: notRead };
+    allStrays.push(...notRead);
   }
   const places = candidates.map((c) => c.dir).join(", ");
   throw new ConfigError(
     `no *${CONFIG_SUFFIX} files found; looked in ${places}`,
-    insideZipHint(inputs) ?? "connect-metrics init writes an example config to start from",
+    insideZipHint(inputs) ?? (allStrays.length > 0 ? allStrays.map(strayLine).join("; and ") : undefined) ??
+      "connect-metrics init writes an example config to start from",
   );
+}
+
+/** A file that looks meant as a client's config but is not read, and what to do. */
+export interface Stray {
+  readonly path: string;
+  readonly why: string;
+}
+
+export const strayLine = (stray: Stray) => `${stray.path}: ${stray.why}`;
+
+/**
+ * Files of `dir` that look meant as a client's config but are not read:
+ * the example edited in place, or a name that only nearly fits (a browser's
+ * `... (1).json`, Explorer's `... - Copy.json`, another case). One with the
+ * same content as a file that is read (the example saved again under its
+ * proper name, an untouched copy) is no news.
+ */
+async function strays(dir: string, names: readonly string[]): Promise<Stray[]> {
+  const stem = CONFIG_SUFFIX.slice(1, -".json".length); // instance-queues
+  const candidates = names.filter((name) => {
+    const lower = name.toLowerCase();
+    return !name.endsWith(CONFIG_SUFFIX) && lower.endsWith(".json") && lower.includes(stem);
+  });
+  if (candidates.length === 0) return [];
+  const contentOf = (name: string) => readUserText(join(dir, name)).then(canonicalJson, () => undefined);
+  const read = new Set(await Promise.all(names.filter((n) => n.endsWith(CONFIG_SUFFIX)).map(contentOf)));
+  const found: Stray[] = [];
+  for (const name of candidates) {
+    const path = join(dir, name);
+    if (read.has(await contentOf(name))) continue;
+    if (name === CONFIG_EXAMPLE_FILE) {
+      if (await isEditedCopy(path, CONFIG_EXAMPLE)) {
+        found.push({
+          path,
+          why: "not read, as it is the example, and it has been edited; " +
+            `save it as PROFILE${CONFIG_SUFFIX}, PROFILE being its client's AWS profile`,
+        });
+      }
+      continue;
+    }
+    const at = name.toLowerCase().indexOf(`-${stem}`);
+    const meant = at > 0 ? `${name.slice(0, at)}${CONFIG_SUFFIX}` : `PROFILE${CONFIG_SUFFIX}`;
+    const why = `not read, as only names ending in "${CONFIG_SUFFIX}" are`;
+    found.push({
+      path,
+      why: names.includes(meant)
+        ? `${why}; to replace ${meant}, rename it so; to keep it as a backup, end its name in .bak`
+        : `${why}; rename it to ${meant}`,
+    });
+  }
+  return found;
 }
 
 /** Every `*-instance-queues.json` in `dir`, validated, in name order. */

@@ -36,6 +36,9 @@ export const EMBEDDED_CONFIG_DIR = join(import.meta.dirname!, "..", "..", "confi
 /** The commented settings.json that `init` writes; the MI zip has copies named so, in config/ and beside the exe. */
 export const SETTINGS_EXAMPLE_FILE = "settings.example.json";
 export const SETTINGS_EXAMPLE = join(EMBEDDED_CONFIG_DIR, SETTINGS_EXAMPLE_FILE);
+/** The commented client config that `init` copies; the MI zip has it in config/. */
+export const CONFIG_EXAMPLE_FILE = "instance-queues.example.json";
+export const CONFIG_EXAMPLE = join(EMBEDDED_CONFIG_DIR, CONFIG_EXAMPLE_FILE);
 
 /** True inside an executable built by `deno compile` (its modules live in a deno-compile-* virtual folder). */
 export const IS_COMPILED = import.meta.url.includes("deno-compile-");

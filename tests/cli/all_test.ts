@@ -10,6 +10,7 @@ import {
   PROFILE,
   readUntil,
   SECRET_KEY,
+  seedConfig,
   stopWatch,
   withWorkspace,
   type Workspace,
@@ -19,6 +20,7 @@ import {
 import { parseClientConfig } from "../../src/config/client_config.ts";
 import { addConfiguredInstances, fakeGuid } from "../../src/simulator/fleet.ts";
 import { dailyLogFile } from "../../src/cli/log.ts";
+import { CONFIG_EXAMPLE } from "../../src/config/paths.ts";
 import { DEFAULT_COLUMNS } from "../../src/connect/catalogue.ts";
 import { DEFAULT_MAX_CONNECTIONS } from "../../src/connect/client.ts";
 import { datasetColumns } from "../../src/sinks/powerbi_schema.ts";
@@ -70,6 +72,54 @@ Deno.test("--all: one broken client is reported, the others are written; exit 1 
     assertMatch(result.stderr, /\n2 of 5 client\(s\) ok in [\d.]+ s\n$/);
     const rows = result.stderr.split("\n").filter((l) => / (ok|FAILED: .*)$/.test(l)).map((l) => l.split(/ {2,}/)[0]);
     assertEquals(rows, ["Acme PROD", "broken-prod", "TradeUK DEV", "Gone PROD", "notepad-prod"], "file-name order");
+  });
+});
+
+Deno.test("--all says which files look meant as a client's but are not read; copies the same as a read file are no news", async () => {
+  await withWorkspace(async (ws) => {
+    const config = join(ws.dir, "config");
+    const own = join(config, `${PROFILE}-instance-queues.json`);
+    // A browser saved the only client file as "... (1).json": nothing to run, and the hint says what to rename.
+    await Deno.rename(own, join(config, `${PROFILE}-instance-queues (1).json`));
+    const downloaded = await ws.run(["--all"]);
+    assertEquals(downloaded.code, 2);
+    assertMatch(
+      downloaded.stderr,
+      new RegExp(
+        `^error: no \\*-instance-queues\\.json files found; .*\nhint: \\S+/config/${PROFILE}-instance-queues \\(1\\)\\.json: ` +
+          `not read, as only names ending in "-instance-queues\\.json" are; rename it to ${PROFILE}-instance-queues\\.json\n`,
+      ),
+    );
+    await Deno.rename(join(config, `${PROFILE}-instance-queues (1).json`), own);
+
+    // The zip's untouched example, and a copy that is the same as a read file: no news.
+    const example = await Deno.readTextFile(CONFIG_EXAMPLE);
+    await Deno.writeTextFile(join(config, "instance-queues.example.json"), example);
+    await Deno.copyFile(own, join(config, `${PROFILE}-instance-queues - Copy.json`));
+    const quiet = await ws.run(["--all"]);
+    assertEquals(quiet.code, 0, quiet.stderr);
+    assertEquals(quiet.stderr, "");
+
+    // The next client typed into the example, and an older copy kept by Explorer: said, and the run goes on.
+    const next = { ...seedConfig(), clientName: "Acme", instanceId: fakeGuid("instance", "Acme") };
+    await Deno.writeTextFile(join(config, "instance-queues.example.json"), JSON.stringify(next));
+    const older = {
+      ...seedConfig(),
+      queues: Object.fromEntries(Object.entries(seedConfig().queues as object).slice(1)),
+    };
+    await Deno.writeTextFile(join(config, `${PROFILE}-instance-queues - Copy.json`), JSON.stringify(older));
+    const result = await ws.run(["--all"]);
+    assertEquals(result.code, 0, result.stderr);
+    assertEquals(result.stderr.split("\n").filter((l) => l.startsWith("warning:")), [
+      `warning: ${config}/${PROFILE}-instance-queues - Copy.json: not read, as only names ending in "-instance-queues.json" ` +
+      `are; to replace ${PROFILE}-instance-queues.json, rename it so; to keep it as a backup, end its name in .bak`,
+      `warning: ${config}/instance-queues.example.json: not read, as it is the example, and it has been edited; ` +
+      "save it as PROFILE-instance-queues.json, PROFILE being its client's AWS profile",
+    ]);
+    assertMatch(result.stdout, /TradeUK DEV: 3 queues/);
+    const check = await ws.run(["check"]);
+    assertEquals(check.code, 0, check.stdout + check.stderr);
+    assertMatch(check.stdout, /\nwarn {2}instance-queues\.example\.json: not read, as it is the example/);
   });
 });
 
