@@ -14,6 +14,7 @@ import type { ConnectClientConfig } from "@aws-sdk/client-connect";
 import type { AssumeRoleConfig } from "../config/client_config.ts";
 import { AwsError, ConfigError } from "../util/errors.ts";
 import { registerSecret } from "../util/redact.ts";
+import { likelyMeant } from "../util/spelling.ts";
 import { NOTEPAD_ADDS_TXT, utf16Encoding } from "../util/text.ts";
 
 export type Credentials = NonNullable<ConnectClientConfig["credentials"]>;
@@ -63,6 +64,38 @@ export function profileFilesProblem(files: { credentials: string; config: string
   return undefined;
 }
 
+/** The section names of an AWS ini file, as written between [ and ]. */
+function sectionsOf(file: string): string[] {
+  const bytes = readIfThere(file);
+  if (!bytes) return [];
+  const text = new TextDecoder().decode(bytes);
+  return [...text.matchAll(/^[ \t]*\[([^\]\r\n]*)\]/gm)].map((m) => m[1].trim());
+}
+
+/**
+ * Why `profile` is not read although something like it is written: a
+ * section headed the other file's way (`[profile P]` belongs in config,
+ * `[P]` in credentials), or a name a letter or two off.
+ */
+function profileSectionProblem(profile: string, files: { credentials: string; config: string }): string | undefined {
+  const credentials = sectionsOf(files.credentials);
+  const config = sectionsOf(files.config);
+  if (credentials.some((s) => s.replace(/\s+/g, " ") === `profile ${profile}`)) {
+    return `${files.credentials} has [profile ${profile}]: in the credentials file the section is [${profile}] ` +
+      `("profile " is only written in the config file)`;
+  }
+  if (profile !== "default" && config.includes(profile)) {
+    return `${files.config} has [${profile}]: in the config file the section is [profile ${profile}] ` +
+      `(or move its keys to ${files.credentials}, as [${profile}])`;
+  }
+  const known = [...credentials, ...config.map((s) => s.replace(/^profile\s+/, ""))];
+  const meant = likelyMeant(profile, known);
+  if (meant === undefined) return undefined;
+  return meant.toLowerCase() === profile.toLowerCase()
+    ? `the files have a profile [${meant}], and profile names are case-sensitive: write it [${profile}]`
+    : `the files have a profile [${meant}]; did you mean ${meant}?`;
+}
+
 /** How to add a profile, on a machine that may well have no AWS CLI (the MI team's has none). */
 function addProfile(profile: string, files: { credentials: string }): string {
   return `add a [${profile}] section with its keys to ${files.credentials} (README-MI.md, step 2; ` +
@@ -83,7 +116,7 @@ export async function missingProfileChecker(): Promise<
   return (profile, assumeRole) => {
     const needed = assumeRole ? assumeRole.sourceProfile : profile;
     if (needed === undefined || needed in known) return undefined;
-    const why = profileFilesProblem(files) ?? addProfile(needed, files);
+    const why = profileFilesProblem(files) ?? profileSectionProblem(needed, files) ?? addProfile(needed, files);
     return `AWS profile "${needed}" is not in ${files.credentials} or ${files.config}, so a run stops there (${why})`;
   };
 }
@@ -253,7 +286,8 @@ export function describeCredentialError(
   if (/Could not resolve credentials using profile|Profile .* could not be found|not found in/i.test(message)) {
     return new ConfigError(
       `AWS profile "${profile}" not found; looked in ${files.credentials} and ${files.config}`,
-      profileFilesProblem(files) ?? `${addProfile(profile ?? "default", files)}, or fix the name`,
+      profileFilesProblem(files) ?? profileSectionProblem(profile ?? "default", files) ??
+        `${addProfile(profile ?? "default", files)}, or fix the name`,
     );
   }
   if (!where.role && (code === "AccessDenied" || code === "AccessDeniedException")) {

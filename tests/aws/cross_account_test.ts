@@ -277,6 +277,41 @@ Deno.test("a profile that does not exist: one line saying where the tool looked,
       /\nhint: .*\/\.aws\/credentials\.txt is there instead: rename it to credentials \(Notepad adds/,
     );
     for (const r of [powershell, notepad]) assert.ok(!r.stderr.includes(SECRET_KEY));
+    await Deno.remove(`${credentials}.txt`);
+
+    // Headed the other file's way, or with a name in another case: said, as no AWS tool reads them.
+    const keys = `aws_access_key_id = ${ACCESS_KEY}\naws_secret_access_key = ${SECRET_KEY}\n`;
+    const cases: [{ credentials: string; config: string }, RegExp][] = [
+      [
+        { credentials: `[default]\n${keys}[profile ${PROFILE}]\n${keys}`, config: "" },
+        /\nhint: \S+\/\.aws\/credentials has \[profile capita-tradeuk-dev\]: in the credentials file the section is \[capita-tradeuk-dev\] \("profile " is only written in the config file\)\n/,
+      ],
+      [
+        { credentials: "", config: `[${PROFILE}]\nregion = eu-west-2\n${keys}` },
+        /\nhint: \S+\/\.aws\/config has \[capita-tradeuk-dev\]: in the config file the section is \[profile capita-tradeuk-dev\] \(or move its keys to \S+\/\.aws\/credentials, as \[capita-tradeuk-dev\]\)\n/,
+      ],
+      [
+        { credentials: `[Capita-TradeUK-Dev]\n${keys}`, config: "" },
+        /\nhint: the files have a profile \[Capita-TradeUK-Dev\], and profile names are case-sensitive: write it \[capita-tradeuk-dev\]\n/,
+      ],
+      [
+        { credentials: "", config: `[profile capita-tradeuk-dv]\n${keys}` },
+        /\nhint: the files have a profile \[capita-tradeuk-dv\]; did you mean capita-tradeuk-dv\?\n/,
+      ],
+    ];
+    for (const [files, hint] of cases) {
+      await writeAwsFiles(ws, files);
+      const result = await ws.run(ARGS);
+      assertEquals(result.code, 2, result.stderr);
+      assertMatch(result.stderr, hint);
+      assert.ok(!result.stderr.includes(SECRET_KEY));
+      const check = await ws.run(["check"]);
+      assertMatch(
+        check.stdout,
+        /so a run stops there \((\S+ has \[|the files have a profile \[)/,
+        "check says the same",
+      );
+    }
 
     // A scheduled task set to run as SYSTEM: its home is C:\Windows\System32\config\systemprofile, with no .aws.
     const system = join(ws.dir, "Windows", "System32", "config", "systemprofile");
