@@ -58,13 +58,24 @@ export const INSTANCE_ID_EXPECTED = "the Connect instance id, a GUID like 0d525d
 /** The ids of config/instance-queues.example.json, which `init` copies: never a real instance's or queue's. */
 export const isPlaceholderId = (id: string) => id.startsWith("00000000-0000-");
 
+/**
+ * An id as Connect writes it: lower case, without the spaces a paste can
+ * bring. A GUID's letters are hex digits in either case, and Connect's ids
+ * are all lower case, so an id copied in capitals still matches its
+ * queue's results.
+ */
+export const plainId = (id: string): string => id.trim().toLowerCase();
+
+/** `plainId` of a field's value; anything but a string is left for the caller to refuse. */
+const plainIdOf = (value: unknown): unknown => typeof value === "string" ? plainId(value) : value;
+
 /** Instance and queue ARNs, as the Connect console shows them; the id is their last part. */
 const INSTANCE_ARN = /^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance\/([0-9a-f-]{36})$/i;
 const QUEUE_ARN = /^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance\/[0-9a-f-]{36}\/queue\/([0-9a-f-]{36})$/i;
 
 /** The instance id in `text`: the id itself, or the id at the end of the instance's ARN. */
 export function instanceIdOf(text: string): string | undefined {
-  const id = text.trim().match(INSTANCE_ARN)?.[1] ?? text.trim();
+  const id = plainId(text.trim().match(INSTANCE_ARN)?.[1] ?? text);
   return GUID.test(id) ? id : undefined;
 }
 
@@ -171,12 +182,12 @@ export function parseClientConfig(
   ) {
     bad("environment", "DEV, TEST or PROD", environment);
   }
-  const instanceId = raw.instanceId;
+  const instanceId = plainIdOf(raw.instanceId);
   if (typeof instanceId !== "string" || !GUID.test(instanceId)) {
     bad(
       "instanceId",
-      expectedId(INSTANCE_ID_EXPECTED, instanceId, INSTANCE_ARN),
-      instanceId,
+      expectedId(INSTANCE_ID_EXPECTED, raw.instanceId, INSTANCE_ARN),
+      raw.instanceId,
     );
   }
   const queues = parseQueues(raw.queues, bad);
@@ -262,10 +273,14 @@ function parseQueues(
   if (!isObject(value)) return bad("queues", expected, value);
   const entries = Object.entries(value);
   if (entries.length === 0) return bad("queues", `at least one queue: ${expected}`, value);
-  return entries.map(([id, name]) => {
-    if (!GUID.test(id)) bad(`queues.${id}`, expectedId("a queue id (GUID) as the key", id, QUEUE_ARN), id);
+  const seen = new Set<string>();
+  return entries.map(([key, name]) => {
+    const id = plainId(key);
+    if (!GUID.test(id)) bad(`queues.${key}`, expectedId("a queue id (GUID) as the key", key, QUEUE_ARN), key);
+    if (seen.has(id)) bad(`queues.${key}`, "each queue once (this id is already there, in another case)", key);
+    seen.add(id);
     if (typeof name !== "string" || name.trim() === "") {
-      bad(`queues.${id}`, "the queue's name as text", name);
+      bad(`queues.${key}`, "the queue's name as text", name);
     }
     return { id, name: (name as string).trim() };
   });

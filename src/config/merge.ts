@@ -3,7 +3,7 @@
  * queues gone from Connect reported (removed only when pruning), every
  * other field and the order of keys kept.
  */
-import type { Queue } from "./client_config.ts";
+import { plainId, type Queue } from "./client_config.ts";
 
 export interface QueueMerge {
   /** The file's object, ready to write. */
@@ -26,17 +26,21 @@ export function mergeQueues(
   const queues: Record<string, string> = {};
   const gone: Queue[] = [];
   const renamed: { id: string; file: string; connect: string }[] = [];
-  for (const [id, name] of Object.entries(current)) {
+  for (const [written, name] of Object.entries(current)) {
+    // An id the file has in capitals (or with spaces) is Connect's queue: written back as Connect writes it.
+    const id = plainId(written);
     const connectName = inConnect.get(id);
     if (connectName === undefined) {
-      gone.push({ id, name });
+      gone.push({ id: written, name });
       if (options.prune) continue;
-    } else if (connectName !== name) {
-      renamed.push({ id, file: name, connect: connectName });
+      queues[written] = name;
+      continue;
     }
+    if (connectName !== name) renamed.push({ id, file: name, connect: connectName });
     queues[id] = name;
   }
-  const added = discovered.filter((q) => !(q.id in current));
+  const inFile = new Set(Object.keys(current).map(plainId));
+  const added = discovered.filter((q) => !inFile.has(q.id));
   for (const q of added) queues[q.id] = q.name;
   // Rebuild in the file's key order, "queues" in its place (or last when new).
   const config: Record<string, unknown> = {};

@@ -15,6 +15,7 @@ import {
   SECRET_KEY,
   seedConfig,
   withWorkspace,
+  writeConfig,
 } from "../helpers.ts";
 
 const ARGS = RUN_ARGS;
@@ -84,6 +85,29 @@ Deno.test('--client matches a clientName with spaces or hyphens ("Trade UK" is -
     const rows = await readRows(join(dir, "output", "trade-uk-dev-metric-data.json"));
     assertEquals(rows[0].Client, "Trade UK", "the dashboard shows the name as the file has it");
   }, { ...seedConfig(), clientName: "Trade UK" });
+});
+
+Deno.test("queue and instance ids copied in capitals still get their rows (Connect's ids are lower case)", async () => {
+  await withWorkspace(async ({ dir, run }) => {
+    const lower = await run(ARGS);
+    assertEquals(lower.code, 0, lower.stderr);
+    const withoutDate = async () =>
+      (await readRows(join(dir, "output", "tradeuk-dev-metric-data.json"))).map(({ Date: _, ...row }) => row);
+    const expected = await withoutDate();
+    const seed = seedConfig();
+    const shouted = Object.fromEntries(
+      Object.entries(seed.queues as Record<string, string>).map(([id, name]) => [id.toUpperCase(), name]),
+    );
+    await writeConfig(join(dir, "config"), PROFILE, {
+      ...seed,
+      instanceId: (seed.instanceId as string).toUpperCase(),
+      queues: shouted,
+    });
+    const upper = await run(ARGS);
+    assertEquals(upper.code, 0, upper.stderr);
+    assertEquals(upper.stderr, "", "no queue said to be missing");
+    assertEquals(await withoutDate(), expected);
+  });
 });
 
 Deno.test("--output-dir is created if missing; --region overrides the profile's", async () => {

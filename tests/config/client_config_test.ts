@@ -28,6 +28,23 @@ Deno.test("environment is accepted in any case and stored upper-case", () => {
   assertEquals(parse(withField("environment", "Test")).config.environment, "TEST");
 });
 
+Deno.test("ids copied in capitals or with spaces are Connect's ids (lower case); one id twice in two cases is an error", () => {
+  const seed = seedConfig();
+  const queues = seed.queues as Record<string, string>;
+  const shouted = Object.fromEntries(Object.entries(queues).map(([id, name]) => [` ${id.toUpperCase()} `, name]));
+  const { config } = parse({ ...seed, instanceId: ` ${(seed.instanceId as string).toUpperCase()}`, queues: shouted });
+  assertEquals(config.instanceId, seed.instanceId);
+  assertEquals(config.queues.map((q) => q.id), Object.keys(queues), "as Connect returns them, so results match");
+  const [id, name] = Object.entries(queues)[0];
+  const twice = throws(() => parse({ ...seed, queues: { [id]: name, [id.toUpperCase()]: "Again" } }), ConfigError);
+  assertMatch(
+    twice.message,
+    new RegExp(
+      `field "queues\\.${id.toUpperCase()}": expected each queue once \\(this id is already there, in another case\\)`,
+    ),
+  );
+});
+
 Deno.test("optional fields: region, timeZone, channels", () => {
   const { config } = parse({
     ...seedConfig(),

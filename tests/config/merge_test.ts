@@ -32,6 +32,16 @@ Deno.test("merging discovered queues: added, gone (kept or pruned), renamed, key
   );
 });
 
+Deno.test("merge: a queue id the file has in capitals is Connect's queue, written back as Connect writes it", () => {
+  const merge = mergeQueues(
+    { clientName: "X", queues: { [` ${A.toUpperCase()}`]: "Sales" } },
+    [{ id: A, name: "Sales" }, { id: B, name: "Support" }],
+    { prune: false },
+  );
+  assertEquals(merge.config.queues, { [A]: "Sales", [B]: "Support" });
+  assertEquals(describeMerge(merge), [`+ ${B}  Support`], "not added again, not reported gone");
+});
+
 Deno.test("check's rules: duplicate queue ids and names, one instance in two files, invalid files", () => {
   const text = `{"clientName":"X","accountId":"111111111111","environment":"DEV",` +
     `"instanceId":"0d525d33-c2af-4b86-9d67-393db396e896","queues":{"${A}":"One","${A}":"Two","${B}":"two"}}`;
