@@ -6,7 +6,7 @@ import { dirname, join, resolve, sep } from "node:path";
 import { parseArgs } from "node:util";
 import { accountIdOf, INSTANCE_ID_EXPECTED, instanceIdOf, isAwsRegion } from "../config/client_config.ts";
 import { appDir } from "../config/paths.ts";
-import { DATASET_MODES, type DatasetMode } from "../config/settings.ts";
+import { DATASET_MODES, type DatasetMode, MIN_INTERVAL_MS } from "../config/settings.ts";
 import { UsageError } from "../util/errors.ts";
 import { didYouMean } from "../util/spelling.ts";
 import { parseInterval } from "../util/time.ts";
@@ -186,9 +186,6 @@ export function defaultOutboxDir(outputDir: string): string {
   return join(dirname(resolve(outputDir)), "outbox");
 }
 
-/** Shortest --every: Connect's real-time metrics change by the second, but its quota is shared. */
-export const MIN_INTERVAL_MS = 10_000;
-
 /**
  * `connect-metrics --client C --environment E --profile P [...]` (the 2019
  * form), `--all`, or `--profile` repeated; with `--every 60s` it repeats.
@@ -231,7 +228,9 @@ export function parseRunArgs(argv: string[]): RunArgs {
   if (values.every !== undefined) {
     everyMs = parseInterval(values.every as string);
     if (everyMs === undefined || everyMs < MIN_INTERVAL_MS) {
-      throw new UsageError(`--every expects an interval of at least 10s, such as 60s or 5m; got "${values.every}"`);
+      throw new UsageError(
+        `--every expects an interval of at least ${MIN_INTERVAL_MS / 1000}s, such as 60s or 5m; got "${values.every}"`,
+      );
     }
   }
   const logFormat = ((values["log-format"] as string | undefined) ?? "text").toLowerCase();

@@ -19,6 +19,9 @@ import { parseInterval } from "../util/time.ts";
 import { didYouMean } from "../util/spelling.ts";
 import { isObject, parseConfigJson, unknownFieldWarnings, withKnownNames } from "./json.ts";
 
+/** The shortest "every" (and --every): Connect's real-time metrics change by the second, but its quota is shared. */
+export const MIN_INTERVAL_MS = 10_000;
+
 export const SETTINGS_FILE = "settings.json";
 
 export interface Settings {
@@ -202,7 +205,9 @@ export function parseSettings(
   // Blank, as init's settings.json says, is "run once".
   if (fields.every !== undefined && !(typeof fields.every === "string" && fields.every.trim() === "")) {
     everyMs = typeof fields.every === "string" ? parseInterval(fields.every) : undefined;
-    if (everyMs === undefined || everyMs < 10_000) bad("every", 'an interval of at least 10s, such as "60s" or "5m"');
+    if (everyMs === undefined || everyMs < MIN_INTERVAL_MS) {
+      bad("every", `an interval of at least ${MIN_INTERVAL_MS / 1000}s, such as "60s" or "5m"`);
+    }
   }
 
   const logRetentionDays = fields.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS;
