@@ -1,15 +1,22 @@
 /** Reading a client's config file and the settings beside it. */
 import { basename, dirname, join } from "node:path";
-import { type ClientConfig, CONFIG_SUFFIX, configFileName, parseClientConfig } from "./client_config.ts";
 import {
-  CONFIG_EXAMPLE,
+  type ClientConfig,
+  CONFIG_SUFFIX,
+  configFileName,
+  isPlaceholderId,
+  parseClientConfig,
+  plainId,
+} from "./client_config.ts";
+import { isObject } from "./json.ts";
+import { looseName } from "../util/spelling.ts";
+import {
   CONFIG_EXAMPLE_FILE,
   configDirCandidates,
   type ConfigDirInputs,
   findConfigFile,
   insideZipHint,
   isNamedByUser,
-  SETTINGS_EXAMPLE,
   SETTINGS_EXAMPLE_FILE,
   unreadableConfigDir,
 } from "./paths.ts";
@@ -75,23 +82,30 @@ export async function readSettings(dir: string): Promise<LoadedSettings> {
 
 /**
  * The MI zip has settings.example.json in config/ and beside the exe; one
- * edited in place (the push URL pasted into it) is never read. Said only
- * when it differs from the example, so an untouched copy is no news.
+ * with a push URL pasted into it is never read. Judged by that URL, not by
+ * any difference from this version's example: an older release's example,
+ * left beside a newer exe, is no news.
  */
 async function editedExampleLine(dir: string): Promise<string | undefined> {
   for (const path of [join(dir, SETTINGS_EXAMPLE_FILE), join(dirname(dir), SETTINGS_EXAMPLE_FILE)]) {
-    if (await isEditedCopy(path, SETTINGS_EXAMPLE)) {
-      return `${path}: not read, as it is the example, and it has been edited; ` +
+    const example = await readJsonObject(path);
+    const url = Object.entries(example ?? {}).find(([key]) => looseName(key) === looseName("powerBiUrl"))?.[1];
+    if (typeof url === "string" && url.trim() !== "") {
+      return `${path}: not read, as it is the example, and a push URL has been pasted into it; ` +
         `save it as ${join(dir, SETTINGS_FILE)} (the file runs read)`;
     }
   }
   return undefined;
 }
 
-/** Whether `path` is there and says something other than the built-in `example`. */
-async function isEditedCopy(path: string, example: string): Promise<boolean> {
-  const text = await readUserText(path).catch(() => undefined);
-  return text !== undefined && canonicalJson(text) !== canonicalJson(await Deno.readTextFile(example));
+/** The JSON object in `path`; undefined when it is not there or not a JSON object. */
+async function readJsonObject(path: string): Promise<Record<string, unknown> | undefined> {
+  try {
+    const value = JSON.parse(await readUserText(path));
+    return isObject(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The JSON's content, whatever its spacing and line ends; the text itself if it is not JSON. */
@@ -234,10 +248,13 @@ async function strays(dir: string, names: readonly string[]): Promise<Stray[]> {
     const path = join(dir, name);
     if (read.has(await contentOf(name))) continue;
     if (name === CONFIG_EXAMPLE_FILE) {
-      if (await isEditedCopy(path, CONFIG_EXAMPLE)) {
+      // Every release's example holds placeholder ids: a real one was typed in (an older example is no news).
+      const example = await readJsonObject(path);
+      const ids = [example?.instanceId, ...Object.keys(isObject(example?.queues) ? example.queues : {})];
+      if (ids.some((id) => typeof id === "string" && !isPlaceholderId(plainId(id)))) {
         found.push({
           path,
-          why: "not read, as it is the example, and it has been edited; " +
+          why: "not read, as it is the example, and a client's ids have been typed into it; " +
             `save it as PROFILE${CONFIG_SUFFIX}, PROFILE being its client's AWS profile`,
         });
       }

@@ -93,8 +93,12 @@ Deno.test("--all says which files look meant as a client's but are not read; cop
     await Deno.rename(join(config, `${PROFILE}-instance-queues (1).json`), own);
 
     // The zip's untouched example, and a copy that is the same as a read file: no news.
-    const example = await Deno.readTextFile(CONFIG_EXAMPLE);
-    await Deno.writeTextFile(join(config, "instance-queues.example.json"), example);
+    // An older release's example has other text, but still the placeholder ids.
+    const example = JSON.parse(await Deno.readTextFile(CONFIG_EXAMPLE));
+    await Deno.writeTextFile(
+      join(config, "instance-queues.example.json"),
+      JSON.stringify({ ...example, "//": "an older example", region: "eu-west-1" }),
+    );
     await Deno.copyFile(own, join(config, `${PROFILE}-instance-queues - Copy.json`));
     const quiet = await ws.run(["--all"]);
     assertEquals(quiet.code, 0, quiet.stderr);
@@ -113,8 +117,8 @@ Deno.test("--all says which files look meant as a client's but are not read; cop
     assertEquals(result.stderr.split("\n").filter((l) => l.startsWith("warning:")), [
       `warning: ${config}/${PROFILE}-instance-queues - Copy.json: not read, as only names ending in "-instance-queues.json" ` +
       `are; to replace ${PROFILE}-instance-queues.json, rename it so; to keep it as a backup, end its name in .bak`,
-      `warning: ${config}/instance-queues.example.json: not read, as it is the example, and it has been edited; ` +
-      "save it as PROFILE-instance-queues.json, PROFILE being its client's AWS profile",
+      `warning: ${config}/instance-queues.example.json: not read, as it is the example, and a client's ids have been ` +
+      "typed into it; save it as PROFILE-instance-queues.json, PROFILE being its client's AWS profile",
     ]);
     assertMatch(result.stdout, /TradeUK DEV: 3 queues/);
     const check = await ws.run(["check"]);

@@ -86,7 +86,8 @@ Deno.test("a settings.example.json edited in place (the push URL pasted into the
     const inConfig = join(ws.dir, "config", "settings.example.json");
     const besideExe = join(ws.dir, "settings.example.json");
     await Deno.writeTextFile(inConfig, example.replaceAll("\n", "\r\n"));
-    await Deno.writeTextFile(besideExe, example);
+    // An older release's example, left beside a newer exe: other text, still no URL.
+    await Deno.writeTextFile(besideExe, JSON.stringify({ "//": "an older example", powerBiUrl: "", every: "" }));
     const untouched = await ws.run(RUN_ARGS);
     assertEquals(untouched.code, 0, untouched.stderr);
     assert.ok(!untouched.stderr.includes("settings.example.json"), untouched.stderr);
@@ -97,7 +98,7 @@ Deno.test("a settings.example.json edited in place (the push URL pasted into the
     assertEquals(push.code, 2);
     assertMatch(
       push.stderr,
-      /^error: --push needs the Power BI push URL: .*\nhint: \S+\/settings\.example\.json: not read, as it is the example, and it has been edited; save it as \S+\/config\/settings\.json \(the file runs read\)\n/,
+      /^error: --push needs the Power BI push URL: .*\nhint: \S+\/settings\.example\.json: not read, as it is the example, and a push URL has been pasted into it; save it as \S+\/config\/settings\.json \(the file runs read\)\n/,
     );
     assertEquals(ws.dataset.rows.length, 0);
     const plain = await ws.run(RUN_ARGS);
