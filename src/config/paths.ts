@@ -179,7 +179,22 @@ export function isNamedByUser(candidate: ConfigDir): boolean {
 
 /** The ConfigError for a config directory the user named that cannot be read. */
 export function unreadableConfigDir(candidate: ConfigDir, error: unknown): ConfigError {
+  if (isExistingFile(candidate.dir)) {
+    // --config-dir config\tradeuk-prod-instance-queues.json: the file, where its folder was meant.
+    return new ConfigError(
+      `${candidate.dir} (${candidate.source}) is a file, not a folder`,
+      `give the folder it is in: ${dirname(candidate.dir)}`,
+    );
+  }
   return new ConfigError(`${candidate.dir} (${candidate.source}): cannot read it (${(error as Error).message})`);
+}
+
+function isExistingFile(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
 }
 
 async function isFile(path: string, candidate: ConfigDir): Promise<boolean> {

@@ -6,6 +6,7 @@ export const pathExists = (path: string): Promise<boolean> => Deno.stat(path).th
 
 /** Why files cannot be written in `dir` (created if missing), or undefined when they can. */
 export async function cannotWriteIn(dir: string): Promise<string | undefined> {
+  if (await Deno.stat(dir).then((s) => s.isFile, () => false)) return "it is a file, not a folder";
   try {
     await Deno.mkdir(dir, { recursive: true });
     const probe = join(dir, `.${crypto.randomUUID()}.tmp`);

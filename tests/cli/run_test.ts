@@ -126,7 +126,7 @@ Deno.test("an output or outbox folder that cannot be written is exit 2 before an
     const byDefault = await run(ARGS);
     assertEquals(byDefault.code, 2, byDefault.stderr);
     const [error, hint] = byDefault.stderr.split("\n");
-    assert.ok(error.startsWith(`error: output folder ${join(dir, "output")}: cannot write to it (`), error);
+    assertEquals(error, `error: output folder ${join(dir, "output")}: cannot write to it (it is a file, not a folder)`);
     assertEquals(
       hint,
       'hint: that is "output" in the working directory; run from a folder you can write to, or give --output-dir',
@@ -469,13 +469,13 @@ Deno.test("the config lookup through the real program: env var, beside the exe, 
 Deno.test("a config folder in the working directory that cannot be read is passed over, unless named", async () => {
   await withWorkspace(async ({ dir, run }) => {
     // A scheduled task starts in C:\Windows\System32, whose "config" folder (the registry's) only administrators
-    // may read. Here a file named "config" stands in the way (tests run as root, whom permissions do not stop).
+    // may read. Here a "config" that is a link to itself stands in (tests run as root, whom permissions do not stop).
     const bin = join(dir, "bin");
     await Deno.mkdir(bin);
     const exe = join(bin, "deno");
     await Deno.link(Deno.execPath(), exe).catch(() => Deno.copyFile(Deno.execPath(), exe));
     await Deno.rename(join(dir, "config"), join(bin, "config"));
-    await Deno.writeTextFile(join(dir, "config"), "");
+    await Deno.symlink("config", join(dir, "config"));
     for (const args of [["--all"], ARGS]) {
       const result = await run(args, {}, exe);
       assertEquals(result.code, 0, result.stderr);
@@ -484,6 +484,23 @@ Deno.test("a config folder in the working directory that cannot be read is passe
     const named = await run(["--all", "--config-dir", "config"], {}, exe);
     assertEquals(named.code, 2);
     assertMatch(named.stderr, /^error: .*config \(--config-dir\): cannot read it \(/);
+  });
+});
+
+Deno.test("--config-dir naming a client's file instead of its folder says which folder to give", async () => {
+  await withWorkspace(async ({ dir, run }) => {
+    const file = join(dir, "config", `${PROFILE}-instance-queues.json`);
+    for (const args of [["--all"], ARGS, ["check"]]) {
+      const result = await run([...args, "--config-dir", file]);
+      assertEquals(result.code, 2, result.stderr);
+      assertEquals(
+        result.stderr.split("\n").slice(0, 2),
+        [
+          `error: ${file} (--config-dir) is a file, not a folder`,
+          `hint: give the folder it is in: ${join(dir, "config")}`,
+        ],
+      );
+    }
   });
 });
 
