@@ -80,7 +80,14 @@ export function parsePushUrl(raw: string, source: PushUrlSource, settingsFile = 
   // A receiver on this machine, as in the 2019 document's `-PowerBIUrl http://localhost:8080`, gets the rows as Power
   // BI would, whatever its path; nothing sent over loopback leaves the machine, so it needs no key.
   if (!LOOPBACK.has(url.hostname)) {
-    if (!key) fail("the URL has no key=");
+    if (!key) {
+      // Command Prompt runs what follows an unquoted & as another command: `rows?experience=...&key=...` loses its key.
+      fail(
+        source === "flag" && url.search
+          ? "the URL has no key= (in a command, quote a URL with & in it)"
+          : "the URL has no key=",
+      );
+    }
     if (url.protocol !== "https:") fail("it must start with https:// (plain http would send the key in clear)");
     if (!powerBiPath) fail("the path is not /beta/<tenant>/datasets/<dataset>/rows");
   }

@@ -16,7 +16,7 @@ import {
 } from "../../src/sinks/powerbi.ts";
 import { datasetColumns } from "../../src/sinks/powerbi_schema.ts";
 import { parsePushUrl } from "../../src/sinks/push_target.ts";
-import { ConfigError, PushError } from "../../src/util/errors.ts";
+import { ConfigError, PushError, UsageError } from "../../src/util/errors.ts";
 import { redact } from "../../src/util/redact.ts";
 import { SlidingWindow } from "../../src/util/sliding_window.ts";
 
@@ -96,6 +96,12 @@ Deno.test("a push URL is validated and only ever shown masked", async (t) => {
     ["http://dashboard.example.com:8080", /the URL has no key=/],
   ];
   assertEquals(parsePushUrl("http://localhost:8080", "flag").display, "http://localhost:8080/");
+  // --push https://...rows?experience=power-bi&key=... typed in Command Prompt without quotes: cmd cut it at the &.
+  assertMatch(
+    throws(() => parsePushUrl("https://api.powerbi.com/beta/t/datasets/d/rows?experience=power-bi", "flag"), UsageError)
+      .message,
+    /^--push: the URL has no key= \(in a command, quote a URL with & in it\); expected a Power BI push URL like /,
+  );
   assertEquals(
     parsePushUrl(`http://127.0.0.1:8080/rows?key=${KEY}`, "env").display,
     "http://127.0.0.1:8080/rows?key=***",
