@@ -24,6 +24,7 @@ import { sharedOutputFiles, sharedOutputProblem } from "../config/check.ts";
 import { profileOfConfigFile } from "../config/client_config.ts";
 import {
   findClientConfigFiles,
+  type FoundConfigFiles,
   loadClient,
   type LoadedSettings,
   loadSettings,
@@ -44,6 +45,7 @@ async function planClients(
   args: RunArgs,
   inputs: ConfigDirInputs,
   readSettingsOf: (dir: string) => Promise<LoadedSettings>,
+  found?: FoundConfigFiles,
 ): Promise<ClientPlan[]> {
   if (!args.all && args.profiles.length === 1) {
     // The 2019 form: a bad file is the user's to fix before anything runs (exit 2).
@@ -61,7 +63,7 @@ async function planClients(
     return plans;
   }
   // Files found by --all: a broken one becomes a failed client, so it cannot blank the others.
-  const { paths, misnamed } = await findClientConfigFiles(inputs);
+  const { paths, misnamed } = found ?? await findClientConfigFiles(inputs);
   return withoutSharedOutputs(
     await Promise.all(
       [...paths, ...misnamed].sort().map(async (path): Promise<ClientPlan> => {
@@ -209,16 +211,18 @@ async function run(args: RunArgs, options: { tables: boolean }): Promise<number>
   const multi = args.all || args.profiles.length > 1;
   // Found before any work, so exit 2: bad flags, no config files, a bad settings.json, a bad push URL.
   const readSettingsOf = settingsReader();
-  let clients = await planClients(args, inputs, readSettingsOf);
+  // --all reads the config folder once here, for its clients, its settings and the files it leaves unread.
+  const found = args.all ? await findClientConfigFiles(inputs) : undefined;
+  let clients = await planClients(args, inputs, readSettingsOf, found);
   // One client: its own settings.json; many: the one in the config directory they share.
-  const found = multi ? await findClientConfigFiles(inputs) : undefined;
-  const shared: LoadedSettings = found ? await readSettingsOf(found.dir) : ownSettings(clients[0]);
+  const sharedDir = found?.dir ?? (multi ? (await findClientConfigFiles(inputs)).dir : undefined);
+  const shared: LoadedSettings = sharedDir ? await readSettingsOf(sharedDir) : ownSettings(clients[0]);
   const push = preparePush(args, shared);
   const proxy = envProxy(); // a bad HTTPS_PROXY is found here, before any work
   await checkFolders(args, push?.outbox.dir);
   const reporter = await openReporter(args, shared.settings.logRetentionDays);
   const warnings = [
-    ...(args.all && found ? found.strays.map(strayLine) : []),
+    ...(found ? found.strays.map(strayLine) : []),
     ...(shared.misnamed ? [shared.misnamed] : []),
     ...shared.warnings,
     ...clients.flatMap((c) => "loaded" in c ? c.loaded.warnings : []),

@@ -22,6 +22,7 @@ import {
 } from "./paths.ts";
 import { DEFAULT_SETTINGS, parseSettings, type Settings, SETTINGS_FILE } from "./settings.ts";
 import { ConfigError } from "../util/errors.ts";
+import { isFileAt } from "../util/atomic_file.ts";
 import { NOTEPAD_ADDS_TXT, readUserText } from "../util/text.ts";
 
 export interface LoadedClient {
@@ -75,7 +76,7 @@ export async function readSettings(dir: string): Promise<LoadedSettings> {
   const text = await readText(file, { optional: true });
   if (text !== undefined) return { ...parseSettings(text, file), file };
   const txt = `${file}.txt`;
-  const hasTxt = await Deno.stat(txt).then((s) => s.isFile, () => false);
+  const hasTxt = await isFileAt(txt);
   const misnamed = hasTxt ? misnamedFileLine(txt) : await editedExampleLine(dir);
   return { settings: DEFAULT_SETTINGS, warnings: [], ...(misnamed ? { misnamed } : {}) };
 }
@@ -183,10 +184,14 @@ export function misnamedFileLine(path: string): string {
  * each `strays` file that looks meant as a client's but is not read. Throws a
  * ConfigError when none.
  */
-export async function findClientConfigFiles(
-  inputs: ConfigDirInputs,
-  profile?: string,
-): Promise<{ dir: string; paths: string[]; misnamed: string[]; strays: Stray[] }> {
+export interface FoundConfigFiles {
+  readonly dir: string;
+  readonly paths: string[];
+  readonly misnamed: string[];
+  readonly strays: Stray[];
+}
+
+export async function findClientConfigFiles(inputs: ConfigDirInputs, profile?: string): Promise<FoundConfigFiles> {
   if (profile) {
     const found = await findConfigFile(inputs, configFileName(profile));
     return { dir: found.dir, paths: [found.path], misnamed: [], strays: [] };
@@ -201,7 +206,7 @@ export async function findClientConfigFiles(
       for await (const e of Deno.readDir(dir)) if (e.isFile) names.push(e.name);
     } catch (error) {
       if (!(error instanceof Deno.errors.NotFound) && isNamedByUser(candidate)) {
-        throw unreadableConfigDir(candidate, error);
+        throw await unreadableConfigDir(candidate, error);
       }
     }
     names.sort();

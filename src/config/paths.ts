@@ -6,6 +6,7 @@
  */
 import { basename, dirname, join, resolve } from "node:path";
 import { ConfigError } from "../util/errors.ts";
+import { isFileAt } from "../util/atomic_file.ts";
 import { likelyMeant } from "../util/spelling.ts";
 import { CONFIG_SUFFIX } from "./client_config.ts";
 import { NOTEPAD_ADDS_TXT, unquoted } from "../util/text.ts";
@@ -178,8 +179,8 @@ export function isNamedByUser(candidate: ConfigDir): boolean {
 }
 
 /** The ConfigError for a config directory the user named that cannot be read. */
-export function unreadableConfigDir(candidate: ConfigDir, error: unknown): ConfigError {
-  if (isExistingFile(candidate.dir)) {
+export async function unreadableConfigDir(candidate: ConfigDir, error: unknown): Promise<ConfigError> {
+  if (await isFileAt(candidate.dir)) {
     // --config-dir config\tradeuk-prod-instance-queues.json: the file, where its folder was meant.
     return new ConfigError(
       `${candidate.dir} (${candidate.source}) is a file, not a folder`,
@@ -189,19 +190,11 @@ export function unreadableConfigDir(candidate: ConfigDir, error: unknown): Confi
   return new ConfigError(`${candidate.dir} (${candidate.source}): cannot read it (${(error as Error).message})`);
 }
 
-function isExistingFile(path: string): boolean {
-  try {
-    return Deno.statSync(path).isFile;
-  } catch {
-    return false;
-  }
-}
-
 async function isFile(path: string, candidate: ConfigDir): Promise<boolean> {
   try {
     return (await Deno.stat(path)).isFile;
   } catch (e) {
     if (e instanceof Deno.errors.NotFound || !isNamedByUser(candidate)) return false;
-    throw unreadableConfigDir(candidate, e);
+    throw await unreadableConfigDir(candidate, e);
   }
 }

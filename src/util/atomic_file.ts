@@ -4,9 +4,12 @@ import { dirname, join } from "node:path";
 /** Whether anything is at `path` (a file about to be overwritten, or one another run has removed). */
 export const pathExists = (path: string): Promise<boolean> => Deno.stat(path).then(() => true, () => false);
 
+/** Whether a file (not a folder) is at `path`. */
+export const isFileAt = (path: string): Promise<boolean> => Deno.stat(path).then((s) => s.isFile, () => false);
+
 /** Why files cannot be written in `dir` (created if missing), or undefined when they can. */
 export async function cannotWriteIn(dir: string): Promise<string | undefined> {
-  if (await Deno.stat(dir).then((s) => s.isFile, () => false)) return "it is a file, not a folder";
+  if (await isFileAt(dir)) return "it is a file, not a folder";
   try {
     await Deno.mkdir(dir, { recursive: true });
     const probe = join(dir, `.${crypto.randomUUID()}.tmp`);
