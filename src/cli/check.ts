@@ -11,6 +11,7 @@ import { findClientConfigFiles, misnamedFileLine, readSettings } from "../config
 import { configDirInputs } from "../config/paths.ts";
 import { missingProfileChecker } from "../aws/credentials.ts";
 import { connectClientFor } from "../connect/client.ts";
+import { kpiColumns } from "../connect/columns.ts";
 import { probeInstance } from "../connect/probe.ts";
 import { EXIT } from "../util/errors.ts";
 import { redact } from "../util/redact.ts";
@@ -39,7 +40,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
     } else {
       console.log(
         settings.file
-          ? `ok    settings.json: ${settings.settings.columns.length} KPI columns`
+          ? `ok    settings.json: ${kpiColumns(settings.settings.columns, settings.file).length} KPI columns`
           : `ok    settings.json: none (the default columns)`,
       );
       for (const w of settings.warnings) console.log(`warn  settings.json: ${w.replace(`${settings.file}: `, "")}`);

@@ -10,6 +10,7 @@ import { formatTable } from "./table.ts";
 import { loadClient } from "../config/load.ts";
 import { configFileName } from "../config/client_config.ts";
 import { ROW_KEY_COLUMNS } from "../connect/catalogue.ts";
+import { kpiColumns } from "../connect/columns.ts";
 import { ConnectModel } from "../simulator/connect_model.ts";
 import { addConfiguredInstances } from "../simulator/fleet.ts";
 import { startEmulatorServer } from "../simulator/server.ts";
@@ -45,6 +46,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
       JSON.stringify(DEMO_CONFIG, null, 2),
     );
     const loaded = await loadClient({ flag: configDir, cwd: Deno.cwd(), execPath: "", embedded: "" }, DEMO_PROFILE);
+    const columns = kpiColumns(loaded.settings.columns, loaded.settingsFile);
     addConfiguredInstances(server.model, [loaded.config]);
     server.model.instances.get(DEMO_CONFIG.instanceId)!.queues.get(QUIET_QUEUE)!.quiet = true;
 
@@ -59,7 +61,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
     const calls = server.connect.requests.map((r) => `${r.operation} (${r.queues} queues) -> ${r.status}`);
     console.log(`\nFetched through the AWS SDK:\n  ${calls.join("\n  ")}\n`);
     console.log(
-      formatTable(collected.rows, [...ROW_KEY_COLUMNS.slice(2), ...loaded.settings.columns.map((c) => c.column)]),
+      formatTable(collected.rows, [...ROW_KEY_COLUMNS.slice(2), ...columns.map((c) => c.column)]),
     );
     console.log(
       `\nDate ${
@@ -69,7 +71,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
     console.log(describeRun(loaded, collected, path));
     console.log(`Wrote ${collected.rows.length} rows to ${path}`);
 
-    const dataset = server.powerBi.addDataset(datasetColumns(loaded.settings.columns));
+    const dataset = server.powerBi.addDataset(datasetColumns(columns));
     const push = preparePush(
       { push: { url: server.powerBi.pushUrl(server.powerBiUrl, dataset) }, outboxDir: join(configDir, "outbox") },
       { settings: loaded.settings },

@@ -8,6 +8,7 @@ import type { Credentials } from "../aws/credentials.ts";
 import { outputFileName, type Queue, sameClientName } from "../config/client_config.ts";
 import type { LoadedClient, LoadedSettings } from "../config/load.ts";
 import { rowColumns } from "../connect/catalogue.ts";
+import { kpiColumns } from "../connect/columns.ts";
 import { connectClientFor, ConnectionPool, DEFAULT_MAX_CONNECTIONS } from "../connect/client.ts";
 import { type FetchedMetrics, fetchMetrics } from "../connect/fetch.ts";
 import { planRequests } from "../connect/plan.ts";
@@ -56,13 +57,14 @@ export interface CollectedClient {
 /** config -> plan -> fetch -> rows, for one client. */
 export async function collectClient(loaded: LoadedClient, options: CollectOptions): Promise<CollectedClient> {
   const { config, settings } = loaded;
+  const columns = kpiColumns(settings.columns, loaded.settingsFile);
   const now = options.now ?? Date.now();
   const window = todaySoFar(now, config.timeZone);
   const plan = planRequests({
     instanceId: config.instanceId,
     queues: config.queues,
     channels: config.channels,
-    columns: settings.columns,
+    columns,
     window,
     ...(options.pageSize ? { pageSize: options.pageSize } : {}),
   });
@@ -97,7 +99,7 @@ export async function collectClient(loaded: LoadedClient, options: CollectOption
       date: localWallClock(now, config.timeZone),
       clientName: config.clientName,
       queues: config.queues.filter((q) => !fetched.missingQueues.has(q.id)),
-      columns: settings.columns,
+      columns,
       values: fetched.values,
     });
     return { rows, fetched, window, missingQueues };
@@ -195,7 +197,7 @@ export function preparePush(
     ),
     pusher: new PowerBiPusher(target, { timeoutMs: push.timeoutSeconds * 1000, maxAttempts: push.attempts }),
     limits: batchLimitsFor(push.datasetMode),
-    columns: rowColumns(loaded.settings.columns),
+    columns: rowColumns(kpiColumns(loaded.settings.columns, loaded.file)),
     backlogMs: push.backlogSeconds * 1000,
   };
 }

@@ -34,6 +34,7 @@ import {
 } from "../config/load.ts";
 import { appDir, type ConfigDirInputs, configDirInputs, userStateDir } from "../config/paths.ts";
 import { ROW_KEY_COLUMNS } from "../connect/catalogue.ts";
+import { kpiColumns } from "../connect/columns.ts";
 import { PUSH_URL_ENV } from "../sinks/push_target.ts";
 import { envProxy } from "../aws/http.ts";
 import { displayProxy } from "../aws/proxy.ts";
@@ -100,6 +101,16 @@ function withoutSharedOutputs(plans: readonly ClientPlan[]): ClientPlan[] {
       ),
     };
   });
+}
+
+/** settingsReader, with settings.json's columns checked against the metric catalogue: a bad one is found before any work. */
+function checkedSettingsReader(): (dir: string) => Promise<LoadedSettings> {
+  const read = settingsReader();
+  return async (dir) => {
+    const loaded = await read(dir);
+    kpiColumns(loaded.settings.columns, loaded.file);
+    return loaded;
+  };
 }
 
 function ownSettings(plan: ClientPlan): LoadedSettings {
@@ -210,7 +221,7 @@ async function run(args: RunArgs, options: { tables: boolean }): Promise<number>
   const inputs = configDirInputs(args.configDir);
   const multi = args.all || args.profiles.length > 1;
   // Found before any work, so exit 2: bad flags, no config files, a bad settings.json, a bad push URL.
-  const readSettingsOf = settingsReader();
+  const readSettingsOf = checkedSettingsReader();
   // --all reads the config folder once here, for its clients, its settings and the files it leaves unread.
   const found = args.all ? await findClientConfigFiles(inputs) : undefined;
   let clients = await planClients(args, inputs, readSettingsOf, found);
@@ -268,7 +279,7 @@ async function run(args: RunArgs, options: { tables: boolean }): Promise<number>
       // A push backlog is sent over several cycles rather than holding up the next fetch.
       const pushDeadline = due - args.everyMs! * WATCH_PUSH_MARGIN;
       try {
-        clients = await planClients(args, inputs, settingsReader());
+        clients = await planClients(args, inputs, checkedSettingsReader());
         await once(pushDeadline);
       } catch (error) {
         // A config broken mid-watch is reported each cycle; the watch goes on.

@@ -6,11 +6,11 @@
 import { parseSimulateArgs } from "./args.ts";
 import { UsageError } from "../util/errors.ts";
 import { configDirCandidates, configDirInputs } from "../config/paths.ts";
-import { loadAllClientConfigs } from "../config/load.ts";
+import { loadAllClientConfigs, loadSettings } from "../config/load.ts";
+import { kpiColumns } from "../connect/columns.ts";
 import { ConnectModel } from "../simulator/connect_model.ts";
 import { addConfiguredInstances, addGeneratedFleet } from "../simulator/fleet.ts";
 import { startEmulatorServer } from "../simulator/server.ts";
-import { loadSettings } from "../config/load.ts";
 import { datasetColumns } from "../sinks/powerbi_schema.ts";
 
 export async function simulateCommand(argv: string[]): Promise<number> {
@@ -41,8 +41,10 @@ export async function simulateCommand(argv: string[]): Promise<number> {
       `  account ${instance.accountId}  instance ${instance.id}  ${queues.length} queues  (${instance.alias})`,
     );
   }
-  const { settings } = await loadSettings(configDirInputs(args.configDir));
-  const dataset = server.powerBi.addDataset(datasetColumns(settings.columns), { mode: settings.push.datasetMode });
+  const { settings, file } = await loadSettings(configDirInputs(args.configDir));
+  const dataset = server.powerBi.addDataset(datasetColumns(kpiColumns(settings.columns, file)), {
+    mode: settings.push.datasetMode,
+  });
   console.log(`
 Power BI emulator on ${server.powerBiUrl}, one ${dataset.mode} dataset with the columns of \`schema\`:
   push URL (the emulator's own key): ${server.powerBi.pushUrl(server.powerBiUrl, dataset)}

@@ -4,19 +4,9 @@
  * OLDEST_CONTACT_AGE unit should Connect disagree with its model, and how
  * `--push` reaches Power BI.
  */
-import {
-  DEFAULT_COLUMNS,
-  MAX_SERVICE_LEVEL_METRICS,
-  type MetricColumn,
-  METRICS,
-  type OldestContactAgeUnit,
-  ROW_KEY_COLUMNS,
-  SERVICE_LEVEL_THRESHOLD,
-} from "../connect/catalogue.ts";
 import { ConfigError } from "../util/errors.ts";
 import { registerSecret } from "../util/redact.ts";
 import { parseInterval } from "../util/time.ts";
-import { didYouMean } from "../util/spelling.ts";
 import { isObject, parseConfigJson, unknownFieldWarnings, withKnownNames } from "./json.ts";
 
 /** The shortest "every" (and --every): Connect's real-time metrics change by the second, but its quota is shared. */
@@ -24,9 +14,23 @@ export const MIN_INTERVAL_MS = 10_000;
 
 export const SETTINGS_FILE = "settings.json";
 
+/**
+ * What settings.json asks of the KPI columns, as written: connect/columns.ts
+ * checks it against the metric catalogue and makes the columns of it.
+ */
+export interface ColumnChoices {
+  /** renameColumns: a 2019 column's name, and its new one. */
+  readonly renamed: readonly { readonly from: string; readonly to: string }[];
+  /** addColumns, in order: the metric and threshold as they are in the file. */
+  readonly added: readonly { readonly column: string; readonly metric: unknown; readonly threshold?: unknown }[];
+}
+
+/** What OLDEST_CONTACT_AGE values arrive in. */
+export type OldestContactAgeUnit = "SECONDS" | "MILLISECONDS";
+
 export interface Settings {
-  /** The KPI columns of every row, in order. */
-  readonly columns: readonly MetricColumn[];
+  /** The KPI columns of every row: the 2019 layout, renamed and added to. */
+  readonly columns: ColumnChoices;
   /** Set only when the user overrides the catalogue's rule. */
   readonly oldestContactAgeUnit?: OldestContactAgeUnit;
   readonly push: PushSettings;
@@ -69,7 +73,7 @@ export const DEFAULT_PUSH_SETTINGS: PushSettings = {
 };
 
 export const DEFAULT_SETTINGS: Settings = {
-  columns: DEFAULT_COLUMNS,
+  columns: { renamed: [], added: [] },
   push: DEFAULT_PUSH_SETTINGS,
   logRetentionDays: DEFAULT_LOG_RETENTION_DAYS,
 };
@@ -107,73 +111,26 @@ export function parseSettings(
   // settings.json is this tool's own file: "powerBIUrl" is as good as "powerBiUrl".
   const fields = withKnownNames(raw, KNOWN_FIELDS, file);
 
-  const columns: MetricColumn[] = [...DEFAULT_COLUMNS];
   const rename = fields.renameColumns ?? {};
   if (!isObject(rename)) {
     bad("renameColumns", 'a map of old column name to new, e.g. { "Call": "Queued" }');
   }
-  for (const [from, to] of Object.entries(rename as Record<string, unknown>)) {
-    const index = columns.findIndex((c) => c.column === from);
-    if (index < 0) {
-      bad(`renameColumns.${from}`, `one of the columns ${DEFAULT_COLUMNS.map((c) => c.column).join(", ")}`);
-    }
-    if (typeof to !== "string" || to.trim() === "") {
-      bad(`renameColumns.${from}`, "the new column name as text");
-    }
-    columns[index] = { ...columns[index], column: (to as string).trim() };
-  }
+  const renamed = Object.entries(rename as Record<string, unknown>).map(([from, to]) => {
+    if (typeof to !== "string" || to.trim() === "") bad(`renameColumns.${from}`, "the new column name as text");
+    return { from, to: (to as string).trim() };
+  });
 
   const added = fields.addColumns ?? [];
   if (!Array.isArray(added)) {
     bad("addColumns", 'a list like [{ "column": "SL60", "metric": "SERVICE_LEVEL", "threshold": 60 }]');
   }
-  (added as unknown[]).forEach((entry, i) => {
+  const addedColumns = (added as unknown[]).map((entry, i) => {
     const where = `addColumns[${i}]`;
-    if (typeof entry !== "object" || entry === null) {
-      bad(where, '{ "column": NAME, "metric": METRIC }');
-    }
+    if (typeof entry !== "object" || entry === null) bad(where, '{ "column": NAME, "metric": METRIC }');
     const { column, metric, threshold } = entry as Record<string, unknown>;
-    if (typeof column !== "string" || column.trim() === "") {
-      bad(`${where}.column`, "the column name as text");
-    }
-    const definition = typeof metric === "string" ? METRICS.get(metric) : undefined;
-    if (!definition) {
-      bad(
-        `${where}.metric`,
-        `an Amazon Connect metric name such as SERVICE_LEVEL or HANDLE_TIME (got ${JSON.stringify(metric)})` +
-          (typeof metric === "string" ? didYouMean(metric, [...METRICS.keys()], { quoted: true }) : ""),
-      );
-    }
-    if (definition!.needsThreshold) {
-      if (
-        typeof threshold !== "number" || !Number.isInteger(threshold) ||
-        threshold < SERVICE_LEVEL_THRESHOLD.min || threshold > SERVICE_LEVEL_THRESHOLD.max
-      ) {
-        bad(
-          `${where}.threshold`,
-          `whole seconds from ${SERVICE_LEVEL_THRESHOLD.min} to ${SERVICE_LEVEL_THRESHOLD.max} for ${metric}`,
-        );
-      }
-    } else if (threshold !== undefined) {
-      bad(`${where}.threshold`, `nothing: only SERVICE_LEVEL takes a threshold`);
-    }
-    columns.push({
-      column: (column as string).trim(),
-      metric: definition!,
-      ...(threshold === undefined ? {} : { threshold: threshold as number }),
-    });
+    if (typeof column !== "string" || column.trim() === "") bad(`${where}.column`, "the column name as text");
+    return { column: (column as string).trim(), metric, ...(threshold === undefined ? {} : { threshold }) };
   });
-
-  const seen = new Set<string>(ROW_KEY_COLUMNS);
-  for (const c of columns) {
-    if (seen.has(c.column)) {
-      throw new ConfigError(`${file}: column "${c.column}" appears twice; every column needs its own name`);
-    }
-    seen.add(c.column);
-  }
-  if (columns.filter((c) => c.metric.needsThreshold).length > MAX_SERVICE_LEVEL_METRICS) {
-    throw new ConfigError(`${file}: at most ${MAX_SERVICE_LEVEL_METRICS} SERVICE_LEVEL columns are allowed by Connect`);
-  }
 
   const unit = fields.oldestContactAgeUnit;
   if (unit !== undefined && unit !== "SECONDS" && unit !== "MILLISECONDS") {
@@ -221,7 +178,7 @@ export function parseSettings(
   const warnings = unknownFieldWarnings(fields, KNOWN_FIELDS, file);
   return {
     settings: {
-      columns,
+      columns: { renamed, added: addedColumns },
       ...(unit === undefined ? {} : { oldestContactAgeUnit: unit as OldestContactAgeUnit }),
       push,
       ...(everyMs ? { everyMs } : {}),

@@ -3,6 +3,7 @@
  * which API serves it, its statistic and unit, and the published columns.
  * The single source of truth for the client, the emulator and `schema`.
  */
+import type { OldestContactAgeUnit } from "../config/settings.ts";
 
 export type MetricApi = "current" | "historical";
 export type Unit = "COUNT" | "SECONDS" | "PERCENT";
@@ -131,9 +132,6 @@ export function rowColumns(columns: readonly MetricColumn[]): string[] {
 export function metricKey(name: string, threshold?: number): string {
   return threshold === undefined ? name : `${name}@${threshold}`;
 }
-
-/** What OLDEST_CONTACT_AGE values arrive in. */
-export type OldestContactAgeUnit = "SECONDS" | "MILLISECONDS";
 
 /**
  * The service model says OLDEST_CONTACT_AGE is in seconds when the request

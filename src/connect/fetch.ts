@@ -3,7 +3,8 @@
  * every page, values normalised and keyed by queue id and metric key.
  */
 import { type ConnectClient, paginateGetCurrentMetricData, paginateGetMetricData } from "@aws-sdk/client-connect";
-import { metricKey, normaliseValue, type OldestContactAgeUnit, oldestContactAgeUnit } from "./catalogue.ts";
+import { metricKey, normaliseValue, oldestContactAgeUnit } from "./catalogue.ts";
+import type { OldestContactAgeUnit } from "../config/settings.ts";
 import type { MetricsPlan } from "./plan.ts";
 import { describeConnectError, isQueueNotFound } from "./errors.ts";
 import { releaseBufferMemory } from "../util/memory.ts";

@@ -241,6 +241,17 @@ Deno.test("--all: every client ok is exit 0; --profile repeated picks clients; u
     const badSettings = await ws.run(["--all"]);
     assertEquals(badSettings.code, 2);
     assertMatch(badSettings.stderr, /settings\.json: field "pushAttempts"/);
+    // A column Connect has no metric for: every client would fail alike, so it is the settings' error.
+    await Deno.writeTextFile(
+      join(ws.dir, "config", "settings.json"),
+      '{ "addColumns": [{ "column": "AHT", "metric": "AVERAGE_HANDLE_TIME" }] }',
+    );
+    const badColumn = await ws.run(["--all"]);
+    assertEquals(badColumn.code, 2, badColumn.stderr);
+    assertMatch(
+      badColumn.stderr,
+      /^error: .*settings\.json: field "addColumns\[0\]\.metric": expected an Amazon Connect/,
+    );
     assertEquals(ws.server.connect.requests.length, requests, "no API call was made");
   });
 });

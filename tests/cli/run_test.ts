@@ -230,6 +230,22 @@ Deno.test("config errors: exit 2, one line naming the file and field, no output 
       );
     });
   });
+  await t.step("a settings.json column with a threshold Connect does not take", async () => {
+    await withWorkspace(async ({ dir, run, server }) => {
+      await Deno.writeTextFile(
+        join(dir, "config", "settings.json"),
+        '{ "addColumns": [{ "column": "SL", "metric": "SERVICE_LEVEL", "threshold": 0 }] }',
+      );
+      const result = await run(ARGS);
+      assertEquals(result.code, 2, result.stderr);
+      assertMatch(
+        result.stderr,
+        /^error: .*config\/settings\.json: field "addColumns\[0\]\.threshold": expected whole seconds from 1 to 604800/,
+      );
+      assertEquals(server.connect.requests.length, 0, "no API call was made");
+      await Deno.stat(join(dir, "output")).then(() => assert.fail("no output expected"), () => {});
+    });
+  });
   await t.step("an unknown field only warns", async () => {
     await withWorkspace(async ({ run }) => {
       const result = await run(ARGS);
