@@ -9,7 +9,8 @@ export type ConnectOperation =
   | "GetCurrentMetricData"
   | "GetMetricData"
   | "ListQueues"
-  | "ListInstances";
+  | "ListInstances"
+  | "DescribeQueue";
 
 export const CONNECT_QUOTAS: Readonly<Record<ConnectOperation, RateQuota>> = {
   GetCurrentMetricData: { ratePerSecond: 5, burst: 8 },
@@ -17,6 +18,8 @@ export const CONNECT_QUOTAS: Readonly<Record<ConnectOperation, RateQuota>> = {
   // Sources differ (2 to 10/s); the reference sheet says assume the lowest.
   ListQueues: { ratePerSecond: 2, burst: 5 },
   ListInstances: { ratePerSecond: 2, burst: 5 },
+  // Not on the reference sheet: the lowest figure, as for ListQueues.
+  DescribeQueue: { ratePerSecond: 2, burst: 5 },
 };
 
 /** Request size limits of the metrics APIs. */

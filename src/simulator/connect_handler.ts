@@ -112,7 +112,7 @@ export class ConnectEmulator {
 
   /** Whether this path belongs to the Connect API. */
   handles(url: URL): boolean {
-    return /^\/(metrics\/(current|historical)\/|queues-summary\/|instance\/?$)/.test(url.pathname);
+    return /^\/(metrics\/|queues-summary\/|queues\/|instance\/?$)/.test(url.pathname);
   }
 
   async handle(request: Request, connection?: string): Promise<Response> {
@@ -150,7 +150,14 @@ export class ConnectEmulator {
     let queueCount: number | undefined;
     try {
       if (!route) {
-        throw new ApiError(404, "UnknownOperationException", `No operation matches ${request.method} ${url.pathname}`);
+        const known = NOT_EMULATED.find(([m, pattern]) => m === request.method && pattern.test(url.pathname));
+        throw new ApiError(
+          404,
+          "UnknownOperationException",
+          known
+            ? `${known[2]} is a Connect operation the emulator does not serve; it serves ${EMULATED.join(", ")}`
+            : `No operation matches ${request.method} ${url.pathname}`,
+        );
       }
       if (!auth) {
         throw new ApiError(403, "MissingAuthenticationTokenException", "Missing Authentication Token");
@@ -191,6 +198,9 @@ export class ConnectEmulator {
           break;
         case "ListInstances":
           answer = this.#listInstances(url, auth);
+          break;
+        case "DescribeQueue":
+          answer = this.#describeQueue(instance!, route.queueId!, auth.region);
           break;
       }
       record(200, undefined, queueCount);
@@ -466,6 +476,23 @@ export class ConnectEmulator {
     };
   }
 
+  #describeQueue(instance: SimInstance, queueId: string, region: string): Json {
+    const queue = instance.queues.get(queueId);
+    if (!queue) {
+      throw new ApiError(404, "ResourceNotFoundException", `Queue ${queueId} not found in instance ${instance.id}`);
+    }
+    return {
+      Queue: {
+        Name: queue.name,
+        QueueArn: queueArn(instance, queue, region),
+        QueueId: queue.id,
+        Status: "ENABLED",
+        Tags: {},
+        LastModifiedRegion: region,
+      },
+    };
+  }
+
   #listInstances(url: URL, auth: Authorization): Json {
     const maxResults = pageSizeParam(url, MAX_INSTANCE_LIST_PAGE);
     const account = this.model.accountOfKey.get(auth.accessKeyId);
@@ -552,22 +579,28 @@ function parseAuthorization(header: string | null): Authorization | null {
   return match ? { accessKeyId: match[1], region: match[2] } : null;
 }
 
+/** The operations the emulator serves: method, path (instance id, queue id), name. */
+const ROUTES: readonly [string, RegExp, ConnectOperation][] = [
+  ["POST", /^\/metrics\/current\/([^/]+)$/, "GetCurrentMetricData"],
+  ["POST", /^\/metrics\/historical\/([^/]+)$/, "GetMetricData"],
+  ["GET", /^\/queues-summary\/([^/]+)$/, "ListQueues"],
+  ["GET", /^\/instance\/?$/, "ListInstances"],
+  ["GET", /^\/queues\/([^/]+)\/([^/]+)$/, "DescribeQueue"],
+];
+const EMULATED = ROUTES.map(([, , operation]) => operation);
+
+/** Operations of the reference sheet that this tool never calls, and the emulator does not serve. */
+const NOT_EMULATED: readonly [string, RegExp, string][] = [["POST", /^\/metrics\/data$/, "GetMetricDataV2"]];
+
 function matchRoute(method: string, path: string):
-  | { operation: ConnectOperation; method: string; instanceId?: string }
+  | { operation: ConnectOperation; method: string; instanceId?: string; queueId?: string }
   | null {
-  const id = (pattern: RegExp) => path.match(pattern)?.[1];
-  const table: [string, RegExp, ConnectOperation][] = [
-    ["POST", /^\/metrics\/current\/([^/]+)$/, "GetCurrentMetricData"],
-    ["POST", /^\/metrics\/historical\/([^/]+)$/, "GetMetricData"],
-    ["GET", /^\/queues-summary\/([^/]+)$/, "ListQueues"],
-  ];
-  for (const [m, pattern, operation] of table) {
-    const instanceId = id(pattern);
-    if (instanceId !== undefined && method === m) {
-      return { operation, method, instanceId: decodeURIComponent(instanceId) };
-    }
+  for (const [m, pattern, operation] of ROUTES) {
+    const match = path.match(pattern);
+    if (!match || method !== m) continue;
+    const [instanceId, queueId] = match.slice(1).map(decodeURIComponent);
+    return { operation, method, ...(instanceId ? { instanceId } : {}), ...(queueId ? { queueId } : {}) };
   }
-  if (method === "GET" && /^\/instance\/?$/.test(path)) return { operation: "ListInstances", method };
   return null;
 }
 

@@ -383,3 +383,49 @@ Deno.test("the preinstalled AWS CLI works against the emulator unchanged", async
     );
   });
 });
+
+Deno.test("aws connect describe-queue names a queue id; GetMetricDataV2 is said to be outside the emulator", async () => {
+  await withEmulator(async (server, instance) => {
+    const aws = async (...args: string[]) => {
+      const out = await new Deno.Command("aws", {
+        args: ["connect", ...args, "--endpoint-url", server.url, "--region", "eu-west-2", "--output", "json"],
+        env: cliEnv,
+      }).output();
+      return {
+        code: out.code,
+        stdout: new TextDecoder().decode(out.stdout),
+        stderr: new TextDecoder().decode(out.stderr),
+      };
+    };
+    const [queue] = instance.queues;
+    const described = await aws("describe-queue", "--instance-id", instance.instanceId, "--queue-id", queue.id);
+    assertEquals(described.code, 0, described.stderr);
+    const { Queue } = JSON.parse(described.stdout);
+    assertEquals([Queue.QueueId, Queue.Name, Queue.Status], [queue.id, queue.name, "ENABLED"]);
+    assertMatch(
+      Queue.QueueArn,
+      new RegExp(`^arn:aws:connect:eu-west-2:\\d{12}:instance/${instance.instanceId}/queue/${queue.id}$`),
+    );
+
+    const unknown = "00000000-0000-4000-8000-000000000000";
+    const gone = await aws("describe-queue", "--instance-id", instance.instanceId, "--queue-id", unknown);
+    assertEquals(gone.code, 255);
+    assertMatch(gone.stderr, new RegExp(`ResourceNotFoundException.*Queue ${unknown} not found`));
+
+    const v2 = await aws(
+      "get-metric-data-v2",
+      ...["--resource-arn", `arn:aws:connect:eu-west-2:111111111111:instance/${instance.instanceId}`],
+      ...["--start-time", "2026-11-28T00:00:00Z", "--end-time", "2026-11-28T12:00:00Z"],
+      ...["--filters", `FilterKey=QUEUE,FilterValues=${queue.id}`, "--metrics", "Name=AVG_HANDLE_TIME"],
+    );
+    assertEquals(v2.code, 255);
+    assertMatch(
+      v2.stderr,
+      /UnknownOperationException.*GetMetricDataV2 is a Connect operation the emulator does not serve/,
+    );
+    assertEquals(
+      server.connect.requests.map((r) => [r.operation, r.status]),
+      [["DescribeQueue", 200], ["DescribeQueue", 404], ["POST /metrics/data", 404]],
+    );
+  });
+});
