@@ -57,6 +57,8 @@ export const INSTANCE_ID_EXPECTED = "the Connect instance id, a GUID like 0d525d
 
 /** The ids of config/instance-queues.example.json, which `init` copies: never a real instance's or queue's. */
 export const isPlaceholderId = (id: string) => id.startsWith("00000000-0000-");
+/** The clientName of that example: left in a file, it is what the dashboard would show. */
+export const EXAMPLE_CLIENT_NAME = "ExampleClient";
 
 /**
  * An id as Connect writes it: lower case, without the spaces a paste can
@@ -211,6 +213,12 @@ export function parseClientConfig(
 
   const assumeRole = parseAssumeRole(raw, accountId, bad);
   warnings.push(...unknownFieldWarnings(raw, KNOWN_FIELDS, file));
+  if (sameClientName(clientName as string, EXAMPLE_CLIENT_NAME)) {
+    warnings.push(
+      `${file}: clientName is still the example's, "${EXAMPLE_CLIENT_NAME}", which the rows and the dashboard ` +
+        `would show; write the client's name there (or connect-metrics discover --client NAME)`,
+    );
+  }
   if (isPlaceholderId(instanceId as string)) {
     warnings.push(`${file}: instanceId is still the example's; connect-metrics discover fills in your instance's`);
   }

@@ -370,6 +370,7 @@ Deno.test("init writes a commented settings.json and a config that check accepts
       const check = await ws.run(["check", "--config-dir", target]);
       assertEquals(check.code, 0, check.stdout + check.stderr);
       assertEquals(check.stdout.split("\n").filter((l) => l.startsWith("warn")), [
+        `warn  acme-dev-instance-queues.json: clientName is still the example's, "ExampleClient", which the rows and the dashboard would show; write the client's name there (or connect-metrics discover --client NAME)`,
         "warn  acme-dev-instance-queues.json: instanceId is still the example's; connect-metrics discover fills in your instance's",
         `warn  acme-dev-instance-queues.json: "ExampleQueue" is still the example's queue; discover fills in the real ones, and --prune removes the example`,
         `warn  acme-dev-instance-queues.json: AWS profile "acme-dev" is not in ${ws.dir}/.aws/credentials or ${ws.dir}/.aws/config, so a run stops there (add a [acme-dev] section with its keys to ${ws.dir}/.aws/credentials (README-MI.md, step 2; or aws configure --profile acme-dev))`,

@@ -1,5 +1,5 @@
 import { assertEquals, assertMatch, throws } from "../assert.ts";
-import { parseClientConfig } from "../../src/config/client_config.ts";
+import { EXAMPLE_CLIENT_NAME, parseClientConfig } from "../../src/config/client_config.ts";
 import { ConfigError } from "../../src/util/errors.ts";
 import { seedConfig } from "../helpers.ts";
 
@@ -21,6 +21,18 @@ Deno.test("the 2019 example file is valid and gets the 2019 defaults", () => {
   assertEquals(config.region, undefined);
   assertEquals(config.queues.map((q) => q.name), ["BasicQueue", "Customer Services", "Collections"]);
   assertEquals(warnings, []);
+});
+
+Deno.test("a file that still names the example's client says so, as the dashboard would show that name", async () => {
+  const example = await Deno.readTextFile(new URL("../../config/instance-queues.example.json", import.meta.url));
+  assertEquals(JSON.parse(example).clientName, EXAMPLE_CLIENT_NAME);
+  const clientLine = (value: unknown) => parse(value).warnings.filter((w) => w.includes("clientName"));
+  assertEquals(clientLine(example), [
+    `${FILE}: clientName is still the example's, "ExampleClient", which the rows and the dashboard would show; ` +
+    "write the client's name there (or connect-metrics discover --client NAME)",
+  ]);
+  assertEquals(clientLine(withField("clientName", "example client")).length, 1, "however it is spaced or cased");
+  assertEquals(clientLine(withField("clientName", "Example Bank")), []);
 });
 
 Deno.test("environment is accepted in any case and stored upper-case", () => {
