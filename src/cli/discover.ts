@@ -183,7 +183,7 @@ export async function discoverCommand(argv: string[]): Promise<number> {
       lines = queues.map((q) => `+ ${q.id}  ${q.name}`);
     }
     const text = stringifyAscii(config) + "\n";
-    parseClientConfig(text, path); // never write a file the run would refuse
+    const { warnings } = parseClientConfig(text, path); // never write a file the run would refuse
     for (const line of lines) console.log(line);
     if (lines.length === 0) console.log(`${path} is up to date`);
     if (args.dryRun) {
@@ -192,6 +192,8 @@ export async function discoverCommand(argv: string[]): Promise<number> {
       await writeFileAtomic(path, text);
       console.log(`wrote ${path}: ${Object.keys(config.queues as object).length} queue(s)`);
     }
+    // What runs would say of the file, such as a clientName still the example's.
+    for (const warning of warnings) console.error(`warning: ${warning}`);
     return 0;
   } finally {
     client.destroy();

@@ -378,10 +378,13 @@ Deno.test("init writes a commented settings.json and a config that check accepts
 
       // discover then fills in the account's only instance and its queues, dropping the example's.
       await addProfile(ws, "acme-dev");
+      const unnamed = await ws.run(["discover", "--config-dir", target, "--profile", "acme-dev", "--dry-run"]);
+      assertEquals(unnamed.code, 0, unnamed.stderr);
+      assertMatch(unnamed.stderr, /^warning: .*acme-dev-instance-queues\.json: clientName is still the example's/);
       const discovered = await ws.run([
         ...["discover", "--config-dir", target, "--profile", "acme-dev", "--client", "Acme", "--environment", "prod"],
       ]);
-      assertEquals(discovered.code, 0, discovered.stderr);
+      assertEquals([discovered.code, discovered.stderr], [0, ""]);
       assertMatch(
         discovered.stdout,
         /\n~ clientName "ExampleClient" -> "Acme" \(--client\)\n~ environment "DEV" -> "PROD" \(--environment\)\n- 00000000-0000-4000-8000-000000000001 {2}ExampleQueue {2}\(the example's: removed\)\n/,
