@@ -103,7 +103,10 @@ function withoutSharedOutputs(plans: readonly ClientPlan[]): ClientPlan[] {
   });
 }
 
-/** settingsReader, with settings.json's columns checked against the metric catalogue: a bad one is found before any work. */
+/**
+ * settingsReader, with settings.json's columns checked against the metric
+ * catalogue: a column Connect cannot give is found before any work.
+ */
 function checkedSettingsReader(): (dir: string) => Promise<LoadedSettings> {
   const read = settingsReader();
   return async (dir) => {

@@ -64,7 +64,7 @@ Deno.test("columns Connect or the row layout cannot give get one line naming the
     [
       "threshold out of range",
       { addColumns: [{ column: "SL", metric: "SERVICE_LEVEL", threshold: 700000 }] },
-      /threshold/,
+      /addColumns\[0\]\.threshold": expected whole seconds from 1 to 604800 for SERVICE_LEVEL$/,
     ],
     [
       "threshold on a count",
