@@ -10,6 +10,22 @@ fail_usage() {
   exit 2
 }
 
+# help_if_asked ARGS...: --help or -h anywhere prints the usage and exits 0.
+help_if_asked() {
+  local arg
+  for arg in "$@"; do
+    if [[ "$arg" == --help || "$arg" == -h ]]; then
+      echo "$USAGE"
+      exit 0
+    fi
+  done
+}
+
+# need_value FLAG [NEXT]: a flag needs a value after it, not the end of the line or another flag.
+need_value() {
+  [[ $# -ge 2 && "$2" != --* ]] || fail_usage "$1: expected a value after it"
+}
+
 # check_name WHAT VALUE MAXLEN: lower-case letters and digits, starting with a letter.
 check_name() {
   [[ "$2" =~ ^[a-z][a-z0-9]*$ && ${#2} -le $3 ]] ||

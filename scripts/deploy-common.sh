@@ -8,14 +8,15 @@ USAGE="usage: scripts/deploy-common.sh DEPARTMENT ENV [--principal-type User|Rol
   Run with the common account's credentials (AWS_PROFILE=...)."
 source "$(dirname "${BASH_SOURCE[0]}")/cfn-stack.sh"
 
+help_if_asked "$@"
 [[ $# -ge 2 ]] || fail_usage "expected DEPARTMENT and ENV"
 DEPARTMENT="$1" ENV="$2"
 shift 2
 PRINCIPAL_TYPE=User TRUSTED=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    --principal-type) PRINCIPAL_TYPE="${2:-}"; shift 2 ;;
-    --trusted-principal-arn) TRUSTED="${2:-}"; shift 2 ;;
+    --principal-type) need_value "$@"; PRINCIPAL_TYPE="$2"; shift 2 ;;
+    --trusted-principal-arn) need_value "$@"; TRUSTED="$2"; shift 2 ;;
     *) fail_usage "unknown argument \"$1\"" ;;
   esac
 done

@@ -15,16 +15,17 @@ USAGE="usage: scripts/deploy-customer.sh DEPARTMENT CLIENT ENV [--common-account
   Run with the customer account's credentials (AWS_PROFILE=...). The RoleArn output goes in the client's config."
 source "$(dirname "${BASH_SOURCE[0]}")/cfn-stack.sh"
 
+help_if_asked "$@"
 [[ $# -ge 3 ]] || fail_usage "expected DEPARTMENT, CLIENT and ENV"
 DEPARTMENT="$1" CLIENT="$2" ENV="$3"
 shift 3
 COMMON="${COMMON_ACCOUNT_ID:-}" PRINCIPAL="" INSTANCE="*" EXTERNAL="${EXTERNAL_ID:-}" DISCOVERY=false
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    --common-account-id) COMMON="${2:-}"; shift 2 ;;
-    --principal-arn) PRINCIPAL="${2:-}"; shift 2 ;;
-    --instance-id) INSTANCE="${2:-}"; shift 2 ;;
-    --external-id) EXTERNAL="${2:-}"; shift 2 ;;
+    --common-account-id) need_value "$@"; COMMON="$2"; shift 2 ;;
+    --principal-arn) need_value "$@"; PRINCIPAL="$2"; shift 2 ;;
+    --instance-id) need_value "$@"; INSTANCE="$2"; shift 2 ;;
+    --external-id) need_value "$@"; EXTERNAL="$2"; shift 2 ;;
     --allow-discovery) DISCOVERY=true; shift ;;
     *) fail_usage "unknown argument \"$1\"" ;;
   esac

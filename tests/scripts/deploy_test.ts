@@ -44,12 +44,27 @@ Deno.test("the customer role allows exactly the Connect operations the code call
   assertEquals([...granted].sort(), [...called].sort());
 });
 
+Deno.test("--help or -h prints a script's usage and exits 0, touching nothing", async () => {
+  for (const [script, args] of [["deploy-common.sh", ["--help"]], ["deploy-customer.sh", ["ccm", "-h"]]] as const) {
+    const result = await runScript(script, [...args], { AWS_ENDPOINT_URL: "http://127.0.0.1:9" });
+    assertEquals([result.code, result.stderr], [0, ""]);
+    assertMatch(result.stdout, new RegExp(`^usage: scripts/${script.replace(".", "\\.")} DEPARTMENT `));
+  }
+});
+
 Deno.test("the scripts check their arguments: one error line, the usage, exit 2", async (t) => {
   const cases: [string, string[], RegExp][] = [
     ["deploy-common.sh", [], /^error: expected DEPARTMENT and ENV\nusage: scripts\/deploy-common\.sh DEPARTMENT ENV/],
     ["deploy-common.sh", ["ccm", "staging"], /^error: ENV "staging": expected dev, test or prod\n/],
     ["deploy-common.sh", ["CCM!", "dev"], /^error: DEPARTMENT "CCM!": expected 1 to 12 lower-case letters or digits/],
     ["deploy-common.sh", ["ccm", "dev", "--principal-type", "Group"], /^error: --principal-type "Group": expected/],
+    // A flag at the end of the line, or followed by another flag, has lost its value.
+    ["deploy-common.sh", ["ccm", "dev", "--principal-type"], /^error: --principal-type: expected a value after it\n/],
+    [
+      "deploy-customer.sh",
+      ["ccm", "tradeuk", "dev", "--common-account-id", "--instance-id", "x"],
+      /^error: --common-account-id: expected a value after it\nusage: /,
+    ],
     ["deploy-customer.sh", ["ccm", "dev"], /^error: expected DEPARTMENT, CLIENT and ENV\nusage: /],
     ["deploy-customer.sh", ["ccm", "Trade UK", "dev", "--common-account-id", "123456789012"], /^error: CLIENT "Trade/],
     [
