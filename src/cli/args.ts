@@ -6,7 +6,7 @@ import { dirname, join, resolve, sep } from "node:path";
 import { parseArgs } from "node:util";
 import { accountIdOf, INSTANCE_ID_EXPECTED, instanceIdOf, isAwsRegion } from "../config/client_config.ts";
 import { appDir } from "../config/paths.ts";
-import { DATASET_MODES, type DatasetMode, MIN_INTERVAL_MS } from "../config/settings.ts";
+import { DATASET_MODES, type DatasetMode, datasetModeOf, MIN_INTERVAL_MS } from "../config/settings.ts";
 import { UsageError } from "../util/errors.ts";
 import { didYouMean } from "../util/spelling.ts";
 import { parseInterval } from "../util/time.ts";
@@ -283,13 +283,14 @@ export function parseSimulateArgs(argv: string[]): SimulateArgs {
 /** `connect-metrics schema [--config-dir DIR] [--mode MODE]` */
 export function parseSchemaArgs(argv: string[]): SchemaArgs {
   const values = parse(argv, { "config-dir": { type: "string" }, mode: { type: "string" } });
-  const mode = values.mode as string | undefined;
-  if (mode !== undefined && !DATASET_MODES.includes(mode as DatasetMode)) {
-    throw new UsageError(`--mode expects one of ${DATASET_MODES.join(", ")}, got "${mode}"`);
+  const typed = values.mode as string | undefined;
+  const mode = typed === undefined ? undefined : datasetModeOf(typed);
+  if (typed !== undefined && !mode) {
+    throw new UsageError(`--mode expects one of ${DATASET_MODES.join(", ")}, got "${typed}"`);
   }
   return {
     ...(values["config-dir"] ? { configDir: values["config-dir"] as string } : {}),
-    ...(mode ? { mode: mode as DatasetMode } : {}),
+    ...(mode ? { mode } : {}),
   };
 }
 

@@ -47,6 +47,11 @@ const MAX_LOG_RETENTION_DAYS = 3650;
 export type DatasetMode = "Push" | "Streaming" | "PushStreaming";
 export const DATASET_MODES: readonly DatasetMode[] = ["Push", "Streaming", "PushStreaming"];
 
+/** The mode `text` names, in any case ("streaming" is Streaming); undefined when it names none. */
+export function datasetModeOf(text: string): DatasetMode | undefined {
+  return DATASET_MODES.find((mode) => mode.toLowerCase() === text.trim().toLowerCase());
+}
+
 /** How `--push` behaves; the URL itself is a secret. */
 export interface PushSettings {
   readonly powerBiUrl?: string;
@@ -144,10 +149,9 @@ export function parseSettings(
     if ((fields.powerBiUrl as string).trim() !== "") push.powerBiUrl = (fields.powerBiUrl as string).trim();
   }
   if (fields.powerBiDatasetMode !== undefined) {
-    if (!DATASET_MODES.includes(fields.powerBiDatasetMode as DatasetMode)) {
-      bad("powerBiDatasetMode", `one of ${DATASET_MODES.join(", ")} (the dataset's defaultMode)`);
-    }
-    push.datasetMode = fields.powerBiDatasetMode as DatasetMode;
+    const mode = typeof fields.powerBiDatasetMode === "string" ? datasetModeOf(fields.powerBiDatasetMode) : undefined;
+    if (!mode) bad("powerBiDatasetMode", `one of ${DATASET_MODES.join(", ")} (the dataset's defaultMode)`);
+    push.datasetMode = mode!;
   }
   for (const [field, key, min, max] of PUSH_NUMBERS) {
     const value = fields[field];

@@ -27,9 +27,13 @@ Deno.test("schema prints the dataset's columns and types and the PostDataset bod
     ]);
     assertEquals(columns.at(-1), { name: "AHT", dataType: "Double" });
 
-    const bad = await runCli(["schema", "--mode", "streaming"], { cwd: dir });
+    // The mode in any case, as typed in a prompt; a word that is no mode is a usage error.
+    const lower = await runCli(["schema", "--mode", "pushstreaming"], { cwd: dir });
+    assertEquals(lower.code, 0, lower.stderr);
+    assertEquals(JSON.parse(lower.stdout.slice(lower.stdout.indexOf("{"))).defaultMode, "PushStreaming");
+    const bad = await runCli(["schema", "--mode", "stream"], { cwd: dir });
     assertEquals(bad.code, 2);
-    assertMatch(bad.stderr, /^error: --mode expects one of Push, Streaming, PushStreaming, got "streaming"\n/);
+    assertMatch(bad.stderr, /^error: --mode expects one of Push, Streaming, PushStreaming, got "stream"\n/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -82,8 +82,9 @@ Deno.test("push settings: defaults, values, and one-line errors that never echo 
   assertEquals(settings.push.powerBiUrl, url);
   assertEquals(settings.push.datasetMode, "Push");
   assertEquals([settings.push.attempts, settings.push.outboxMaxMB], [2, 5]);
+  assertEquals(parse({ powerBiDatasetMode: " pushstreaming " }).settings.push.datasetMode, "PushStreaming");
   assertMatch(
-    throws(() => parse({ powerBiDatasetMode: "streaming" }), ConfigError).message,
+    throws(() => parse({ powerBiDatasetMode: "stream" }), ConfigError).message,
     /^config\/settings\.json: field "powerBiDatasetMode": expected one of Push, Streaming, PushStreaming/,
   );
   assertMatch(
