@@ -194,15 +194,18 @@ export function parseClientConfig(
   }
   const queues = parseQueues(raw.queues, bad);
 
-  const region = raw.region;
+  // Region and channels as people type them ("EU-West-2", "voice"), in the case AWS and Connect write them.
+  const region = typeof raw.region === "string" ? raw.region.trim().toLowerCase() : raw.region;
   if (region !== undefined && (typeof region !== "string" || !isAwsRegion(region))) {
-    bad("region", "an AWS Region such as eu-west-2", region);
+    bad("region", "an AWS Region such as eu-west-2", raw.region);
   }
   const timeZone = raw.timeZone ?? DEFAULT_TIME_ZONE;
   if (typeof timeZone !== "string" || !isTimeZone(timeZone)) {
     bad("timeZone", "an IANA time zone such as Europe/London", raw.timeZone);
   }
-  const channels = raw.channels ?? ["VOICE"];
+  const channels = Array.isArray(raw.channels)
+    ? raw.channels.map((c) => typeof c === "string" ? c.trim().toUpperCase() : c)
+    : raw.channels ?? ["VOICE"];
   if (
     !Array.isArray(channels) || channels.length === 0 ||
     channels.some((c) => !(CHANNELS as readonly unknown[]).includes(c)) ||

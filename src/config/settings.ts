@@ -137,7 +137,8 @@ export function parseSettings(
     return { column: (column as string).trim(), metric, ...(threshold === undefined ? {} : { threshold }) };
   });
 
-  const unit = fields.oldestContactAgeUnit;
+  const typedUnit = fields.oldestContactAgeUnit;
+  const unit = typeof typedUnit === "string" ? typedUnit.trim().toUpperCase() : typedUnit;
   if (unit !== undefined && unit !== "SECONDS" && unit !== "MILLISECONDS") {
     bad("oldestContactAgeUnit", "SECONDS or MILLISECONDS (leave it out to follow the Connect service model)");
   }

@@ -65,6 +65,13 @@ Deno.test("optional fields: region, timeZone, channels", () => {
     channels: ["VOICE", "CHAT"],
   });
   assertEquals([config.region, config.timeZone, config.channels], ["eu-west-2", "America/New_York", ["VOICE", "CHAT"]]);
+  // As typed in a hurry: read in the case AWS and Connect write them.
+  const typed = parse({ ...seedConfig(), region: " EU-West-2", channels: ["voice", "Chat "] }).config;
+  assertEquals([typed.region, typed.channels], ["eu-west-2", ["VOICE", "CHAT"]]);
+  assertMatch(
+    throws(() => parse({ ...seedConfig(), channels: ["voice", "VOICE"] }), ConfigError).message,
+    /field "channels": expected a list of distinct channels/,
+  );
 });
 
 Deno.test("accountId as the console shows it, or as a number (2019's calls did not need it), still works", () => {

@@ -38,7 +38,8 @@ Deno.test("column choices are kept as written, for the catalogue to check; their
   }
 });
 
-Deno.test("a bad unit override gets one line naming the field", () => {
+Deno.test("the unit override in any case; a bad one gets one line naming the field", () => {
+  assertEquals(parse({ oldestContactAgeUnit: "milliseconds" }).settings.oldestContactAgeUnit, "MILLISECONDS");
   assertMatch(
     throws(() => parse({ oldestContactAgeUnit: "MINUTES" }), ConfigError).message,
     /^config\/settings\.json: field "oldestContactAgeUnit": expected SECONDS or MILLISECONDS/,
