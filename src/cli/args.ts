@@ -316,8 +316,11 @@ const optional = (values: Record<string, unknown>, name: string, key = name) =>
 function region(values: Record<string, unknown>): { region?: string } {
   const value = optional(values, "region").region;
   if (value === undefined) return {};
-  if (!isAwsRegion(value)) throw new UsageError(`--region expects an AWS Region such as eu-west-2, got "${value}"`);
-  return { region: value };
+  // "EU-WEST-2" is eu-west-2, as in the client config; a variable other tools read too is taken as it is.
+  if (!isAwsRegion(value.toLowerCase())) {
+    throw new UsageError(`--region expects an AWS Region such as eu-west-2, got "${value}"`);
+  }
+  return { region: value.toLowerCase() };
 }
 
 /** `connect-metrics discover --profile P [--instance-id ID | --instance-alias A] [...]` */

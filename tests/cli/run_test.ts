@@ -112,7 +112,8 @@ Deno.test("queue and instance ids copied in capitals still get their rows (Conne
 
 Deno.test("--output-dir is created if missing; --region overrides the profile's", async () => {
   await withWorkspace(async ({ dir, server, run }) => {
-    const result = await run([...ARGS, "--output-dir", "reports/today", "--region", "eu-central-1"]);
+    // Typed in capitals, as the console's Region menu shows it: still the Region's code.
+    const result = await run([...ARGS, "--output-dir", "reports/today", "--region", "EU-Central-1"]);
     assertEquals(result.code, 0, result.stderr);
     assertEquals((await readRows(join(dir, "reports", "today", "tradeuk-dev-metric-data.json"))).length, 3);
     assertEquals(server.connect.requests[0].region, "eu-central-1");
