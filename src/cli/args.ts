@@ -80,8 +80,9 @@ type Options = NonNullable<Parameters<typeof parseArgs>[0]>["options"];
 
 /** parseArgs, strict, with its errors turned into one-line UsageErrors. */
 function parse(argv: string[], options: Options): Record<string, unknown> {
+  let values: Record<string, unknown>;
   try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
+    values = parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
   } catch (e) {
     const message = (e as Error).message.replace(/\.?\s*To specify.*$/s, "").split("\n")[0];
     const flags = Object.keys(options ?? {}).map((name) => `--${name}`);
@@ -97,6 +98,19 @@ function parse(argv: string[], options: Options): Record<string, unknown> {
         ),
     );
   }
+  for (const [name, value] of Object.entries(values)) {
+    // Windows reads \" as a quote inside the value: "C:\MI\output\" --push arrives as one value, C:\MI\output" --push.
+    const quote = /-(dir|file)$/.test(name) && typeof value === "string" ? value.indexOf('"') : -1;
+    if (quote >= 0) {
+      throw new UsageError(
+        `--${name} ${(value as string).slice(0, quote + 1)} holds a quote, which no path can` +
+          ((value as string).length > quote + 1 ? ", and took in the words after it" : "") +
+          `: in a Windows command a backslash just before the closing quote keeps the quote; ` +
+          `leave that backslash out (--${name} "C:\\MI Reports\\output")`,
+      );
+    }
+  }
+  return values;
 }
 
 function required(values: Record<string, unknown>, name: string, example: string): string {

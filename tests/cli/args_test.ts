@@ -11,6 +11,19 @@ import {
 import { UsageError } from "../../src/util/errors.ts";
 import { parseInterval } from "../../src/util/time.ts";
 
+Deno.test('a path typed as "C:\\MI\\output\\" in a Windows command (the quote kept, the next flag taken in) is a usage error', () => {
+  // What Windows hands over for: --output-dir "C:\MI Reports\output\" --push
+  const error = throws(() => parseRunArgs(["--all", "--output-dir", 'C:\\MI Reports\\output" --push']), UsageError);
+  assertEquals(
+    error.message,
+    '--output-dir C:\\MI Reports\\output" holds a quote, which no path can, and took in the words after it: in a ' +
+      "Windows command a backslash just before the closing quote keeps the quote; leave that backslash out " +
+      '(--output-dir "C:\\MI Reports\\output")',
+  );
+  throws(() => parseCheckArgs(["--config-dir", 'C:\\connect-metrics\\config"']), UsageError);
+  assertEquals(parseRunArgs(["--all", "--log-file", "C:\\logs\\run.log"]).logFile, "C:\\logs\\run.log");
+});
+
 Deno.test("--every takes an interval as people write it", () => {
   const every = (text: string) => parseRunArgs(["--all", "--every", text]).everyMs;
   assertEquals(every("60s"), 60_000);
