@@ -166,7 +166,9 @@ export function parseSettings(
   let everyMs: number | undefined;
   // Blank, as init's settings.json says, is "run once".
   if (fields.every !== undefined && !(typeof fields.every === "string" && fields.every.trim() === "")) {
-    everyMs = typeof fields.every === "string" ? parseInterval(fields.every) : undefined;
+    // A bare number is seconds, as "--every 60" is.
+    const every = typeof fields.every === "number" ? String(fields.every) : fields.every;
+    everyMs = typeof every === "string" ? parseInterval(every) : undefined;
     if (everyMs === undefined || everyMs < MIN_INTERVAL_MS) {
       bad("every", `an interval of at least ${MIN_INTERVAL_MS / 1000}s, such as "60s" or "5m"`);
     }

@@ -112,4 +112,12 @@ Deno.test('settings.example.json as its comment says: "every" left empty runs on
   const blank = example.replace(/"every": "60s"/, '"every": ""');
   assertEquals(parseSettings(blank, FILE).settings.everyMs, undefined);
   assertEquals(parse({ every: "  " }).settings.everyMs, undefined);
+  // A number is seconds, as --every 60 is; too short, or not whole, is still an error.
+  assertEquals(parse({ every: 60 }).settings.everyMs, 60_000);
+  for (const bad of [5, 1.5, true]) {
+    assertMatch(
+      throws(() => parse({ every: bad }), ConfigError).message,
+      /field "every": expected an interval of at least 10s/,
+    );
+  }
 });
