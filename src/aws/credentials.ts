@@ -29,10 +29,11 @@ const REFRESH_BEFORE_MS = 5 * 60_000;
 
 /** The files the SDK reads profiles from, for messages. */
 export function profileFiles(): { credentials: string; config: string } {
-  const home = Deno.env.get("HOME") ?? Deno.env.get("USERPROFILE") ?? "~";
+  // An empty variable counts as unset, as the SDK reads it.
+  const home = Deno.env.get("HOME") || Deno.env.get("USERPROFILE") || "~";
   return {
-    credentials: Deno.env.get("AWS_SHARED_CREDENTIALS_FILE") ?? join(home, ".aws", "credentials"),
-    config: Deno.env.get("AWS_CONFIG_FILE") ?? join(home, ".aws", "config"),
+    credentials: Deno.env.get("AWS_SHARED_CREDENTIALS_FILE") || join(home, ".aws", "credentials"),
+    config: Deno.env.get("AWS_CONFIG_FILE") || join(home, ".aws", "config"),
   };
 }
 
@@ -62,6 +63,48 @@ export function profileFilesProblem(files: { credentials: string; config: string
     }
   }
   return undefined;
+}
+
+/** The settings of section `name` of an AWS ini file (values trimmed); undefined when it has no such section. */
+function sectionSettings(file: string, name: string): Record<string, string> | undefined {
+  const bytes = readIfThere(file);
+  if (!bytes) return undefined;
+  let current: Record<string, string> | undefined;
+  let found: Record<string, string> | undefined;
+  for (const line of new TextDecoder().decode(bytes).split(/\r?\n/)) {
+    const header = line.match(/^[ \t]*\[([^\]]*)\]/);
+    if (header) {
+      current = header[1].trim().replace(/\s+/g, " ") === name ? (found ??= {}) : undefined;
+      continue;
+    }
+    const setting = line.match(/^[ \t]*([\w-]+)[ \t]*=(.*)$/);
+    if (current && setting) current[setting[1].toLowerCase()] = setting[2].trim();
+  }
+  return found;
+}
+
+/** A profile's settings as the SDK merges them (the credentials file over the config file); undefined when absent. */
+function profileSettings(profile: string, files: { credentials: string; config: string }) {
+  const fromConfig = sectionSettings(files.config, profile === "default" ? "default" : `profile ${profile}`);
+  const fromCredentials = sectionSettings(files.credentials, profile);
+  return fromConfig || fromCredentials ? { ...fromConfig, ...fromCredentials } : undefined;
+}
+
+/**
+ * What a profile that is there lacks, when it gets its credentials from
+ * neither a role, SSO nor a process: one of its two keys, or both (the
+ * SDK then says only that the profile could not be resolved).
+ */
+function missingKeys(settings: Record<string, unknown>): string | undefined {
+  const other = ["role_arn", "sso_session", "sso_start_url", "credential_process", "web_identity_token_file"];
+  if (other.some((key) => settings[key])) return undefined;
+  const has = (key: string) => typeof settings[key] === "string" && (settings[key] as string).trim() !== "";
+  const [id, secret] = [has("aws_access_key_id"), has("aws_secret_access_key")];
+  if (id && secret) return undefined;
+  if (!id && !secret) return "it has no keys (add aws_access_key_id and aws_secret_access_key under it)";
+  return id
+    ? "it has an aws_access_key_id but no aws_secret_access_key (add the secret access key that came with it)"
+    : "it has an aws_secret_access_key but no aws_access_key_id (add the access key id that came with it)";
 }
 
 /** The section names of an AWS ini file, as written between [ and ]. */
@@ -115,7 +158,11 @@ export async function missingProfileChecker(): Promise<
   const files = profileFiles();
   return (profile, assumeRole) => {
     const needed = assumeRole ? assumeRole.sourceProfile : profile;
-    if (needed === undefined || needed in known) return undefined;
+    if (needed === undefined) return undefined;
+    if (needed in known) {
+      const missing = missingKeys((known as Record<string, Record<string, unknown>>)[needed]);
+      return missing ? `AWS profile "${needed}": ${missing}, so a run stops there (${files.credentials})` : undefined;
+    }
     const why = profileFilesProblem(files) ?? profileSectionProblem(needed, files) ?? addProfile(needed, files);
     return `AWS profile "${needed}" is not in ${files.credentials} or ${files.config}, so a run stops there (${why})`;
   };
@@ -284,6 +331,21 @@ export function describeCredentialError(
   const profile = where.profile ?? where.role?.sourceProfile;
   const source = profile ? `profile "${profile}"` : "the default credentials (environment or default profile)";
   if (/Could not resolve credentials using profile|Profile .* could not be found|not found in/i.test(message)) {
+    const there = profileSettings(profile ?? "default", files);
+    const missing = there && missingKeys(there);
+    if (missing) {
+      return new ConfigError(
+        `AWS profile "${profile ?? "default"}": ${missing}`,
+        `the keys go under [${profile ?? "default"}] in ${files.credentials} (README-MI.md, step 2)`,
+      );
+    }
+    if (there) {
+      // There under its own name: a letter-case or file hint would send the user looking for the wrong thing.
+      return new ConfigError(
+        `AWS profile "${profile ?? "default"}" is there, but the SDK could not get credentials from it: ${message}`,
+        "it needs aws_access_key_id and aws_secret_access_key, or a role_arn with a source_profile that has them",
+      );
+    }
     return new ConfigError(
       `AWS profile "${profile}" not found; looked in ${files.credentials} and ${files.config}`,
       profileFilesProblem(files) ?? profileSectionProblem(profile ?? "default", files) ??

@@ -325,6 +325,65 @@ Deno.test("keys written in quotes in the credentials file are said as such, befo
   }
 });
 
+Deno.test("a profile with one key, or none, says which is missing, in a run and in check", async (t) => {
+  const cases: [string, string, RegExp][] = [
+    [
+      "the secret left out",
+      `aws_access_key_id = ${ACCESS_KEY}\naws_secret_access_key =\n`,
+      /it has an aws_access_key_id but no aws_secret_access_key \(add the secret access key that came with it\)/,
+    ],
+    [
+      "no keys at all",
+      "region = eu-west-2\n",
+      /it has no keys \(add aws_access_key_id and aws_secret_access_key under it\)/,
+    ],
+  ];
+  for (const [name, section, problem] of cases) {
+    await t.step(name, async () => {
+      await withWorkspace(async ({ dir, server, run }) => {
+        await Deno.writeTextFile(join(dir, ".aws", "credentials"), `[${PROFILE}]\n${section}`);
+        const result = await run(ARGS);
+        assertEquals(result.code, 2, result.stderr);
+        assertMatch(result.stderr, new RegExp(`^error: AWS profile "${PROFILE}": ${problem.source}\n`));
+        assertMatch(result.stderr, new RegExp(`\nhint: the keys go under \\[${PROFILE}\\] in .*\\.aws/credentials`));
+        assertNotMatch(result.stderr, /case-sensitive|not found/, "the profile is there, under its own name");
+        const check = await run(["check"]);
+        assertMatch(
+          check.stdout,
+          new RegExp(`\nwarn  .*: AWS profile "${PROFILE}": ${problem.source}, so a run stops`),
+        );
+        assertEquals(server.connect.requests.length, 0);
+        noSecrets(result);
+      });
+    });
+  }
+  // A role with nothing to assume it with: the profile is there, so no hint about its name.
+  await withWorkspace(async ({ dir, run }) => {
+    await Deno.writeTextFile(join(dir, ".aws", "credentials"), "");
+    await Deno.writeTextFile(
+      join(dir, ".aws", "config"),
+      `[profile ${PROFILE}]\nrole_arn = arn:aws:iam::111111111111:role/r\n`,
+    );
+    const result = await run(ARGS);
+    assertEquals(result.code, 2, result.stderr);
+    assertMatch(
+      result.stderr,
+      new RegExp(`^error: AWS profile "${PROFILE}" is there, but the SDK could not get credentials`),
+    );
+    assertMatch(
+      result.stderr,
+      /\nhint: it needs aws_access_key_id and aws_secret_access_key, or a role_arn with a source_profile/,
+    );
+  });
+  // An empty AWS_SHARED_CREDENTIALS_FILE is unset, for the SDK and for what the tool says.
+  await withWorkspace(async ({ dir, run }) => {
+    await Deno.writeTextFile(join(dir, ".aws", "credentials"), `[${PROFILE}]\naws_access_key_id = ${ACCESS_KEY}\n`);
+    const result = await run(ARGS, { AWS_SHARED_CREDENTIALS_FILE: "", AWS_CONFIG_FILE: "" });
+    assertEquals(result.code, 2, result.stderr);
+    assertMatch(result.stderr, new RegExp(`\nhint: the keys go under \\[${PROFILE}\\] in ${dir}/\\.aws/credentials`));
+  });
+});
+
 Deno.test("a queue deleted in Connect but still in the config loses its row only; the others are written", async () => {
   await withWorkspace(async ({ dir, server, run }) => {
     const instance = server.model.instances.get(seedConfig().instanceId as string)!;
