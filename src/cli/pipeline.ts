@@ -22,6 +22,7 @@ import { type PushReport, pushRows } from "../sinks/push.ts";
 import { PUSH_URL_ENV, type PushTarget, resolvePushTarget } from "../sinks/push_target.ts";
 import { AwsError, ConfigError, WriteError } from "../util/errors.ts";
 import { localWallClock } from "../util/time.ts";
+import { briefly } from "../util/text.ts";
 import type { Reporter } from "./log.ts";
 import { ClientProgress } from "./progress.ts";
 import { formatTable } from "./table.ts";
@@ -382,6 +383,9 @@ export async function runCycle(clients: readonly ClientPlan[], options: CycleOpt
   };
 }
 
+/** About as much of an error as keeps the summary within a console window's width. */
+const SUMMARY_OUTCOME_CHARS = 60;
+
 /** The end-of-run table: per client rows, API calls, retries, time and outcome. */
 export function formatSummary(report: CycleReport): string {
   const table = formatTable(
@@ -391,7 +395,12 @@ export function formatSummary(report: CycleReport): string {
       "API calls": r.requests,
       Retries: r.retries,
       Seconds: Number((r.ms / 1000).toFixed(1)),
-      Outcome: r.error ? `FAILED: ${r.error.message}` : r.warnings ? "ok, with a warning" : "ok",
+      // The whole error is said above the table; here, enough to tell the clients' failures apart.
+      Outcome: r.error
+        ? `FAILED: ${briefly(r.error.message, SUMMARY_OUTCOME_CHARS)}`
+        : r.warnings
+        ? "ok, with a warning"
+        : "ok",
     })),
     ["Client", "Rows", "API calls", "Retries", "Seconds", "Outcome"],
   );

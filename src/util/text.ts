@@ -43,3 +43,16 @@ export async function readUserText(path: string): Promise<string> {
 export function unquoted(value: string): string {
   return value.trim().replace(/^"(.*)"$/s, "$1").replace(/^'(.*)'$/s, "$1").trim();
 }
+
+/**
+ * `text` for a table cell: paths as their file names, and cut at a word
+ * boundary to about `max` characters, with "…", when longer.
+ */
+export function briefly(text: string, max: number): string {
+  const short = text.replace(/(?:[A-Za-z]:)?[\\/](?:[^\s\\/:]+[\\/])+([^\s\\/:]+)/g, "$1");
+  if (short.length <= max) return short;
+  // One character more, so that a word ending just at `max` is kept whole.
+  const head = short.slice(0, max + 1);
+  const atWord = head.replace(/[\s,;:(-]+\S*$/, "");
+  return `${atWord !== head && atWord ? atWord : short.slice(0, max)}…`;
+}

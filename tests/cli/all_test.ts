@@ -72,6 +72,11 @@ Deno.test("--all: one broken client is reported, the others are written; exit 1 
     assertMatch(result.stderr, /\n2 of 5 client\(s\) ok in [\d.]+ s\n$/);
     const rows = result.stderr.split("\n").filter((l) => / (ok|FAILED: .*)$/.test(l)).map((l) => l.split(/ {2,}/)[0]);
     assertEquals(rows, ["Acme PROD", "broken-prod", "TradeUK DEV", "Gone PROD", "notepad-prod"], "file-name order");
+    // Each failure whole above the table; in it, a cell short enough for a console window, without folders.
+    for (const line of result.stderr.split("\n").filter((l) => / FAILED: /.test(l))) {
+      assertMatch(line, /FAILED: .{1,60}…?$/);
+      assert.ok(!line.includes(ws.dir), line);
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 import { assertEquals } from "../assert.ts";
-import { decodeText } from "../../src/util/text.ts";
+import { briefly, decodeText } from "../../src/util/text.ts";
 
 Deno.test("decodeText reads a config file in each encoding Windows saves it in", async (t) => {
   const text = '{ "q": "Café £" }';
@@ -24,4 +24,17 @@ Deno.test("decodeText reads a config file in each encoding Windows saves it in",
   await t.step("Windows-1252 beyond Latin-1: the euro sign is 0x80", () => {
     assertEquals(decodeText(new Uint8Array([0x80, 0x35])), "€5");
   });
+});
+
+Deno.test("briefly: a summary cell keeps file names, not folders, and ends with … when cut at a word", () => {
+  assertEquals(
+    briefly("/tmp/ws/config/broken-prod-instance-queues.json: malformed JSON at line 1 column 16", 60),
+    "broken-prod-instance-queues.json: malformed JSON at line 1…",
+  );
+  assertEquals(
+    briefly("C:\\connect-metrics\\config\\a-instance-queues.json: field", 60),
+    "a-instance-queues.json: field",
+  );
+  assertEquals(briefly("short enough", 60), "short enough");
+  assertEquals(briefly("x".repeat(70), 60), `${"x".repeat(60)}…`);
 });
