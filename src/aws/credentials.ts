@@ -96,7 +96,14 @@ function profileSettings(profile: string, files: { credentials: string; config: 
  * SDK then says only that the profile could not be resolved).
  */
 function missingKeys(settings: Record<string, unknown>): string | undefined {
-  const other = ["role_arn", "sso_session", "sso_start_url", "credential_process", "web_identity_token_file"];
+  const other = [
+    "role_arn",
+    "credential_source",
+    "sso_session",
+    "sso_start_url",
+    "credential_process",
+    "web_identity_token_file",
+  ];
   if (other.some((key) => settings[key])) return undefined;
   const has = (key: string) => typeof settings[key] === "string" && (settings[key] as string).trim() !== "";
   const [id, secret] = [has("aws_access_key_id"), has("aws_secret_access_key")];

@@ -45,11 +45,12 @@ export function unquoted(value: string): string {
 }
 
 /**
- * `text` for a table cell: paths as their file names, and cut at a word
- * boundary to about `max` characters, with "…", when longer.
+ * `text` for a table cell: paths as their file names (URLs and ARNs as
+ * they are), and cut at a word boundary to about `max` characters, with
+ * "…", when longer.
  */
 export function briefly(text: string, max: number): string {
-  const short = text.replace(/(?:[A-Za-z]:)?[\\/](?:[^\s\\/:]+[\\/])+([^\s\\/:]+)/g, "$1");
+  const short = text.replace(/(?<![\w:/.\\])(?:[A-Za-z]:)?[\\/](?:[^\s\\/:]+[\\/])+([^\s\\/:]+)/g, "$1");
   if (short.length <= max) return short;
   // One character more, so that a word ending just at `max` is kept whole.
   const head = short.slice(0, max + 1);

@@ -36,5 +36,7 @@ Deno.test("briefly: a summary cell keeps file names, not folders, and ends with 
     "a-instance-queues.json: field",
   );
   assertEquals(briefly("short enough", 60), "short enough");
+  const url = "cannot reach https://connect.eu-west-2.amazonaws.com/metrics/current/i-1 as arn:aws:iam::1:role/r/x";
+  assertEquals(briefly(url, 200), url, "URLs and ARNs are not paths");
   assertEquals(briefly("x".repeat(70), 60), `${"x".repeat(60)}…`);
 });
