@@ -182,7 +182,15 @@ export function parseClientConfig(
     typeof environment !== "string" ||
     !(ENVIRONMENTS as readonly string[]).includes(environment.toUpperCase())
   ) {
-    bad("environment", "DEV, TEST or PROD", environment);
+    // "Production", "Dev " or "testing": the one meant, said rather than taken (the 2019 names are exact).
+    const meant = typeof environment === "string"
+      ? ENVIRONMENTS.find((e) => environment.trim().toUpperCase().startsWith(e))
+      : undefined;
+    bad(
+      "environment",
+      `DEV, TEST or PROD${meant ? ` (write ${JSON.stringify(environment)} as ${meant})` : ""}`,
+      environment,
+    );
   }
   const instanceId = plainIdOf(raw.instanceId);
   if (typeof instanceId !== "string" || !GUID.test(instanceId)) {
@@ -287,7 +295,13 @@ function parseQueues(
   const seen = new Set<string>();
   return entries.map(([key, name]) => {
     const id = plainId(key);
-    if (!GUID.test(id)) bad(`queues.${key}`, expectedId("a queue id (GUID) as the key", key, QUEUE_ARN), key);
+    if (!GUID.test(id)) {
+      // { "BasicQueue": "e42fa1d8-..." }: name and id swapped, as a list is often copied.
+      const swapped = typeof name === "string" && GUID.test(plainId(name))
+        ? ` (the name and the id are the wrong way round: write "${plainId(name)}": "${key}")`
+        : "";
+      bad(`queues.${key}`, expectedId("a queue id (GUID) as the key", key, QUEUE_ARN) + swapped, key);
+    }
     if (seen.has(id)) bad(`queues.${key}`, "each queue once (this id is already there, in another case)", key);
     seen.add(id);
     if (typeof name !== "string" || name.trim() === "") {

@@ -122,6 +122,11 @@ Deno.test("each bad field gets one line naming the file, the field and what was 
       /field "environment": expected DEV, TEST or PROD, got "staging"/,
     ],
     [
+      "environment written out",
+      withField("environment", "Production"),
+      /field "environment": expected DEV, TEST or PROD \(write "Production" as PROD\), got "Production"$/,
+    ],
+    [
       "instanceId",
       withField("instanceId", "not-a-guid"),
       /field "instanceId": expected the Connect instance id, a GUID/,
@@ -129,6 +134,11 @@ Deno.test("each bad field gets one line naming the file, the field and what was 
     ["queues", without("queues"), /field "queues": expected a map of queue id to queue name/],
     ["queues", withField("queues", {}), /field "queues": expected at least one queue/],
     ["queues", withField("queues", ["a"]), /field "queues": expected a map/],
+    [
+      "queue name and id swapped",
+      withField("queues", { "Customer Services": "E42FA1D8-620E-4BF8-BD9A-EAFC60B9C0EF" }),
+      /field "queues.Customer Services": expected .* \(the name and the id are the wrong way round: write "e42fa1d8-620e-4bf8-bd9a-eafc60b9c0ef": "Customer Services"\), got "Customer Services"$/,
+    ],
     [
       "queue id",
       withField("queues", { "Customer Services": "e42fa1d8" }),
