@@ -64,9 +64,11 @@ export function parsePushUrl(raw: string, source: PushUrlSource, settingsFile = 
     const Error = source === "flag" ? UsageError : ConfigError;
     throw new Error(`${where}: ${what}; expected a Power BI push URL like ${EXAMPLE}`);
   };
+  // As mail and chat hand it over: in <...>, or with &amp; for & (copied out of HTML); neither is in a real URL.
+  const text = unquoted(raw).replace(/^<(.*)>$/s, "$1").trim().replaceAll("&amp;", "&");
   let url: URL;
   try {
-    url = new URL(unquoted(raw));
+    url = new URL(text);
   } catch {
     return fail("not a URL");
   }
@@ -74,7 +76,7 @@ export function parsePushUrl(raw: string, source: PushUrlSource, settingsFile = 
   if (key) {
     registerSecret(key);
     registerSecret(raw.trim());
-    registerSecret(unquoted(raw));
+    registerSecret(text);
   }
   const powerBiPath = POWER_BI_PATH.test(url.pathname);
   // A receiver on this machine, as in the 2019 document's `-PowerBIUrl http://localhost:8080`, gets the rows as Power

@@ -193,6 +193,17 @@ Deno.test('--push: a URL set in a console with set NAME="..." keeps its quotes; 
   });
 });
 
+Deno.test("--push: a URL pasted from an email, in <...> and with &amp; for &, is the URL", async () => {
+  await withPushWorkspace(async (ws) => {
+    const mailed = `<${ws.pushUrl.replace("?key=", "?experience=power-bi&amp;key=")}>`;
+    await writeSettings(ws, { powerBiUrl: mailed });
+    const result = await ws.run([...RUN_ARGS, "--push"]);
+    assertEquals(result.code, 0, result.stderr);
+    assertEquals(ws.dataset.rows.length, 3);
+    await assertNoSecrets(ws.dir, [result]);
+  });
+});
+
 Deno.test("--push: the URL from settings.json, or from the flag; none at all is exit 2", async () => {
   await withPushWorkspace(async (ws) => {
     const missing = await ws.run([...RUN_ARGS, "--push"]);
