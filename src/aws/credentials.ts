@@ -77,8 +77,9 @@ function sectionSettings(file: string, name: string): Record<string, string> | u
       current = header[1].trim().replace(/\s+/g, " ") === name ? (found ??= {}) : undefined;
       continue;
     }
-    const setting = line.match(/^[ \t]*([\w-]+)[ \t]*=(.*)$/);
-    if (current && setting) current[setting[1].toLowerCase()] = setting[2].trim();
+    // "name: value" is no setting to AWS tools, which read only "name = value"; kept aside to be said.
+    const setting = line.match(/^[ \t]*([\w-]+)[ \t]*([=:])(.*)$/);
+    if (current && setting) current[`${setting[1].toLowerCase()}${setting[2] === ":" ? ":" : ""}`] = setting[3].trim();
   }
   return found;
 }
@@ -108,7 +109,11 @@ function missingKeys(settings: Record<string, unknown>): string | undefined {
   const has = (key: string) => typeof settings[key] === "string" && (settings[key] as string).trim() !== "";
   const [id, secret] = [has("aws_access_key_id"), has("aws_secret_access_key")];
   if (id && secret) return undefined;
-  if (!id && !secret) return "it has no keys (add aws_access_key_id and aws_secret_access_key under it)";
+  if (!id && !secret) {
+    return "aws_access_key_id:" in settings || "aws_secret_access_key:" in settings
+      ? 'its keys are written with ":", which AWS tools do not read (write aws_access_key_id = ..., with "=")'
+      : "it has no keys (add aws_access_key_id and aws_secret_access_key under it)";
+  }
   return id
     ? "it has an aws_access_key_id but no aws_secret_access_key (add the secret access key that came with it)"
     : "it has an aws_secret_access_key but no aws_access_key_id (add the access key id that came with it)";
@@ -138,7 +143,8 @@ function profileSectionProblem(profile: string, files: { credentials: string; co
     return `${files.config} has [${profile}]: in the config file the section is [profile ${profile}] ` +
       `(or move its keys to ${files.credentials}, as [${profile}])`;
   }
-  const known = [...credentials, ...config.map((s) => s.replace(/^profile\s+/, ""))];
+  // A section of that very name is not a misspelling of it.
+  const known = [...credentials, ...config.map((s) => s.replace(/^profile\s+/, ""))].filter((s) => s !== profile);
   const meant = likelyMeant(profile, known);
   if (meant === undefined) return undefined;
   return meant.toLowerCase() === profile.toLowerCase()
@@ -166,10 +172,11 @@ export async function missingProfileChecker(): Promise<
   return (profile, assumeRole) => {
     const needed = assumeRole ? assumeRole.sourceProfile : profile;
     if (needed === undefined) return undefined;
-    if (needed in known) {
-      const missing = missingKeys((known as Record<string, Record<string, unknown>>)[needed]);
-      return missing ? `AWS profile "${needed}": ${missing}, so a run stops there (${files.credentials})` : undefined;
-    }
+    // Read as written: the SDK leaves out a section with no setting it reads ("key: value" lines).
+    const there = profileSettings(needed, files);
+    const missing = there && missingKeys(there);
+    if (missing) return `AWS profile "${needed}": ${missing}, so a run stops there (${files.credentials})`;
+    if (needed in known) return undefined;
     const why = profileFilesProblem(files) ?? profileSectionProblem(needed, files) ?? addProfile(needed, files);
     return `AWS profile "${needed}" is not in ${files.credentials} or ${files.config}, so a run stops there (${why})`;
   };

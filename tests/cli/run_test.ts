@@ -337,6 +337,11 @@ Deno.test("a profile with one key, or none, says which is missing, in a run and 
       "region = eu-west-2\n",
       /it has no keys \(add aws_access_key_id and aws_secret_access_key under it\)/,
     ],
+    [
+      "keys written with a colon",
+      `aws_access_key_id: ${ACCESS_KEY}\naws_secret_access_key: ${SECRET_KEY}\n`,
+      /its keys are written with ":", which AWS tools do not read \(write aws_access_key_id = \.\.\., with "="\)/,
+    ],
   ];
   for (const [name, section, problem] of cases) {
     await t.step(name, async () => {
