@@ -6,7 +6,7 @@
  * failure becomes one line naming the profile or role; every secret is
  * registered for redaction.
  */
-import { basename, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { fromIni, fromNodeProviderChain, fromTemporaryCredentials } from "@aws-sdk/credential-providers";
 import { parseKnownFiles } from "@smithy/core/config";
 import { isNetworkError, networkFailure, networkHint, requestHandlerOptions } from "./http.ts";
@@ -54,8 +54,11 @@ export function profileFilesProblem(files: { credentials: string; config: string
   }
   for (const file of [files.credentials, files.config]) {
     const bytes = readIfThere(file);
-    if (!bytes && readIfThere(`${file}.txt`)) {
-      return `${file}.txt is there instead: rename it to ${basename(file)} (${NOTEPAD_ADDS_TXT})`;
+    // Notepad's hidden ".txt", or a name given by hand: credentials.ini, config.cfg.
+    const instead = bytes ? undefined : withExtension(file);
+    if (instead) {
+      return `${instead} is there instead: rename it to ${basename(file)}` +
+        (instead.endsWith(".txt") ? ` (${NOTEPAD_ADDS_TXT})` : ", with no extension");
     }
     if (bytes && utf16Encoding(bytes)) {
       return `${file} is saved as UTF-16 (PowerShell's > and Out-File write that), which AWS tools cannot read: ` +
@@ -180,6 +183,22 @@ export async function missingProfileChecker(): Promise<
     const why = profileFilesProblem(files) ?? profileSectionProblem(needed, files) ?? addProfile(needed, files);
     return `AWS profile "${needed}" is not in ${files.credentials} or ${files.config}, so a run stops there (${why})`;
   };
+}
+
+/** `file` with an extension added (credentials.txt, credentials.ini), when there is one; the .txt first. */
+function withExtension(file: string): string | undefined {
+  if (readIfThere(`${file}.txt`)) return `${file}.txt`;
+  try {
+    const name = basename(file);
+    for (const entry of Deno.readDirSync(dirname(file))) {
+      if (entry.isFile && /^\.\w{1,4}$/.test(entry.name.slice(name.length)) && entry.name.startsWith(`${name}.`)) {
+        return join(dirname(file), entry.name);
+      }
+    }
+  } catch {
+    // no folder: nothing there instead
+  }
+  return undefined;
 }
 
 function readIfThere(file: string): Uint8Array | undefined {

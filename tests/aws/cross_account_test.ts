@@ -276,8 +276,15 @@ Deno.test("a profile that does not exist: one line saying where the tool looked,
       notepad.stderr,
       /\nhint: .*\/\.aws\/credentials\.txt is there instead: rename it to credentials \(Notepad adds/,
     );
-    for (const r of [powershell, notepad]) assert.ok(!r.stderr.includes(SECRET_KEY));
-    await Deno.remove(`${credentials}.txt`);
+    await Deno.rename(`${credentials}.txt`, `${credentials}.ini`); // named by hand
+    const ini = await ws.run(ARGS);
+    assertEquals(ini.code, 2);
+    assertMatch(
+      ini.stderr,
+      /\nhint: .*\/\.aws\/credentials\.ini is there instead: rename it to credentials, with no extension\n/,
+    );
+    for (const r of [powershell, notepad, ini]) assert.ok(!r.stderr.includes(SECRET_KEY));
+    await Deno.remove(`${credentials}.ini`);
 
     // Headed the other file's way, or with a name in another case: said, as no AWS tool reads them.
     const keys = `aws_access_key_id = ${ACCESS_KEY}\naws_secret_access_key = ${SECRET_KEY}\n`;
