@@ -52,6 +52,13 @@ export function profileFilesProblem(files: { credentials: string; config: string
     return `${serviceHome} is in the home of a Windows service account (a task run as SYSTEM): run the task as the ` +
       "user whose .aws folder has the profile (schtasks /RU, see README-MI.md)";
   }
+  // Explorer will not make a folder named ".aws" (it asks for a name before the dot): "aws" is made instead.
+  const folder = dirname(files.credentials);
+  const undotted = join(dirname(folder), "aws", basename(files.credentials));
+  if (basename(folder) === ".aws" && !readIfThere(files.credentials) && readIfThere(undotted)) {
+    return `${undotted} is there, in a folder named aws: AWS tools read ${folder}; rename the folder to .aws ` +
+      '(in Explorer, type ".aws." and Windows drops the last dot)';
+  }
   for (const file of [files.credentials, files.config]) {
     const bytes = readIfThere(file);
     // Notepad's hidden ".txt", or a name given by hand: credentials.ini, config.cfg.

@@ -285,6 +285,16 @@ Deno.test("a profile that does not exist: one line saying where the tool looked,
     );
     for (const r of [powershell, notepad, ini]) assert.ok(!r.stderr.includes(SECRET_KEY));
     await Deno.remove(`${credentials}.ini`);
+    // Explorer cannot name a folder ".aws": it was made as "aws".
+    await Deno.mkdir(join(ws.dir, "aws"));
+    await Deno.writeTextFile(join(ws.dir, "aws", "credentials"), profile);
+    const undotted = await ws.run(ARGS);
+    assertEquals(undotted.code, 2);
+    assertMatch(
+      undotted.stderr,
+      /\nhint: .*\/aws\/credentials is there, in a folder named aws: AWS tools read .*\/\.aws; rename the folder to \.aws /,
+    );
+    await Deno.remove(join(ws.dir, "aws"), { recursive: true });
 
     // Headed the other file's way, or with a name in another case: said, as no AWS tool reads them.
     const keys = `aws_access_key_id = ${ACCESS_KEY}\naws_secret_access_key = ${SECRET_KEY}\n`;
