@@ -52,7 +52,7 @@ export function profileFilesProblem(files: { credentials: string; config: string
     return `${serviceHome} is in the home of a Windows service account (a task run as SYSTEM): run the task as the ` +
       "user whose .aws folder has the profile (schtasks /RU, see README-MI.md)";
   }
-  // Explorer will not make a folder named ".aws" (it asks for a name before the dot): "aws" is made instead.
+  // Explorer on older Windows will not name a folder ".aws" (it asks for a name before the dot): "aws" gets made.
   const folder = dirname(files.credentials);
   const undotted = join(dirname(folder), "aws", basename(files.credentials));
   if (basename(folder) === ".aws" && !readIfThere(files.credentials) && readIfThere(undotted)) {
