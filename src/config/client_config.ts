@@ -211,6 +211,13 @@ export function parseClientConfig(
   if (typeof timeZone !== "string" || !isTimeZone(timeZone)) {
     bad("timeZone", "an IANA time zone such as Europe/London", raw.timeZone);
   }
+  // Written for UK time, GMT is UTC all year: in summer the Date column and "today so far" would be an hour out.
+  if (/^(Etc\/)?(GMT0?|Greenwich)$/i.test((timeZone as string).trim())) {
+    warnings.push(
+      `${file}: "timeZone": "${timeZone}" is UTC all year, with no summer time; for UK time, write "Europe/London" ` +
+        `(the default, when timeZone is left out)`,
+    );
+  }
   const channels = Array.isArray(raw.channels)
     ? raw.channels.map((c) => typeof c === "string" ? c.trim().toUpperCase() : c)
     : raw.channels ?? ["VOICE"];

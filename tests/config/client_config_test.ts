@@ -35,6 +35,16 @@ Deno.test("a file that still names the example's client says so, as the dashboar
   assertEquals(clientLine(withField("clientName", "Example Bank")), []);
 });
 
+Deno.test('"timeZone": "GMT" (UTC all year) is read, with a warning that UK time is Europe/London', () => {
+  const { config, warnings } = parse(withField("timeZone", "GMT"));
+  assertEquals(config.timeZone, "GMT");
+  assertEquals(warnings, [
+    `${FILE}: "timeZone": "GMT" is UTC all year, with no summer time; for UK time, write "Europe/London" ` +
+    "(the default, when timeZone is left out)",
+  ]);
+  assertEquals(parse(withField("timeZone", "UTC")).warnings, [], "UTC is meant as UTC");
+});
+
 Deno.test("environment is accepted in any case and stored upper-case", () => {
   assertEquals(parse(withField("environment", "prod")).config.environment, "PROD");
   assertEquals(parse(withField("environment", "Test")).config.environment, "TEST");
