@@ -119,11 +119,10 @@ function missingKeys(settings: Record<string, unknown>): string | undefined {
   const has = (key: string) => typeof settings[key] === "string" && (settings[key] as string).trim() !== "";
   const [id, secret] = [has("aws_access_key_id"), has("aws_secret_access_key")];
   if (id && secret) return undefined;
-  if (!id && !secret) {
-    return "aws_access_key_id:" in settings || "aws_secret_access_key:" in settings
-      ? 'its keys are written with ":", which AWS tools do not read (write aws_access_key_id = ..., with "=")'
-      : "it has no keys (add aws_access_key_id and aws_secret_access_key under it)";
+  if ("aws_access_key_id:" in settings || "aws_secret_access_key:" in settings) {
+    return 'its keys are written with ":", which AWS tools do not read (write aws_access_key_id = ..., with "=")';
   }
+  if (!id && !secret) return "it has no keys (add aws_access_key_id and aws_secret_access_key under it)";
   return id
     ? "it has an aws_access_key_id but no aws_secret_access_key (add the secret access key that came with it)"
     : "it has an aws_secret_access_key but no aws_access_key_id (add the access key id that came with it)";

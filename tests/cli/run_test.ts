@@ -339,7 +339,7 @@ Deno.test("a profile with one key, or none, says which is missing, in a run and 
     ],
     [
       "keys written with a colon",
-      `aws_access_key_id: ${ACCESS_KEY}\naws_secret_access_key: ${SECRET_KEY}\n`,
+      `aws_access_key_id = ${ACCESS_KEY}\naws_secret_access_key: ${SECRET_KEY}\n`,
       /its keys are written with ":", which AWS tools do not read \(write aws_access_key_id = \.\.\., with "="\)/,
     ],
   ];
