@@ -285,7 +285,7 @@ Deno.test("a profile that does not exist: one line saying where the tool looked,
     );
     for (const r of [powershell, notepad, ini]) assert.ok(!r.stderr.includes(SECRET_KEY));
     await Deno.remove(`${credentials}.ini`);
-    // Explorer cannot name a folder ".aws": it was made as "aws".
+    // An older Explorer will not name a folder ".aws": it was made as "aws".
     await Deno.mkdir(join(ws.dir, "aws"));
     await Deno.writeTextFile(join(ws.dir, "aws", "credentials"), profile);
     const undotted = await ws.run(ARGS);
