@@ -20,7 +20,7 @@ import {
 } from "./pipeline.ts";
 import { formatTable } from "./table.ts";
 import { stopOnSignals, watch } from "./watch.ts";
-import { sharedOutputFiles, sharedOutputProblem } from "../config/check.ts";
+import { sharedOutputFiles, sharedOutputProblem, sharedQueueFiles, sharedQueueProblem } from "../config/check.ts";
 import { profileOfConfigFile } from "../config/client_config.ts";
 import {
   findClientConfigFiles,
@@ -59,13 +59,13 @@ async function planClients(
     const plans = await Promise.all(
       args.profiles.map(async (profile) => ({ profile, loaded: await loadClient(inputs, profile, readSettingsOf) })),
     );
-    const failed = withoutSharedOutputs(plans).find((plan) => "error" in plan);
+    const failed = withoutClashingFiles(plans).find((plan) => "error" in plan);
     if (failed && "error" in failed) throw failed.error;
     return plans;
   }
   // Files found by --all: a broken one becomes a failed client, so it cannot blank the others.
   const { paths, misnamed } = found ?? await findClientConfigFiles(inputs);
-  return withoutSharedOutputs(
+  return withoutClashingFiles(
     await Promise.all(
       [...paths, ...misnamed].sort().map(async (path): Promise<ClientPlan> => {
         if (misnamed.includes(path)) {
@@ -83,22 +83,32 @@ async function planClients(
 }
 
 /**
- * Clients that would write the same output file both fail: which of the two
- * is right cannot be told, and one client's rows must never appear under
- * another's name.
+ * Clients that would write the same output file, or the same queues of one
+ * instance, both fail: which of the two is right cannot be told, and one
+ * client's rows must never appear under another's name.
  */
-function withoutSharedOutputs(plans: readonly ClientPlan[]): ClientPlan[] {
-  const shared = sharedOutputFiles(plans.flatMap((plan) => ("loaded" in plan ? [plan.loaded.config] : [])));
+function withoutClashingFiles(plans: readonly ClientPlan[]): ClientPlan[] {
+  const configs = plans.flatMap((plan) => ("loaded" in plan ? [plan.loaded.config] : []));
+  const sameOutput = sharedOutputFiles(configs);
+  const sameQueues = sharedQueueFiles(configs);
   return plans.map((plan) => {
-    const others = "loaded" in plan ? shared.get(plan.loaded.config.file) : undefined;
-    if (!others || !("loaded" in plan)) return plan;
+    if (!("loaded" in plan)) return plan;
     const { config } = plan.loaded;
+    const others = sameOutput.get(config.file);
+    const queues = sameQueues.get(config.file);
+    if (!others && !queues) return plan;
     return {
       profile: plan.profile,
-      error: new ConfigError(
-        `${config.file}: ${sharedOutputProblem(config, others)}`,
-        "give each client file its own clientName (or environment)",
-      ),
+      error: others
+        ? new ConfigError(
+          `${config.file}: ${sharedOutputProblem(config, others)}`,
+          "give each client file its own clientName (or environment)",
+        )
+        : new ConfigError(
+          `${config.file}: ${sharedQueueProblem(config, queues!)}`,
+          `each client's file names its own instance and queues: connect-metrics discover --profile ${plan.profile} ` +
+            "fills them in",
+        ),
     };
   });
 }

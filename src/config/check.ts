@@ -1,7 +1,7 @@
 /**
  * `check`'s rules over a set of config files (pure): each file valid, no
- * queue id or name twice in a file, no instance in two files, no two files
- * writing one output file.
+ * queue id or name twice in a file, no queue of an instance in two files,
+ * no two files writing one output file.
  */
 import { type ClientConfig, isPlaceholderId, outputFileName, parseClientConfig } from "./client_config.ts";
 
@@ -51,6 +51,42 @@ export function sharedOutputFiles(configs: readonly ClientConfig[]): Map<string,
   return shared;
 }
 
+/**
+ * For each config file with a queue of a Connect instance that another file
+ * has too (most often a file copied for a new client, its instance and
+ * queues left as they were), the others and the queues. Those queues'
+ * rows would be written twice, under both files' names. An instance whose
+ * queues are split between clients, each file its own, is no problem.
+ * The example's placeholder instance is left to its own warning.
+ */
+export function sharedQueueFiles(
+  configs: readonly ClientConfig[],
+): Map<string, { readonly others: string[]; readonly queues: string[] }> {
+  const shared = new Map<string, { others: string[]; queues: string[] }>();
+  for (const c of configs) {
+    if (isPlaceholderId(c.instanceId)) continue;
+    for (const other of configs) {
+      if (other === c || other.instanceId !== c.instanceId) continue;
+      const ids = new Set(other.queues.map((q) => q.id));
+      const both = c.queues.filter((q) => ids.has(q.id)).map((q) => q.name);
+      if (both.length === 0) continue;
+      const entry = shared.get(c.file) ?? { others: [], queues: [] };
+      entry.others.push(other.file);
+      entry.queues.push(...both.filter((name) => !entry.queues.includes(name)));
+      shared.set(c.file, entry);
+    }
+  }
+  return shared;
+}
+
+/** The one line for a file of `sharedQueueFiles`. */
+export function sharedQueueProblem(config: ClientConfig, shared: { others: string[]; queues: string[] }): string {
+  const names = shared.queues.slice(0, 3).map((name) => `"${name}"`).join(", ") +
+    (shared.queues.length > 3 ? ` and ${shared.queues.length - 3} more` : "");
+  return `instance ${config.instanceId} is also in ${shared.others.join(", ")}, with ${shared.queues.length} of the ` +
+    `same queue(s) (${names}): their rows would be written twice`;
+}
+
 /** The one line for a file of `sharedOutputFiles`. */
 export function sharedOutputProblem(config: ClientConfig, others: readonly string[]): string {
   return `clientName "${config.clientName}" and environment "${config.environment}" are also those of ` +
@@ -76,23 +112,16 @@ export function checkConfigFiles(files: readonly ConfigFileText[]): ConfigCheck[
     }
     return { path: file.path, config, problems, warnings: [...parsed.warnings] };
   });
-  const byInstance = new Map<string, string[]>();
-  for (const c of checks) {
-    // Files fresh from init all hold the example's instance: their warning says to run discover.
-    if (c.config && !isPlaceholderId(c.config.instanceId)) {
-      byInstance.set(c.config.instanceId, [...(byInstance.get(c.config.instanceId) ?? []), c.path]);
-    }
-  }
-  const shared = sharedOutputFiles(checks.flatMap((c) => (c.config ? [c.config] : [])));
+  const configs = checks.flatMap((c) => (c.config ? [c.config] : []));
+  const sameQueues = sharedQueueFiles(configs);
+  const shared = sharedOutputFiles(configs);
   return checks.map((c) => {
     if (!c.config) return c;
-    const others = (byInstance.get(c.config.instanceId) ?? []).filter((p) => p !== c.path);
+    const queues = sameQueues.get(c.config.file);
     const sameOutput = shared.get(c.config.file);
     const problems = [
       ...c.problems,
-      ...(others.length > 0
-        ? [`instance ${c.config.instanceId} is also in ${others.join(", ")}: its rows would be written twice`]
-        : []),
+      ...(queues ? [sharedQueueProblem(c.config, queues)] : []),
       ...(sameOutput ? [sharedOutputProblem(c.config, sameOutput)] : []),
     ];
     return problems.length === c.problems.length ? c : { ...c, problems };

@@ -80,6 +80,40 @@ Deno.test("--all: one broken client is reported, the others are written; exit 1 
   });
 });
 
+Deno.test("--all: a file copied for a new client, its instance and queues left as they were, fails with the original", async () => {
+  await withWorkspace(async (ws) => {
+    await addClient(ws, "acme-prod", "Acme", "222222222222");
+    const seed = seedConfig();
+    await writeConfig(join(ws.dir, "config"), "copy-prod", { ...seed, clientName: "Copy", environment: "PROD" });
+    await writeAwsProfile(ws.dir, "copy-prod", {
+      accessKeyId: ACCESS_KEY,
+      secretAccessKey: SECRET_KEY,
+      region: "eu-west-2",
+    });
+    const result = await ws.run(["--all"]);
+    assertEquals(result.code, 1, result.stderr);
+    assertMatch(
+      result.stderr,
+      /^error: copy-prod: .*copy-prod-instance-queues\.json: instance \S+ is also in .*capita-tradeuk-dev-instance-queues\.json, with 3 of the same queue\(s\) .*: their rows would be written twice\nhint: each client's file names its own instance and queues: connect-metrics discover --profile copy-prod fills them in$/m,
+    );
+    assert.ok(await exists(output(ws, "acme-prod")), "the other clients are written");
+    for (const name of ["tradeuk-dev", "copy-prod"]) assert.ok(!(await exists(output(ws, name))), name);
+
+    // One instance with its queues split between two clients, each file its own: both are written.
+    const [first, ...others] = Object.entries(seed.queues as Record<string, string>);
+    await writeConfig(join(ws.dir, "config"), "copy-prod", {
+      ...seed,
+      clientName: "Copy",
+      queues: Object.fromEntries([first]),
+    });
+    await writeConfig(join(ws.dir, "config"), PROFILE, { ...seed, queues: Object.fromEntries(others) });
+    const split = await ws.run(["--all"]);
+    assertEquals(split.code, 0, split.stderr);
+    assertEquals(JSON.parse(await Deno.readTextFile(output(ws, "copy-dev"))).length, 1);
+    assertEquals(JSON.parse(await Deno.readTextFile(output(ws, "tradeuk-dev"))).length, 2);
+  });
+});
+
 Deno.test("--all says which files look meant as a client's but are not read; copies the same as a read file are no news", async () => {
   await withWorkspace(async (ws) => {
     const config = join(ws.dir, "config");

@@ -42,7 +42,7 @@ Deno.test("merge: a queue id the file has in capitals is Connect's queue, writte
   assertEquals(describeMerge(merge), [`+ ${B}  Support`], "not added again, not reported gone");
 });
 
-Deno.test("check's rules: duplicate queue ids and names, one instance in two files, invalid files", () => {
+Deno.test("check's rules: duplicate queue ids and names, invalid files", () => {
   const text = `{"clientName":"X","accountId":"111111111111","environment":"DEV",` +
     `"instanceId":"0d525d33-c2af-4b86-9d67-393db396e896","queues":{"${A}":"One","${A}":"Two","${B}":"two"}}`;
   assertEquals(duplicateQueueIds(text), [A]);
@@ -55,11 +55,35 @@ Deno.test("check's rules: duplicate queue ids and names, one instance in two fil
   assertEquals(checks[0].problems, [
     `queue id ${A} appears twice in "queues"; only the last name would be used`,
     `2 queues are named "two": their rows could not be told apart`,
-    "instance 0d525d33-c2af-4b86-9d67-393db396e896 is also in config/b-instance-queues.json: its rows would be written twice",
   ]);
-  assertEquals(checks[1].problems.length, 1);
+  assertEquals(checks[1].problems, [], "the same instance as a, but none of its queues");
   assertEquals(checks[2].problems.length, 1);
   assertEquals(checks[2].config, undefined);
+});
+
+Deno.test("check's rules: a queue of one instance in two files is a problem; an instance's queues split between clients are not", () => {
+  const seed = seedConfig();
+  const [first, ...rest] = Object.entries(seed.queues as Record<string, string>);
+  const copy = { ...seed, clientName: "Copy" }; // copied for a new client, the instance and queues left as they were
+  const split = { ...seed, clientName: "Other", queues: { [A]: "Other Sales" } }; // the instance's other queues
+  const partOf = { ...seed, clientName: "Part", queues: Object.fromEntries([first]) };
+  const texts = (configs: unknown[]) =>
+    configs.map((config, i) => ({ path: `config/${"abc"[i]}-instance-queues.json`, text: JSON.stringify(config) }));
+  assertEquals(checkConfigFiles(texts([seed, split])).map((c) => c.problems), [[], []]);
+  assertEquals(checkConfigFiles(texts([seed, copy, partOf])).map((c) => c.problems), [
+    [
+      `instance ${seed.instanceId} is also in config/b-instance-queues.json, config/c-instance-queues.json, with 3 of ` +
+      `the same queue(s) ("${first[1]}", "${rest[0][1]}", "${rest[1][1]}"): their rows would be written twice`,
+    ],
+    [
+      `instance ${seed.instanceId} is also in config/a-instance-queues.json, config/c-instance-queues.json, with 3 of ` +
+      `the same queue(s) ("${first[1]}", "${rest[0][1]}", "${rest[1][1]}"): their rows would be written twice`,
+    ],
+    [
+      `instance ${seed.instanceId} is also in config/a-instance-queues.json, config/b-instance-queues.json, with 1 of ` +
+      `the same queue(s) ("${first[1]}"): their rows would be written twice`,
+    ],
+  ]);
 });
 
 Deno.test("check's rules: files fresh from init share the example's instance, and only their warnings say so", async () => {
@@ -88,10 +112,14 @@ Deno.test("check's rules: two files that would write one output file (clientName
       "both would write tradeuk-dev-metric-data.json, one over the other",
     ],
     [
-      "instance 8d0f3f2a-1e57-4a4b-b0a8-2c7e9b1f4d99 is also in config/c-instance-queues.json: its rows would be written twice",
+      "instance 8d0f3f2a-1e57-4a4b-b0a8-2c7e9b1f4d99 is also in config/c-instance-queues.json, with 3 of the same " +
+      'queue(s) ("BasicQueue", "Customer Services", "Collections"): their rows would be written twice',
       'clientName "tradeuk" and environment "DEV" are also those of config/a-instance-queues.json: ' +
       "both would write tradeuk-dev-metric-data.json, one over the other",
     ],
-    ["instance 8d0f3f2a-1e57-4a4b-b0a8-2c7e9b1f4d99 is also in config/b-instance-queues.json: its rows would be written twice"],
+    [
+      "instance 8d0f3f2a-1e57-4a4b-b0a8-2c7e9b1f4d99 is also in config/b-instance-queues.json, with 3 of the same " +
+      'queue(s) ("BasicQueue", "Customer Services", "Collections"): their rows would be written twice',
+    ],
   ]);
 });
