@@ -66,7 +66,7 @@ export function sharedQueueFiles(
   for (const c of configs) {
     if (isPlaceholderId(c.instanceId)) continue;
     for (const other of configs) {
-      if (other === c || other.instanceId !== c.instanceId) continue;
+      if (other.file === c.file || other.instanceId !== c.instanceId) continue;
       const ids = new Set(other.queues.map((q) => q.id));
       const both = c.queues.filter((q) => ids.has(q.id)).map((q) => q.name);
       if (both.length === 0) continue;
