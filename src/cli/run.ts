@@ -20,7 +20,13 @@ import {
 } from "./pipeline.ts";
 import { formatTable } from "./table.ts";
 import { stopOnSignals, watch } from "./watch.ts";
-import { sharedOutputFiles, sharedOutputProblem, sharedQueueFiles, sharedQueueProblem } from "../config/check.ts";
+import {
+  lookAlikeRowWarnings,
+  sharedOutputFiles,
+  sharedOutputProblem,
+  sharedQueueFiles,
+  sharedQueueProblem,
+} from "../config/check.ts";
 import { profileOfConfigFile } from "../config/client_config.ts";
 import {
   findClientConfigFiles,
@@ -250,6 +256,8 @@ async function run(args: RunArgs, options: { tables: boolean }): Promise<number>
     ...(shared.misnamed ? [shared.misnamed] : []),
     ...shared.warnings,
     ...clients.flatMap((c) => "loaded" in c ? c.loaded.warnings : []),
+    // Only a push puts two clients' rows in one place.
+    ...(push ? lookAlikeRowWarnings(clients.flatMap((c) => "loaded" in c ? [c.loaded.config] : [])).values() : []),
   ];
   for (const w of new Set(warnings)) reporter.warn(w);
   for (const c of clients) {

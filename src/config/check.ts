@@ -87,6 +87,33 @@ export function sharedQueueProblem(config: ClientConfig, shared: { others: strin
     `same queue(s) (${names}): their rows would be written twice`;
 }
 
+/**
+ * For each config file whose rows another file's rows would look like in
+ * Power BI: the same clientName as written, another environment (DEV and
+ * PROD of one client), and a queue name in common. Rows carry no
+ * environment, so pushed together they cannot be told apart. Each output
+ * file is its own; only a push mixes them, so this is a warning.
+ */
+export function lookAlikeRowWarnings(configs: readonly ClientConfig[]): Map<string, string> {
+  const warnings = new Map<string, string>();
+  for (const c of configs) {
+    const names = new Set(c.queues.map((q) => q.name));
+    const others = configs.filter((o) =>
+      o.file !== c.file && o.clientName === c.clientName && o.environment !== c.environment &&
+      o.queues.some((q) => names.has(q.name))
+    );
+    if (others.length === 0) continue;
+    warnings.set(
+      c.file,
+      `${c.file}: its rows (Client "${c.clientName}", environment ${c.environment}) look like those of ` +
+        `${others.map((o) => `${o.file} (${o.environment})`).join(", ")} in Power BI, which gets no environment: ` +
+        "pushed together, they mix on the dashboard; keep one environment per pushing folder, or give each its own " +
+        "clientName",
+    );
+  }
+  return warnings;
+}
+
 /** The one line for a file of `sharedOutputFiles`. */
 export function sharedOutputProblem(config: ClientConfig, others: readonly string[]): string {
   return `clientName "${config.clientName}" and environment "${config.environment}" are also those of ` +
@@ -112,6 +139,7 @@ export function checkConfigFiles(files: readonly ConfigFileText[]): ConfigCheck[
     }
     return { path: file.path, config, problems, warnings: [...parsed.warnings] };
   });
+  const lookAlike = lookAlikeRowWarnings(checks.flatMap((c) => (c.config ? [c.config] : [])));
   const configs = checks.flatMap((c) => (c.config ? [c.config] : []));
   const sameQueues = sharedQueueFiles(configs);
   const shared = sharedOutputFiles(configs);
@@ -124,6 +152,8 @@ export function checkConfigFiles(files: readonly ConfigFileText[]): ConfigCheck[
       ...(queues ? [sharedQueueProblem(c.config, queues)] : []),
       ...(sameOutput ? [sharedOutputProblem(c.config, sameOutput)] : []),
     ];
-    return problems.length === c.problems.length ? c : { ...c, problems };
+    const alike = lookAlike.get(c.config.file);
+    const warnings = alike ? [...c.warnings, alike] : c.warnings;
+    return problems.length === c.problems.length && !alike ? c : { ...c, problems, warnings };
   });
 }

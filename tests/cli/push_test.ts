@@ -13,10 +13,15 @@ import {
   RUN_ARGS,
   sampleRows,
   SECRET_KEY,
+  seedConfig,
   stopWatch,
   withWorkspace,
   type Workspace,
+  writeAwsProfile,
+  writeConfig,
 } from "../helpers.ts";
+import { parseClientConfig } from "../../src/config/client_config.ts";
+import { addConfiguredInstances } from "../../src/simulator/fleet.ts";
 import { DEFAULT_COLUMNS } from "../../src/connect/catalogue.ts";
 import { datasetColumns } from "../../src/sinks/powerbi_schema.ts";
 import type { SimDataset } from "../../src/simulator/powerbi_handler.ts";
@@ -201,6 +206,30 @@ Deno.test("--push: a URL pasted from an email, in <...> and with &amp; for &, is
     assertEquals(result.code, 0, result.stderr);
     assertEquals(ws.dataset.rows.length, 3);
     await assertNoSecrets(ws.dir, [result]);
+  });
+});
+
+Deno.test("--push of DEV and PROD of one client (rows carry no environment): warned of; without --push, not", async () => {
+  await withPushWorkspace(async (ws) => {
+    const prod = { ...seedConfig(), environment: "PROD", instanceId: "8d0f3f2a-1e57-4a4b-b0a8-2c7e9b1f4d99" };
+    const path = await writeConfig(join(ws.dir, "config"), "capita-tradeuk-prod", prod);
+    addConfiguredInstances(ws.server.model, [parseClientConfig(JSON.stringify(prod), path).config]);
+    await writeAwsProfile(ws.dir, "capita-tradeuk-prod", {
+      accessKeyId: ACCESS_KEY,
+      secretAccessKey: SECRET_KEY,
+      region: "eu-west-2",
+    });
+    const pushed = await ws.run(["--all", "--push"], { CONNECT_METRICS_POWERBI_URL: ws.pushUrl });
+    assertEquals(pushed.code, 0, pushed.stderr);
+    assertMatch(
+      pushed.stderr,
+      /^warning: .*capita-tradeuk-dev-instance-queues\.json: its rows \(Client "TradeUK", environment DEV\) look like those of .*capita-tradeuk-prod-instance-queues\.json \(PROD\) in Power BI, which gets no environment: pushed together, they mix on the dashboard;/m,
+    );
+    assertEquals(ws.dataset.rows.length, 6, "warned, not refused: both are pushed");
+    const written = await ws.run(["--all"]);
+    assertEquals(written.code, 0, written.stderr);
+    assert.ok(!written.stderr.includes("look like those of"), "each output file is its own: nothing mixes");
+    await assertNoSecrets(ws.dir, [pushed]);
   });
 });
 

@@ -86,6 +86,23 @@ Deno.test("check's rules: a queue of one instance in two files is a problem; an 
   ]);
 });
 
+Deno.test("check's rules: DEV and PROD of one client, with queue names in common, are warned of (rows carry no environment)", () => {
+  const dev = seedConfig();
+  const prod = { ...dev, environment: "PROD", instanceId: "8d0f3f2a-1e57-4a4b-b0a8-2c7e9b1f4d99" };
+  const renamed = { ...prod, clientName: "TradeUK (PROD)" };
+  const files = (configs: unknown[]) =>
+    configs.map((config, i) => ({ path: `config/${"ab"[i]}-instance-queues.json`, text: JSON.stringify(config) }));
+  const [a, b] = checkConfigFiles(files([dev, prod]));
+  assertEquals([a.problems, b.problems], [[], []], "each writes its own output file");
+  assertEquals(a.warnings, [
+    'config/a-instance-queues.json: its rows (Client "TradeUK", environment DEV) look like those of ' +
+    "config/b-instance-queues.json (PROD) in Power BI, which gets no environment: pushed together, they mix on the " +
+    "dashboard; keep one environment per pushing folder, or give each its own clientName",
+  ]);
+  assertEquals(b.warnings.length, 1);
+  assertEquals(checkConfigFiles(files([dev, renamed])).map((c) => c.warnings), [[], []]);
+});
+
 Deno.test("check's rules: files fresh from init share the example's instance, and only their warnings say so", async () => {
   const example = await Deno.readTextFile(new URL("../../config/instance-queues.example.json", import.meta.url));
   const renamed = JSON.stringify({ ...JSON.parse(example), clientName: "TradeUK", environment: "PROD" });
