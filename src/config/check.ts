@@ -34,6 +34,23 @@ export function duplicateQueueIds(text: string): string[] {
 }
 
 /**
+ * A queue id written twice in a file (JSON keeps only the last name), or
+ * two queues with one name (their rows could not be told apart): `check`
+ * fails the file, and a run, which goes on as the 2019 script did, warns.
+ */
+export function ambiguousQueues(config: ClientConfig, text: string): string[] {
+  const lines = duplicateQueueIds(text).map((id) =>
+    `queue id ${id} appears twice in "queues"; only the last name would be used`
+  );
+  const byName = new Map<string, number>();
+  for (const q of config.queues) byName.set(q.name.toLowerCase(), (byName.get(q.name.toLowerCase()) ?? 0) + 1);
+  for (const [name, count] of byName) {
+    if (count > 1) lines.push(`${count} queues are named "${name}": their rows could not be told apart`);
+  }
+  return lines;
+}
+
+/**
  * For each config file whose output file another one would write too (the
  * same clientName and environment), the other files. Each run would write
  * one over the other, and their rows would reach Power BI as one Client.
@@ -129,15 +146,7 @@ export function checkConfigFiles(files: readonly ConfigFileText[]): ConfigCheck[
       return { path: file.path, problems: [(error as Error).message], warnings: [] };
     }
     const { config } = parsed;
-    const problems = duplicateQueueIds(file.text).map((id) =>
-      `queue id ${id} appears twice in "queues"; only the last name would be used`
-    );
-    const byName = new Map<string, number>();
-    for (const q of config.queues) byName.set(q.name.toLowerCase(), (byName.get(q.name.toLowerCase()) ?? 0) + 1);
-    for (const [name, count] of byName) {
-      if (count > 1) problems.push(`${count} queues are named "${name}": their rows could not be told apart`);
-    }
-    return { path: file.path, config, problems, warnings: [...parsed.warnings] };
+    return { path: file.path, config, problems: ambiguousQueues(config, file.text), warnings: [...parsed.warnings] };
   });
   const lookAlike = lookAlikeRowWarnings(checks.flatMap((c) => (c.config ? [c.config] : [])));
   const configs = checks.flatMap((c) => (c.config ? [c.config] : []));

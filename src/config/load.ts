@@ -8,6 +8,7 @@ import {
   parseClientConfig,
   plainId,
 } from "./client_config.ts";
+import { ambiguousQueues } from "./check.ts";
 import { isObject } from "./json.ts";
 import { looseName } from "../util/spelling.ts";
 import {
@@ -45,10 +46,8 @@ export async function loadClient(
   readSettingsOf: (dir: string) => Promise<LoadedSettings> = readSettings,
 ): Promise<LoadedClient> {
   const found = await findConfigFile(inputs, configFileName(profile));
-  const { config, warnings } = parseClientConfig(
-    await readText(found.path),
-    found.path,
-  );
+  const text = await readText(found.path);
+  const { config, warnings } = parseClientConfig(text, found.path);
   const parsedSettings = await readSettingsOf(found.dir);
   return {
     config,
@@ -57,7 +56,11 @@ export async function loadClient(
     ...(parsedSettings.misnamed ? { settingsMisnamed: parsedSettings.misnamed } : {}),
     configDir: found.dir,
     configDirSource: found.source,
-    warnings: [...warnings, ...parsedSettings.warnings],
+    warnings: [
+      ...warnings,
+      ...ambiguousQueues(config, text).map((line) => `${found.path}: ${line}`),
+      ...parsedSettings.warnings,
+    ],
   };
 }
 

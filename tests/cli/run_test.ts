@@ -247,6 +247,16 @@ Deno.test("config errors: exit 2, one line naming the file and field, no output 
       await Deno.stat(join(dir, "output")).then(() => assert.fail("no output expected"), () => {});
     });
   });
+  await t.step("two queues with one name only warn, as check's FAIL says why; both rows are written", async () => {
+    const seed = seedConfig();
+    const queues = Object.fromEntries(Object.keys(seed.queues as object).map((id) => [id, "Sales"]));
+    await withWorkspace(async ({ dir, run }) => {
+      const result = await run(ARGS);
+      assertEquals(result.code, 0, result.stderr);
+      assertMatch(result.stderr, /^warning: .*: 3 queues are named "sales": their rows could not be told apart\n$/);
+      assertEquals((await readRows(join(dir, "output", "tradeuk-dev-metric-data.json"))).length, 3);
+    }, { ...seed, queues });
+  });
   await t.step("an unknown field only warns", async () => {
     await withWorkspace(async ({ run }) => {
       const result = await run(ARGS);
