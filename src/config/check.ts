@@ -1,7 +1,8 @@
 /**
  * `check`'s rules over a set of config files (pure): each file valid, no
  * queue id or name twice in a file, no queue of an instance in two files,
- * no two files writing one output file.
+ * no two files writing one output file; and a warning for two files whose
+ * rows would look alike in Power BI.
  */
 import { type ClientConfig, isPlaceholderId, outputFileName, parseClientConfig } from "./client_config.ts";
 
@@ -148,8 +149,8 @@ export function checkConfigFiles(files: readonly ConfigFileText[]): ConfigCheck[
     const { config } = parsed;
     return { path: file.path, config, problems: ambiguousQueues(config, file.text), warnings: [...parsed.warnings] };
   });
-  const lookAlike = lookAlikeRowWarnings(checks.flatMap((c) => (c.config ? [c.config] : [])));
   const configs = checks.flatMap((c) => (c.config ? [c.config] : []));
+  const lookAlike = lookAlikeRowWarnings(configs);
   const sameQueues = sharedQueueFiles(configs);
   const shared = sharedOutputFiles(configs);
   return checks.map((c) => {
