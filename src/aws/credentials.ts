@@ -75,29 +75,35 @@ export function profileFilesProblem(files: { credentials: string; config: string
   return undefined;
 }
 
-/** The settings of section `name` of an AWS ini file (values trimmed); undefined when it has no such section. */
-function sectionSettings(file: string, name: string): Record<string, string> | undefined {
+/**
+ * The sections of an AWS ini file as written, by name (trimmed, spaces
+ * single), each with its settings (values trimmed); empty when the file
+ * is not there.
+ */
+function iniSections(file: string): Map<string, Record<string, string>> {
+  const sections = new Map<string, Record<string, string>>();
   const bytes = readIfThere(file);
-  if (!bytes) return undefined;
+  if (!bytes) return sections;
   let current: Record<string, string> | undefined;
-  let found: Record<string, string> | undefined;
   for (const line of new TextDecoder().decode(bytes).split(/\r?\n/)) {
     const header = line.match(/^[ \t]*\[([^\]]*)\]/);
     if (header) {
-      current = header[1].trim().replace(/\s+/g, " ") === name ? (found ??= {}) : undefined;
+      const name = header[1].trim().replace(/\s+/g, " ");
+      current = sections.get(name) ?? {};
+      sections.set(name, current);
       continue;
     }
     // "name: value" is no setting to AWS tools, which read only "name = value"; kept aside to be said.
     const setting = line.match(/^[ \t]*([\w-]+)[ \t]*([=:])(.*)$/);
     if (current && setting) current[`${setting[1].toLowerCase()}${setting[2] === ":" ? ":" : ""}`] = setting[3].trim();
   }
-  return found;
+  return sections;
 }
 
 /** A profile's settings as the SDK merges them (the credentials file over the config file); undefined when absent. */
 function profileSettings(profile: string, files: { credentials: string; config: string }) {
-  const fromConfig = sectionSettings(files.config, profile === "default" ? "default" : `profile ${profile}`);
-  const fromCredentials = sectionSettings(files.credentials, profile);
+  const fromConfig = iniSections(files.config).get(profile === "default" ? "default" : `profile ${profile}`);
+  const fromCredentials = iniSections(files.credentials).get(profile);
   return fromConfig || fromCredentials ? { ...fromConfig, ...fromCredentials } : undefined;
 }
 
@@ -128,23 +134,15 @@ function missingKeys(settings: Record<string, unknown>): string | undefined {
     : "it has an aws_secret_access_key but no aws_access_key_id (add the access key id that came with it)";
 }
 
-/** The section names of an AWS ini file, as written between [ and ]. */
-function sectionsOf(file: string): string[] {
-  const bytes = readIfThere(file);
-  if (!bytes) return [];
-  const text = new TextDecoder().decode(bytes);
-  return [...text.matchAll(/^[ \t]*\[([^\]\r\n]*)\]/gm)].map((m) => m[1].trim());
-}
-
 /**
  * Why `profile` is not read although something like it is written: a
  * section headed the other file's way (`[profile P]` belongs in config,
  * `[P]` in credentials), or a name a letter or two off.
  */
 function profileSectionProblem(profile: string, files: { credentials: string; config: string }): string | undefined {
-  const credentials = sectionsOf(files.credentials);
-  const config = sectionsOf(files.config);
-  if (credentials.some((s) => s.replace(/\s+/g, " ") === `profile ${profile}`)) {
+  const credentials = [...iniSections(files.credentials).keys()];
+  const config = [...iniSections(files.config).keys()];
+  if (credentials.includes(`profile ${profile}`)) {
     return `${files.credentials} has [profile ${profile}]: in the credentials file the section is [${profile}] ` +
       `("profile " is only written in the config file)`;
   }
@@ -370,25 +368,25 @@ export function describeCredentialError(
   const profile = where.profile ?? where.role?.sourceProfile;
   const source = profile ? `profile "${profile}"` : "the default credentials (environment or default profile)";
   if (/Could not resolve credentials using profile|Profile .* could not be found|not found in/i.test(message)) {
-    const there = profileSettings(profile ?? "default", files);
+    const name = profile ?? "default";
+    const there = profileSettings(name, files);
     const missing = there && missingKeys(there);
     if (missing) {
       return new ConfigError(
-        `AWS profile "${profile ?? "default"}": ${missing}`,
-        `the keys go under [${profile ?? "default"}] in ${files.credentials} (README-MI.md, step 2)`,
+        `AWS profile "${name}": ${missing}`,
+        `the keys go under [${name}] in ${files.credentials} (README-MI.md, step 2)`,
       );
     }
     if (there) {
       // There under its own name: a letter-case or file hint would send the user looking for the wrong thing.
       return new ConfigError(
-        `AWS profile "${profile ?? "default"}" is there, but the SDK could not get credentials from it: ${message}`,
+        `AWS profile "${name}" is there, but the SDK could not get credentials from it: ${message}`,
         "it needs aws_access_key_id and aws_secret_access_key, or a role_arn with a source_profile that has them",
       );
     }
     return new ConfigError(
       `AWS profile "${profile}" not found; looked in ${files.credentials} and ${files.config}`,
-      profileFilesProblem(files) ?? profileSectionProblem(profile ?? "default", files) ??
-        `${addProfile(profile ?? "default", files)}, or fix the name`,
+      profileFilesProblem(files) ?? profileSectionProblem(name, files) ?? `${addProfile(name, files)}, or fix the name`,
     );
   }
   if (!where.role && (code === "AccessDenied" || code === "AccessDeniedException")) {

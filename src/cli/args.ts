@@ -4,7 +4,7 @@
  */
 import { dirname, join, resolve, sep } from "node:path";
 import { parseArgs } from "node:util";
-import { accountIdOf, INSTANCE_ID_EXPECTED, instanceIdOf, isAwsRegion } from "../config/client_config.ts";
+import { accountIdOf, awsRegionOf, INSTANCE_ID_EXPECTED, instanceIdOf } from "../config/client_config.ts";
 import { appDir } from "../config/paths.ts";
 import { DATASET_MODES, type DatasetMode, datasetModeOf, MIN_INTERVAL_MS } from "../config/settings.ts";
 import { UsageError } from "../util/errors.ts";
@@ -331,10 +331,9 @@ function region(values: Record<string, unknown>): { region?: string } {
   const value = optional(values, "region").region;
   if (value === undefined) return {};
   // "EU-WEST-2" is eu-west-2, as in the client config; a variable other tools read too is taken as it is.
-  if (!isAwsRegion(value.toLowerCase())) {
-    throw new UsageError(`--region expects an AWS Region such as eu-west-2, got "${value}"`);
-  }
-  return { region: value.toLowerCase() };
+  const typed = awsRegionOf(value);
+  if (!typed) throw new UsageError(`--region expects an AWS Region such as eu-west-2, got "${value}"`);
+  return { region: typed };
 }
 
 /** `connect-metrics discover --profile P [--instance-id ID | --instance-alias A] [...]` */

@@ -105,6 +105,12 @@ export function isAwsRegion(value: string): boolean {
   return REGION.test(value);
 }
 
+/** A Region as people type it ("EU-West-2 ") as AWS writes it; undefined when it is not a Region. */
+export function awsRegionOf(typed: string): string | undefined {
+  const region = typed.trim().toLowerCase();
+  return isAwsRegion(region) ? region : undefined;
+}
+
 const KNOWN_FIELDS = new Set([
   "clientName",
   "accountId",
@@ -203,10 +209,8 @@ export function parseClientConfig(
   const queues = parseQueues(raw.queues, bad);
 
   // Region and channels as people type them ("EU-West-2", "voice"), in the case AWS and Connect write them.
-  const region = typeof raw.region === "string" ? raw.region.trim().toLowerCase() : raw.region;
-  if (region !== undefined && (typeof region !== "string" || !isAwsRegion(region))) {
-    bad("region", "an AWS Region such as eu-west-2", raw.region);
-  }
+  const region = typeof raw.region === "string" ? awsRegionOf(raw.region) : undefined;
+  if (raw.region !== undefined && region === undefined) bad("region", "an AWS Region such as eu-west-2", raw.region);
   const timeZone = raw.timeZone ?? DEFAULT_TIME_ZONE;
   if (typeof timeZone !== "string" || !isTimeZone(timeZone)) {
     bad("timeZone", "an IANA time zone such as Europe/London", raw.timeZone);
@@ -256,7 +260,7 @@ export function parseClientConfig(
       environment: (environment as string).toUpperCase() as Environment,
       instanceId: instanceId as string,
       queues,
-      ...(region === undefined ? {} : { region: region as string }),
+      ...(region === undefined ? {} : { region }),
       timeZone: timeZone as string,
       channels: channels as Channel[],
       ...(assumeRole ? { assumeRole } : {}),
