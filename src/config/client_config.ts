@@ -140,13 +140,24 @@ export function configFileName(profile: string): string {
  * configs can tell when two would write one file.
  */
 export function outputFileName(config: Pick<ClientConfig, "clientName" | "environment">): string {
-  const safe = (text: string) => text.toLowerCase().replace(/[^a-z0-9._-]+/g, "-");
+  const safe = (text: string) => foldedName(text).replace(/[^\p{L}\p{N}._-]+/gu, "-");
   return `${safe(config.clientName)}-${safe(config.environment)}-metric-data.json`;
 }
 
-/** Whether a name typed on a command line is the client's: "Trade UK", "trade-uk" and "TRADEUK" are one client. */
+/**
+ * A name in lower case without its accents ("Société" -> "societe"), as a UK
+ * keyboard types it; letters with no unaccented form (Greek, "ø") stay.
+ */
+function foldedName(name: string): string {
+  return name.normalize("NFKD").replace(/\p{M}+/gu, "").toLowerCase();
+}
+
+/**
+ * Whether a name typed on a command line is the client's: "Trade UK", "trade-uk" and "TRADEUK" are one client,
+ * and so are "Société Générale" and "societe generale".
+ */
 export function sameClientName(typed: string, clientName: string): boolean {
-  const key = (name: string) => name.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "");
+  const key = (name: string) => foldedName(name).replace(/[^\p{L}\p{N}]+/gu, "");
   return key(typed) === key(clientName);
 }
 

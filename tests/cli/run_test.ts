@@ -87,6 +87,15 @@ Deno.test('--client matches a clientName with spaces or hyphens ("Trade UK" is -
   }, { ...seedConfig(), clientName: "Trade UK" });
 });
 
+Deno.test("a client name with accents: --client typed without them matches, and the file is named with the letters", async () => {
+  await withWorkspace(async ({ dir, run }) => {
+    const result = await run(["--client", "societe-generale", "--environment", "dev", "--profile", PROFILE]);
+    assertEquals(result.code, 0, result.stderr);
+    const rows = await readRows(join(dir, "output", "societe-generale-dev-metric-data.json"));
+    assertEquals(rows[0].Client, "Soci\u00e9t\u00e9 G\u00e9n\u00e9rale");
+  }, { ...seedConfig(), clientName: "Soci\u00e9t\u00e9 G\u00e9n\u00e9rale" });
+});
+
 Deno.test("queue and instance ids copied in capitals still get their rows (Connect's ids are lower case)", async () => {
   await withWorkspace(async ({ dir, run }) => {
     const lower = await run(ARGS);

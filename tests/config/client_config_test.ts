@@ -1,5 +1,10 @@
 import { assertEquals, assertMatch, throws } from "../assert.ts";
-import { EXAMPLE_CLIENT_NAME, parseClientConfig } from "../../src/config/client_config.ts";
+import {
+  EXAMPLE_CLIENT_NAME,
+  outputFileName,
+  parseClientConfig,
+  sameClientName,
+} from "../../src/config/client_config.ts";
 import { ConfigError } from "../../src/util/errors.ts";
 import { seedConfig } from "../helpers.ts";
 
@@ -43,6 +48,24 @@ Deno.test('"timeZone": "GMT" (UTC all year) is read, with a warning that UK time
     "(the default, when timeZone is left out)",
   ]);
   assertEquals(parse(withField("timeZone", "UTC")).warnings, [], "UTC is meant as UTC");
+});
+
+Deno.test("a client name with accents names its output file with the letters, and --client may leave the accents out", () => {
+  const file = (clientName: string, environment = "PROD") => outputFileName({ clientName, environment } as never);
+  // The 2019 names are unchanged.
+  assertEquals(file("TradeUK", "DEV"), "tradeuk-dev-metric-data.json");
+  assertEquals(file("Trade UK", "DEV"), "trade-uk-dev-metric-data.json");
+  // Accented letters were dropped ("soci-t-g-n-rale"); a UK keyboard types them without their accents.
+  assertEquals(file("Soci\u00e9t\u00e9 G\u00e9n\u00e9rale"), "societe-generale-prod-metric-data.json");
+  assertEquals(file("Zo\u00eb & Co"), "zoe-co-prod-metric-data.json");
+  // Letters with no Latin form are kept, not lost (Windows names files in any script).
+  assertEquals(
+    file("\u0395\u03bb\u03bb\u03ac\u03b4\u03b1"),
+    "\u03b5\u03bb\u03bb\u03b1\u03b4\u03b1-prod-metric-data.json",
+  );
+  assertEquals(sameClientName("societe generale", "Soci\u00e9t\u00e9 G\u00e9n\u00e9rale"), true);
+  assertEquals(sameClientName("zoe-co", "Zo\u00eb & Co"), true);
+  assertEquals(sameClientName("zoeco", "Zo\u00eb & Co Ltd"), false);
 });
 
 Deno.test("environment is accepted in any case and stored upper-case", () => {
