@@ -3,7 +3,7 @@ import { dirname, join } from "node:path";
 import { unzipSync } from "fflate";
 import { assert, assertEquals, assertMatch } from "../assert.ts";
 import { REPO } from "../helpers.ts";
-import { compileArgs } from "../../scripts/compile.ts";
+import { compileArgs, RUNTIME_FLAGS } from "../../scripts/compile.ts";
 
 const runPackage = (args: string[]) =>
   new Deno.Command(Deno.execPath(), {
@@ -143,4 +143,14 @@ Deno.test("deno task compile: the permission set (never -A), config embedded, th
   assert.ok(windows.includes("--icon"));
   assert.ok(!compileArgs("linux", true).includes("--icon"));
   assertEquals(compileArgs("windows", false).includes("--icon"), false);
+});
+
+Deno.test("deno task start and deno task bench run the source as the exe runs (the bench measures start as the exe)", async () => {
+  const { tasks } = JSON.parse(await Deno.readTextFile(join(REPO, "deno.json")));
+  for (const task of ["start", "bench"]) {
+    const words = tasks[task].command.split(" ");
+    for (const flag of RUNTIME_FLAGS) assert.ok(words.includes(flag), `deno task ${task} lacks ${flag}`);
+  }
+  const windows = compileArgs("windows", false);
+  assertEquals(RUNTIME_FLAGS.filter((flag) => !windows.includes(flag)), []);
 });
