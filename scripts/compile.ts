@@ -21,7 +21,7 @@ export const ICON = "assets/connect-metrics.ico";
 
 /**
  * How the exe runs, which `deno task start` and `deno task bench` copy (a
- * test holds them to it), each for memory (README: Benchmark): a small new
+ * test holds them to it), all for memory (README: Benchmark): a small new
  * space; `gc()` for src/util/memory.ts; optimising compiles on the main
  * thread, not a thread of their own (about 3 MB less for a 20-account run,
  * a few percent slower); and no V8 code cache (about 3 MB less, a tenth of a

@@ -58,7 +58,7 @@ Deno.test("a client name with accents names its output file with the letters, an
   // Accented letters were dropped ("soci-t-g-n-rale"); a UK keyboard types them without their accents.
   assertEquals(file("Soci\u00e9t\u00e9 G\u00e9n\u00e9rale"), "societe-generale-prod-metric-data.json");
   assertEquals(file("Zo\u00eb & Co"), "zoe-co-prod-metric-data.json");
-  // Letters with no Latin form are kept, not lost (Windows names files in any script).
+  // Letters of other scripts are kept, not lost (Windows names files in any script).
   assertEquals(
     file("\u0395\u03bb\u03bb\u03ac\u03b4\u03b1"),
     "\u03b5\u03bb\u03bb\u03b1\u03b4\u03b1-prod-metric-data.json",
