@@ -103,15 +103,25 @@ Deno.test("simulate: serves a generated fleet until SIGTERM", async () => {
   }
 });
 
+/** Two adjacent loopback ports, both held: the pair simulate --port P takes (P and P + 1). */
+function adjacentPorts(): [Deno.Listener, Deno.Listener] {
+  for (;;) {
+    const first = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    try {
+      return [first, Deno.listen({ hostname: "127.0.0.1", port: (first.addr as Deno.NetAddr).port + 1 })];
+    } catch {
+      first.close(); // the next port is another's (a parallel test's connection): try another pair
+    }
+  }
+}
+
 Deno.test("simulate on a port in use (its own or the next, for Power BI): one line, exit 2, nothing left running", async () => {
   const dir = await Deno.makeTempDir();
-  // Two adjacent free ports: the pair simulate --port P takes.
-  const first = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (first.addr as Deno.NetAddr).port;
-  first.close();
   try {
-    for (const taken of [port, port + 1]) {
-      const holder = Deno.listen({ hostname: "127.0.0.1", port: taken });
+    for (const held of [0, 1]) {
+      const pair = adjacentPorts();
+      const port = (pair[0].addr as Deno.NetAddr).port;
+      pair[1 - held].close();
       try {
         const result = await runCli(["simulate", "--port", String(port)], { cwd: dir });
         assertEquals(result.code, 2, result.stderr);
@@ -122,7 +132,7 @@ Deno.test("simulate on a port in use (its own or the next, for Power BI): one li
           ),
         );
       } finally {
-        holder.close();
+        pair[held].close();
       }
     }
   } finally {
