@@ -140,7 +140,11 @@ export function configFileName(profile: string): string {
  * configs can tell when two would write one file.
  */
 export function outputFileName(config: Pick<ClientConfig, "clientName" | "environment">): string {
-  const safe = (text: string) => foldedName(text).replace(/[^\p{L}\p{N}._-]+/gu, "-");
+  // "(Test)" is "test", not "-test-": a name starting with "-" reads as a flag to command-line tools.
+  const safe = (text: string) => {
+    const name = foldedName(text).replace(/[^\p{L}\p{N}._-]+/gu, "-");
+    return name.replace(/^-+|-+$/g, "") || name;
+  };
   return `${safe(config.clientName)}-${safe(config.environment)}-metric-data.json`;
 }
 

@@ -63,6 +63,9 @@ Deno.test("a client name with accents names its output file with the letters, an
     file("\u0395\u03bb\u03bb\u03ac\u03b4\u03b1"),
     "\u03b5\u03bb\u03bb\u03b1\u03b4\u03b1-prod-metric-data.json",
   );
+  // Signs at either end leave no stray "-" ("-test--prod-..." read as a flag by command-line tools).
+  assertEquals(file("(Test)"), "test-prod-metric-data.json");
+  assertEquals(file("Acme (UK)"), "acme-uk-prod-metric-data.json");
   assertEquals(sameClientName("societe generale", "Soci\u00e9t\u00e9 G\u00e9n\u00e9rale"), true);
   assertEquals(sameClientName("zoe-co", "Zo\u00eb & Co"), true);
   assertEquals(sameClientName("zoeco", "Zo\u00eb & Co Ltd"), false);
