@@ -29,6 +29,8 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
 const HELP_FLAGS = new Set(["--help", "-h", "-?", "/?", "/h", "/help"]);
 
 export async function main(argv: string[]): Promise<number> {
+  // `deno task start -- ARGS` passes its "--" through on Deno 2.9; no command or flag starts with it.
+  if (argv[0] === "--") argv = argv.slice(1);
   if (argv.some((arg) => HELP_FLAGS.has(arg.toLowerCase())) || argv[0] === "help") {
     console.log(USAGE);
     return EXIT.ok;

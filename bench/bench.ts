@@ -12,8 +12,8 @@
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { type ClientPlan, runCycle } from "../src/cli/pipeline.ts";
-import { Reporter } from "../src/cli/log.ts";
+import { runCycle } from "../src/app/cycle.ts";
+import { clientFromConfig, type ReadyClient } from "../src/app/plan.ts";
 import { formatTable } from "../src/cli/table.ts";
 import { type ClientConfig, configFileName } from "../src/config/client_config.ts";
 import { DEFAULT_SETTINGS } from "../src/config/settings.ts";
@@ -33,7 +33,7 @@ const WARM_UP_PAUSE_MS = 2_000;
 const ENVIRONMENT = "PROD";
 const profileOf = (f: FleetInstance) => `${f.clientName.toLowerCase()}-prod`;
 
-function clientsOf(fleet: readonly FleetInstance[]): ClientPlan[] {
+function clientsOf(fleet: readonly FleetInstance[]): ReadyClient[] {
   return fleet.map((f) => {
     const config: ClientConfig = {
       file: `${f.clientName}-instance-queues.json`,
@@ -46,10 +46,7 @@ function clientsOf(fleet: readonly FleetInstance[]): ClientPlan[] {
       timeZone: "Europe/London",
       channels: ["VOICE"],
     };
-    return {
-      profile: profileOf(f),
-      loaded: { config, settings: DEFAULT_SETTINGS, configDir: "", configDirSource: "bench", warnings: [] },
-    };
+    return clientFromConfig(profileOf(f), config, DEFAULT_SETTINGS);
   });
 }
 
@@ -188,7 +185,6 @@ async function throughputCase(name: string, accounts: number, queues: number, to
     const cycle = () =>
       runCycle(clients, {
         outputDir,
-        reporter: new Reporter("quiet"),
         credentials: CREDENTIALS,
         endpoint: simulator.url,
         pacer: new RequestPacer(),
@@ -262,7 +258,6 @@ async function memoryCase(warmUp: number, cycles: number) {
     for (let i = 1; i <= warmUp + cycles; i++) {
       await runCycle(clients, {
         outputDir,
-        reporter: new Reporter("quiet"),
         credentials: CREDENTIALS,
         endpoint: server.url,
         pacer,

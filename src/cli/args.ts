@@ -8,23 +8,12 @@ import { accountIdOf, awsRegionOf, INSTANCE_ID_EXPECTED, instanceIdOf } from "..
 import { appDir } from "../config/paths.ts";
 import { DATASET_MODES, type DatasetMode, datasetModeOf, MIN_INTERVAL_MS } from "../config/settings.ts";
 import { UsageError } from "../util/errors.ts";
+import type { RunRequest } from "../app/plan.ts";
 import { didYouMean } from "../util/spelling.ts";
 import { parseInterval } from "../util/time.ts";
 
-export interface RunArgs {
-  /** One entry per client: the 2019 --profile, repeated, or every config file with --all (empty: all). */
-  readonly profiles: readonly string[];
-  readonly all: boolean;
-  /** The 2019 flags: required with a single --profile, checked against its file. */
-  readonly client?: string;
-  readonly environment?: string;
-  readonly configDir?: string;
-  readonly outputDir: string;
-  readonly region?: string;
-  /** Set with --push; `url` only when the flag carried one. */
-  readonly push?: { readonly url?: string };
-  /** Where undelivered rows wait (default: outbox/ beside the output folder). */
-  readonly outboxDir: string;
+/** What to run (app/plan.ts), and how this command shows it. */
+export interface RunArgs extends RunRequest {
   /** Watch mode: repeat every this many milliseconds, on wall-clock boundaries. */
   readonly everyMs?: number;
   readonly verbosity: Verbosity;

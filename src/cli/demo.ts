@@ -5,12 +5,13 @@
  */
 import { join } from "node:path";
 import { parseDemoArgs } from "./args.ts";
-import { collectClient, deliverRows, describePush, describeRun, preparePush, writeClientOutput } from "./pipeline.ts";
+import { describeClient, describePush } from "./report.ts";
 import { formatTable } from "./table.ts";
-import { loadClient } from "../config/load.ts";
+import { runCycle } from "../app/cycle.ts";
+import { deliverRows, preparePush } from "../app/delivery.ts";
+import { isReady, planRun } from "../app/plan.ts";
 import { configFileName } from "../config/client_config.ts";
 import { ROW_KEY_COLUMNS } from "../connect/catalogue.ts";
-import { kpiColumns } from "../connect/columns.ts";
 import { ConnectModel } from "../simulator/connect_model.ts";
 import { addConfiguredInstances } from "../simulator/fleet.ts";
 import { startEmulatorServer } from "../simulator/server.ts";
@@ -45,39 +46,46 @@ export async function demoCommand(argv: string[]): Promise<number> {
       join(configDir, configFileName(DEMO_PROFILE)),
       JSON.stringify(DEMO_CONFIG, null, 2),
     );
-    const loaded = await loadClient({ flag: configDir, cwd: Deno.cwd(), execPath: "", embedded: "" }, DEMO_PROFILE);
-    const columns = kpiColumns(loaded.settings.columns, loaded.settingsFile);
-    addConfiguredInstances(server.model, [loaded.config]);
+    // Planned as the 2019 command line would be: the same checks, the same settings and columns.
+    const plan = await planRun({
+      profiles: [DEMO_PROFILE],
+      all: false,
+      client: DEMO_CONFIG.clientName,
+      environment: DEMO_CONFIG.environment,
+      configDir,
+      outputDir: args.outputDir,
+      outboxDir: join(configDir, "outbox"),
+    });
+    const client = plan.clients.find(isReady)!;
+    addConfiguredInstances(server.model, [client.config]);
     server.model.instances.get(DEMO_CONFIG.instanceId)!.queues.get(QUIET_QUEUE)!.quiet = true;
 
-    console.log(`Connect emulator on ${server.url}; demo config ${loaded.config.file}`);
-    const collected = await collectClient(loaded, {
-      profile: DEMO_PROFILE,
+    console.log(`Connect emulator on ${server.url}; demo config ${client.config.file}`);
+    const [result] = (await runCycle([client], {
+      outputDir: args.outputDir,
       // The emulator checks that requests are signed, not by whom.
       credentials: { accessKeyId: "AKIAEMULATORDEMO0000", secretAccessKey: "emulator-demo-secret" },
       endpoint: server.url,
-    });
-    const path = await writeClientOutput(loaded, collected, args.outputDir);
+    })).results;
+    if (result.error) throw result.error;
+    const { data: rows, path } = result;
     const calls = server.connect.requests.map((r) => `${r.operation} (${r.queues} queues) -> ${r.status}`);
     console.log(`\nFetched through the AWS SDK:\n  ${calls.join("\n  ")}\n`);
+    console.log(formatTable(rows, [...ROW_KEY_COLUMNS.slice(2), ...client.columns.map((c) => c.column)]));
     console.log(
-      formatTable(collected.rows, [...ROW_KEY_COLUMNS.slice(2), ...columns.map((c) => c.column)]),
+      `\nDate ${rows[0]?.Date} (${client.config.timeZone}); "Out of Hours" had no activity, so its row is all zeros.`,
     );
-    console.log(
-      `\nDate ${
-        collected.rows[0]?.Date
-      } (${loaded.config.timeZone}); "Out of Hours" had no activity, so its row is all zeros.`,
-    );
-    console.log(describeRun(loaded, collected, path));
-    console.log(`Wrote ${collected.rows.length} rows to ${path}`);
+    console.log(describeClient(result));
+    console.log(`Wrote ${rows.length} rows to ${path}`);
 
-    const dataset = server.powerBi.addDataset(datasetColumns(columns));
+    const dataset = server.powerBi.addDataset(datasetColumns(client.columns));
     const push = preparePush(
-      { push: { url: server.powerBi.pushUrl(server.powerBiUrl, dataset) }, outboxDir: join(configDir, "outbox") },
-      { settings: loaded.settings },
-    )!;
+      { url: server.powerBi.pushUrl(server.powerBiUrl, dataset), outboxDir: join(configDir, "outbox") },
+      plan.settings,
+      client.columns,
+    );
     console.log(`\nPower BI emulator on ${server.powerBiUrl}; pushing as --push would:`);
-    console.log(describePush(await deliverRows(collected.rows, push), push.target));
+    console.log(describePush(await deliverRows(rows, push), push.target));
     console.log(`Power BI emulator received ${dataset.rows.length} rows for dataset ${dataset.id}`);
     return 0;
   } finally {

@@ -46,22 +46,3 @@ export async function watch(cycle: (due: number) => Promise<void>, options: Watc
     await sleepUnlessStopped(next - now(), options.stop);
   }
 }
-
-/**
- * Ctrl+C (and SIGTERM, or Ctrl+Break on Windows) aborts the returned
- * signal once, so the current cycle can finish; a second press exits at once.
- */
-export function stopOnSignals(onFirst: () => void): { signal: AbortSignal; dispose: () => void } {
-  const controller = new AbortController();
-  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT", "SIGBREAK"] : ["SIGINT", "SIGTERM"];
-  const handler = () => {
-    if (controller.signal.aborted) Deno.exit(130);
-    controller.abort();
-    onFirst();
-  };
-  for (const s of signals) Deno.addSignalListener(s, handler);
-  return {
-    signal: controller.signal,
-    dispose: () => signals.forEach((s) => Deno.removeSignalListener(s, handler)),
-  };
-}

@@ -4,8 +4,9 @@
  */
 import { join } from "node:path";
 import { assert, assertEquals, assertMatch } from "../assert.ts";
-import { type ClientPlan, formatSummary, runCycle } from "../../src/cli/pipeline.ts";
-import { Reporter } from "../../src/cli/log.ts";
+import { runCycle } from "../../src/app/cycle.ts";
+import { clientFromConfig, type ReadyClient } from "../../src/app/plan.ts";
+import { formatSummary } from "../../src/cli/report.ts";
 import { DEFAULT_SETTINGS } from "../../src/config/settings.ts";
 import { RequestPacer } from "../../src/connect/pacing.ts";
 import { ConnectModel } from "../../src/simulator/connect_model.ts";
@@ -14,11 +15,11 @@ import type { ClientConfig } from "../../src/config/client_config.ts";
 import { startEmulatorServer } from "../../src/simulator/server.ts";
 
 /** One client plan per generated instance, as loading its config file would give. */
-function plansFor(fleet: FleetInstance[], dir: string, extra: Partial<ClientConfig> = {}): ClientPlan[] {
-  return fleet.map((f) => ({
-    profile: f.clientName.toLowerCase(),
-    loaded: {
-      config: {
+function plansFor(fleet: FleetInstance[], extra: Partial<ClientConfig> = {}): ReadyClient[] {
+  return fleet.map((f) =>
+    clientFromConfig(
+      f.clientName.toLowerCase(),
+      {
         file: `${f.clientName.toLowerCase()}-instance-queues.json`,
         clientName: f.clientName,
         accountId: f.accountId,
@@ -30,12 +31,9 @@ function plansFor(fleet: FleetInstance[], dir: string, extra: Partial<ClientConf
         channels: ["VOICE"],
         ...extra,
       },
-      settings: DEFAULT_SETTINGS,
-      configDir: dir,
-      configDirSource: "test",
-      warnings: [],
-    },
-  }));
+      DEFAULT_SETTINGS,
+    )
+  );
 }
 
 Deno.test("a client whose Connect does not answer fails on its own after the timeout; the others are written", async () => {
@@ -43,11 +41,10 @@ Deno.test("a client whose Connect does not answer fails on its own after the tim
   const dir = await Deno.makeTempDir({ prefix: "connect-metrics-cycle-" });
   try {
     const fleet = addGeneratedFleet(server.model, { accounts: 3, queuesPerInstance: 5, region: "eu-west-2" });
-    const clients = plansFor(fleet, dir);
+    const clients = plansFor(fleet);
     server.connect.accountLatencyMs.set(fleet[1].accountId, 1_500); // far longer than the timeout below
     const report = await runCycle(clients, {
       outputDir: dir,
-      reporter: new Reporter("quiet"),
       credentials: { accessKeyId: "AKIACYCLETEST0000001", secretAccessKey: "cycle-test-secret" },
       endpoint: server.url,
       pacer: new RequestPacer(),
@@ -90,9 +87,8 @@ Deno.test("an STS that does not answer fails the role's client after its timeout
   try {
     const [fleet] = addGeneratedFleet(server.model, { accounts: 1, queuesPerInstance: 3, region: "eu-west-2" });
     const roleArn = `arn:aws:iam::${fleet.accountId}:role/connect-metrics-read-only`;
-    const report = await runCycle(plansFor([fleet], dir, { assumeRole: { roleArn } }), {
+    const report = await runCycle(plansFor([fleet], { assumeRole: { roleArn } }), {
       outputDir: dir,
-      reporter: new Reporter("quiet"),
       endpoint: server.url,
       pacer: new RequestPacer(),
       requestTimeoutMs: 200,

@@ -1,0 +1,152 @@
+/**
+ * One cycle of a run: every client fetched concurrently, each written on
+ * its own, a failure kept to its client; then one push of every row (and
+ * the outbox backlog). Progress goes to callbacks; the cycle returns a
+ * report as data and never prints.
+ */
+import { collectClient, type CollectedClient, type ConnectAccess, writeClientOutput } from "./collect.ts";
+import { deliverRows, type PushSetup } from "./delivery.ts";
+import { type ClientPlan, isReady, type ReadyClient } from "./plan.ts";
+import type { Queue } from "../config/client_config.ts";
+import { ConnectionPool, DEFAULT_MAX_CONNECTIONS } from "../connect/client.ts";
+import type { TimeWindow } from "../connect/window.ts";
+import type { MetricRow } from "../rows/flatten.ts";
+import type { DroppedRows } from "../sinks/outbox.ts";
+import type { PushReport } from "../sinks/push.ts";
+import { exitCodeFor } from "../util/errors.ts";
+
+interface ClientCounts {
+  readonly rows: number;
+  /** API requests made, and how many of them were retries. */
+  readonly requests: number;
+  readonly retries: number;
+  readonly ms: number;
+}
+
+/** A client whose rows were fetched and written. */
+export interface DoneClient extends ClientCounts {
+  readonly plan: ReadyClient;
+  readonly error?: undefined;
+  /** Where the rows were written. */
+  readonly path: string;
+  readonly data: readonly MetricRow[];
+  /** The window of "today so far" asked of GetMetricData; null when empty (just after midnight). */
+  readonly window: TimeWindow | null;
+  /** Queues of the config that Connect no longer has: they have no row. */
+  readonly missingQueues: readonly Queue[];
+}
+
+/** A client that failed: its config, its credentials, Connect, or its output file. */
+export interface FailedClient extends ClientCounts {
+  readonly plan: ClientPlan;
+  readonly error: Error;
+}
+
+export type ClientResult = DoneClient | FailedClient;
+
+export interface CycleReport {
+  readonly results: readonly ClientResult[];
+  readonly push?: PushReport;
+  readonly pushError?: Error;
+  readonly ms: number;
+}
+
+/** What a cycle tells as it goes: a client's state, a finished client, the push starting. */
+export interface CycleCallbacks {
+  readonly onClientStarted?: (index: number) => void;
+  readonly onClientDone?: (index: number, result: ClientResult) => void;
+  readonly onPushStarted?: (rows: number) => void;
+  readonly onDropped?: (dropped: DroppedRows) => void;
+}
+
+export interface CycleOptions extends ConnectAccess, CycleCallbacks {
+  readonly outputDir: string;
+  readonly push?: PushSetup;
+  /** Clients fetched at once (accounts are paced separately, so many can run together). */
+  readonly concurrency?: number;
+  /** No push of the backlog is started after this instant (PushPlan.deadline). */
+  readonly pushDeadline?: number;
+}
+
+export const DEFAULT_CONCURRENCY = 16;
+
+export async function runCycle(clients: readonly ClientPlan[], options: CycleOptions): Promise<CycleReport> {
+  const started = performance.now();
+  const now = Date.now();
+  const results: ClientResult[] = new Array(clients.length);
+  const rows: MetricRow[][] = new Array(clients.length).fill([]);
+  const connections = new ConnectionPool(DEFAULT_MAX_CONNECTIONS, options.requestTimeoutMs);
+  const finish = (index: number, result: ClientResult) => {
+    results[index] = result;
+    options.onClientDone?.(index, result);
+  };
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < clients.length; i = next++) {
+      const plan = clients[i];
+      const t0 = performance.now();
+      if (!isReady(plan)) {
+        finish(i, { plan, rows: 0, requests: 0, retries: 0, ms: 0, error: plan.error });
+        continue;
+      }
+      options.onClientStarted?.(i);
+      let collected: CollectedClient | undefined;
+      try {
+        collected = await collectClient(plan, { ...options, now, connections });
+        // Pushed even if the file cannot be written (held open by another program): the two sinks are independent.
+        rows[i] = collected.rows;
+        const path = await writeClientOutput(plan.config, collected.rows, options.outputDir);
+        finish(i, {
+          plan,
+          ...counts(collected),
+          ms: performance.now() - t0,
+          path,
+          data: collected.rows,
+          window: collected.window,
+          missingQueues: collected.missingQueues,
+        });
+      } catch (error) {
+        finish(i, { plan, ...counts(collected), rows: 0, ms: performance.now() - t0, error: error as Error });
+      }
+    }
+  };
+  try {
+    await Promise.all(
+      Array.from({ length: Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, clients.length) }, worker),
+    );
+  } finally {
+    connections.close();
+  }
+
+  let push: PushReport | undefined;
+  let pushError: Error | undefined;
+  if (options.push) {
+    const all = rows.flat();
+    options.onPushStarted?.(all.length);
+    try {
+      push = await deliverRows(all, options.push, { deadline: options.pushDeadline, onDropped: options.onDropped });
+    } catch (error) {
+      pushError = error as Error;
+    }
+  }
+  return { results, push, pushError, ms: performance.now() - started };
+}
+
+function counts(collected?: CollectedClient) {
+  return {
+    rows: collected?.rows.length ?? 0,
+    requests: collected?.fetched.requests ?? 0,
+    retries: collected?.fetched.retries ?? 0,
+  };
+}
+
+/**
+ * The exit code of a run: one client keeps the 2019 codes (2 for its
+ * config, e.g. no Region; 1 for AWS or Power BI); many give 1 when any
+ * client or the push failed (the summary says which), else 0.
+ */
+export function runExitCode(report: CycleReport, multi: boolean): number {
+  const error = report.results[0]?.error ?? report.pushError;
+  if (!multi && error) return exitCodeFor(error);
+  return report.results.some((r) => r.error) || report.pushError ? 1 : 0;
+}

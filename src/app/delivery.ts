@@ -1,0 +1,75 @@
+/**
+ * Delivery of a cycle's rows: everything `--push` needs, resolved before any
+ * work (so a bad URL is exit 2), and one push of the rows and the backlog.
+ */
+import type { LoadedSettings } from "../config/load.ts";
+import { type MetricColumn, rowColumns } from "../connect/catalogue.ts";
+import type { MetricRow } from "../rows/flatten.ts";
+import { type DroppedRows, PushOutbox } from "../sinks/outbox.ts";
+import { type BatchLimits, batchLimitsFor, PowerBiPusher } from "../sinks/powerbi.ts";
+import { type PushReport, pushRows } from "../sinks/push.ts";
+import { PUSH_URL_ENV, type PushTarget, resolvePushTarget } from "../sinks/push_target.ts";
+
+/** Everything a push needs. */
+export interface PushSetup {
+  readonly target: PushTarget;
+  readonly outbox: PushOutbox;
+  readonly pusher: PowerBiPusher;
+  readonly limits: BatchLimits;
+  /** The columns of the rows this run pushes (PushPlan.columns). */
+  readonly columns: readonly string[];
+  /** How long a one-shot run goes on sending earlier runs' rows (settings.json pushBacklogSeconds). */
+  readonly backlogMs: number;
+}
+
+/** Where the push URL may come from, besides settings.json: the flag's value and the environment. */
+export interface PushRequest {
+  readonly url?: string;
+  readonly outboxDir: string;
+}
+
+/** The push set-up for these settings and columns; throws a one-line error for a bad URL. */
+export function preparePush(
+  request: PushRequest,
+  loaded: Pick<LoadedSettings, "settings" | "file" | "misnamed">,
+  columns: readonly MetricColumn[],
+  env: (name: string) => string | undefined = (name) => Deno.env.get(name),
+): PushSetup {
+  const { push } = loaded.settings;
+  const target = resolvePushTarget({
+    flag: request.url,
+    env: env(PUSH_URL_ENV),
+    settings: push.powerBiUrl,
+    settingsFile: loaded.file,
+    settingsMisnamed: loaded.misnamed,
+  });
+  return {
+    target,
+    outbox: new PushOutbox(
+      request.outboxDir,
+      { maxAgeDays: push.outboxMaxDays, maxMB: push.outboxMaxMB },
+      Date.now,
+      target.tag,
+    ),
+    pusher: new PowerBiPusher(target, { timeoutMs: push.timeoutSeconds * 1000, maxAttempts: push.attempts }),
+    limits: batchLimitsFor(push.datasetMode),
+    columns: rowColumns(columns),
+    backlogMs: push.backlogSeconds * 1000,
+  };
+}
+
+export interface DeliveryOptions {
+  /** No backlog file is started after this instant (PushPlan.deadline). */
+  readonly deadline?: number;
+  /** Told as soon as the outbox bound drops rows, before any sending (which may fail). */
+  readonly onDropped?: (dropped: DroppedRows) => void;
+}
+
+/** Sends `rows` (and any backlog) to Power BI. */
+export function deliverRows(
+  rows: readonly MetricRow[],
+  setup: PushSetup,
+  options: DeliveryOptions = {},
+): Promise<PushReport> {
+  return pushRows(rows, { ...setup, ...options });
+}

@@ -1,0 +1,214 @@
+/**
+ * Every sentence about a run and its cycles: what was planned, each
+ * client's line as it finishes, the push, and the summary table. The cycle
+ * itself (app/) reports data; this turns it into words for a Reporter.
+ */
+import { join } from "node:path";
+import type { Reporter } from "./log.ts";
+import { ClientProgress } from "./progress.ts";
+import { formatTable } from "./table.ts";
+import { displayProxy } from "../aws/proxy.ts";
+import type { ClientResult, CycleCallbacks, CycleReport, DoneClient } from "../app/cycle.ts";
+import type { PushSetup } from "../app/delivery.ts";
+import { isReady, type RunPlan } from "../app/plan.ts";
+import { ROW_KEY_COLUMNS } from "../connect/catalogue.ts";
+import type { DroppedRows } from "../sinks/outbox.ts";
+import type { PushReport } from "../sinks/push.ts";
+import type { PushTarget } from "../sinks/push_target.ts";
+import { briefly } from "../util/text.ts";
+import { localWallClock } from "../util/time.ts";
+
+/** The warnings of the plan, then (with --verbose) where everything was found and where it goes. */
+export function tellPlan(plan: RunPlan, reporter: Reporter): void {
+  for (const warning of plan.warnings) reporter.warn(warning);
+  for (const c of plan.clients.filter(isReady)) {
+    reporter.detail(`config ${c.config.file} (${c.loaded.configDirSource})`);
+  }
+  reporter.detail(`settings ${plan.settings.file ?? "(none: the default columns)"}`);
+  if (plan.push) reporter.detail(`push to ${plan.push.target.display}, outbox ${plan.push.outbox.dir}`);
+  for (const [variable, url] of [["HTTPS_PROXY", plan.proxy.https], ["HTTP_PROXY", plan.proxy.http]] as const) {
+    if (url) reporter.detail(`AWS calls go through the proxy ${displayProxy(url)} (${variable})`);
+  }
+}
+
+/** One line for the user about a finished client. */
+export function describeClient(result: DoneClient): string {
+  const { plan: { config }, requests, retries, rows, window } = result;
+  const history = window
+    ? `since ${localWallClock(window.start.getTime(), config.timeZone).slice(11, 16)}`
+    : "none yet today (first five minutes after midnight)";
+  return `${config.clientName} ${config.environment}: ${rows} queue${rows === 1 ? "" : "s"}, ` +
+    `${requests} API requests (${retries} retried), history ${history} -> ${result.path}`;
+}
+
+/** The warning for queues Connect no longer has: their rows are left out, the others are written. */
+export function describeMissingQueues(result: DoneClient): string | undefined {
+  const { plan, missingQueues } = result;
+  if (missingQueues.length === 0) return undefined;
+  const { config } = plan;
+  const names = missingQueues.map((q) => `"${q.name}" (${q.id})`).join(", ");
+  return `${config.clientName} ${config.environment}: ${missingQueues.length} queue(s) in ${config.file} not in ` +
+    `instance ${config.instanceId} (deleted in Connect?), so no row: ${names}; ` +
+    `connect-metrics discover --prune --profile ${plan.profile} takes them out of the file`;
+}
+
+/** One line about a push. */
+export function describePush(report: PushReport, target: PushTarget): string {
+  const backlog = report.backlogRows > 0 ? ` (${report.backlogRows} of them waiting from earlier runs)` : "";
+  const waiting = report.remaining.rows > 0
+    ? `; ${report.remaining.rows} row(s) still waiting in the outbox go with the next push (oldest first)`
+    : "";
+  return `pushed ${report.sentRows} row(s)${backlog} to ${target.display} in ${report.requests} request(s)` +
+    (report.retries > 0 ? `, ${report.retries} retried` : "") + waiting;
+}
+
+/** Said loudly, as soon as it happens: rows the outbox bound dropped never reach Power BI. */
+export function describeDropped(dropped: DroppedRows, push: PushSetup): string {
+  return `outbox ${push.outbox.dir}: DROPPED ${dropped.rows} row(s) in ${dropped.files} file(s) ${dropped.reason}; ` +
+    `they never reached Power BI`;
+}
+
+/** What a push left for the user to know: files for another dataset, unreadable or refused files. */
+export function pushWarnings(report: PushReport, push: PushSetup): string[] {
+  const warnings: string[] = [];
+  const other = report.otherDataset;
+  if (other.files > 0) {
+    warnings.push(
+      `outbox ${push.outbox.dir}: ${other.rows} row(s) in ${other.files} file(s) wait for another Power BI dataset ` +
+        `(another push URL's; files *-for-${other.tags.join(".json, *-for-")}.json); they go when a run pushes ` +
+        `to it, else are dropped after ${push.outbox.bound.maxAgeDays} days`,
+    );
+  }
+  for (const name of report.unreadable) {
+    warnings.push(`outbox file ${name} is not a JSON array of rows; renamed to ${name}.unreadable`);
+  }
+  for (const r of report.refused) {
+    warnings.push(
+      `${r.reason}: ${r.rows} row(s) of an earlier run, with other columns than settings.json now gives; ` +
+        `set aside as ${join(push.outbox.dir, r.name)}, and the rows after them sent`,
+    );
+  }
+  return warnings;
+}
+
+/** About as much of an error as keeps the summary within a console window's width. */
+const SUMMARY_OUTCOME_CHARS = 60;
+
+/** The end-of-run table: per client rows, API calls, retries, time and outcome. */
+export function formatSummary(report: CycleReport): string {
+  const table = formatTable(
+    report.results.map((r) => ({
+      Client: r.plan.label,
+      Rows: r.rows,
+      "API calls": r.requests,
+      Retries: r.retries,
+      Seconds: Number((r.ms / 1000).toFixed(1)),
+      // The whole error is said above the table; here, enough to tell the clients' failures apart.
+      Outcome: r.error
+        ? `FAILED: ${briefly(r.error.message, SUMMARY_OUTCOME_CHARS)}`
+        : r.missingQueues.length > 0
+        ? "ok, with a warning"
+        : "ok",
+    })),
+    ["Client", "Rows", "API calls", "Retries", "Seconds", "Outcome"],
+  );
+  const failed = report.results.filter((r) => r.error).length;
+  const push = report.pushError
+    ? "; push FAILED (rows kept in the outbox)"
+    : report.push
+    ? `; ${report.push.sentRows} row(s) pushed`
+    : "";
+  return `${table}\n${report.results.length - failed} of ${report.results.length} client(s) ok in ${
+    (report.ms / 1000).toFixed(1)
+  } s${push}`;
+}
+
+export interface TellOptions {
+  /** More than one client: errors are prefixed with the client, and a summary ends the cycle. */
+  readonly multi: boolean;
+  /** Each client's rows as a table (double-clicked). */
+  readonly tables: boolean;
+  /** One line per client updated in place (a terminal, several clients, not --quiet). */
+  readonly progress: boolean;
+}
+
+/**
+ * Tells a cycle as it goes: each client's line as soon as it and those
+ * before it are done (in the order of the clients, whoever finishes first),
+ * the push as it starts and ends, then the summary. With the in-place
+ * progress lines drawn, the clients' lines wait for the end of the fetch.
+ */
+export class CycleTeller implements CycleCallbacks {
+  readonly #done: (ClientResult | undefined)[];
+  #told = 0;
+  readonly #progress: ClientProgress;
+
+  constructor(
+    readonly plan: RunPlan,
+    readonly clients: RunPlan["clients"],
+    readonly reporter: Reporter,
+    readonly options: TellOptions,
+  ) {
+    this.#done = new Array(clients.length);
+    this.#progress = new ClientProgress(clients.map((c) => c.label), options.progress);
+  }
+
+  onClientStarted = (index: number): void => this.#progress.update(index, "fetching");
+
+  onClientDone = (index: number, result: ClientResult): void => {
+    this.#progress.update(
+      index,
+      !result.error ? `ok, ${result.rows} rows` : isReady(result.plan) ? "FAILED" : "FAILED (config)",
+    );
+    this.#done[index] = result;
+    if (!this.options.progress) this.#tellDone();
+  };
+
+  onPushStarted = (rows: number): void => {
+    this.#tellDone();
+    this.reporter.info(`pushing ${rows} row(s) and any backlog to ${this.plan.push!.target.display} ...`);
+  };
+
+  onDropped = (dropped: DroppedRows): void => this.reporter.warn(describeDropped(dropped, this.plan.push!));
+
+  /** The end of the cycle: what is left to tell, the push, the summary. */
+  finish(report: CycleReport): void {
+    this.#tellDone();
+    const { reporter } = this;
+    if (report.push) {
+      for (const warning of pushWarnings(report.push, this.plan.push!)) reporter.warn(warning);
+      reporter.info(describePush(report.push, this.plan.push!.target));
+    }
+    if (report.pushError) reporter.failure(report.pushError);
+    if (this.options.multi) {
+      const failed = report.results.some((r) => r.error) || report.pushError;
+      (failed ? reporter.error.bind(reporter) : reporter.info.bind(reporter))(formatSummary(report));
+    }
+  }
+
+  #tellDone(): void {
+    while (this.#told < this.#done.length && this.#done[this.#told]) this.#tellClient(this.#done[this.#told++]!);
+  }
+
+  #tellClient(r: ClientResult): void {
+    const { reporter, options } = this;
+    const label = r.plan.label;
+    if (r.error) {
+      reporter.failure(r.error, options.multi ? `${label}: ` : "");
+      return;
+    }
+    reporter.info(describeClient(r), {
+      client: label,
+      rows: r.rows,
+      requests: r.requests,
+      retries: r.retries,
+      ms: r.ms,
+    });
+    const missing = describeMissingQueues(r);
+    if (missing) reporter.warn(missing);
+    reporter.detail(`  ${label}: fetched and written in ${(r.ms / 1000).toFixed(2)} s`);
+    if (options.tables) {
+      reporter.info(formatTable(r.data, Object.keys(r.data[0] ?? {}).filter((c) => c !== ROW_KEY_COLUMNS[0])));
+    }
+  }
+}
