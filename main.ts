@@ -6,8 +6,9 @@ import denoJson from "./deno.json" with { type: "json" };
 import { checkCommand } from "./src/cli/check.ts";
 import { demoCommand } from "./src/cli/demo.ts";
 import { discoverCommand } from "./src/cli/discover.ts";
+import { doubleClick } from "./src/cli/double_click.ts";
 import { initCommand } from "./src/cli/init.ts";
-import { printError } from "./src/cli/log.ts";
+import { isInteractive, printError } from "./src/cli/log.ts";
 import { USAGE, USAGE_AFTER_ERROR } from "./src/cli/help.ts";
 import { runCommand } from "./src/cli/run.ts";
 import { schemaCommand } from "./src/cli/schema.ts";
@@ -49,6 +50,8 @@ export async function main(argv: string[]): Promise<number> {
       );
     }
     trustSystemCertificates(); // before any HTTPS connection is made
+    // No arguments on a console: the exe was double-clicked; it keeps its window open whatever happens.
+    if (argv.length === 0 && isInteractive()) return await doubleClick();
     return command ? await command(argv.slice(1)) : await runCommand(argv);
   } catch (error) {
     printError(error);

@@ -4,7 +4,7 @@
  * credentials. Exit 0 all good, 1 a live check failed, 2 a file is wrong.
  */
 import { basename } from "node:path";
-import { parseCheckArgs } from "./args.ts";
+import { notBoth, parseFlags, profileFlag, regionFlag, trimmed } from "./parse.ts";
 import { checkConfigFiles, type ConfigCheck } from "../config/check.ts";
 import { profileOfConfigFile } from "../config/client_config.ts";
 import { findClientConfigFiles, misnamedFileLine, readSettings } from "../config/load.ts";
@@ -16,6 +16,35 @@ import { probeInstance } from "../connect/probe.ts";
 import { EXIT } from "../util/errors.ts";
 import { redact } from "../util/redact.ts";
 import { readUserText } from "../util/text.ts";
+
+const CHECK_OPTIONS = {
+  all: { type: "boolean" },
+  profile: { type: "string" },
+  live: { type: "boolean" },
+  "config-dir": { type: "string" },
+  region: { type: "string" },
+} as const;
+
+export interface CheckArgs {
+  /** Undefined with --all (the default): every config file. */
+  readonly profile?: string;
+  readonly live: boolean;
+  readonly configDir?: string;
+  readonly region?: string;
+}
+
+/** `connect-metrics check [--all | --profile P] [--live]` */
+export function parseCheckArgs(argv: string[]): CheckArgs {
+  const values = parseFlags(argv, CHECK_OPTIONS);
+  notBoth(values.all, values.profile, "--all or --profile");
+  const profile = trimmed(values.profile);
+  return {
+    profile: profile === undefined ? undefined : profileFlag(profile),
+    live: values.live ?? false,
+    configDir: trimmed(values["config-dir"]),
+    region: regionFlag(values.region),
+  };
+}
 
 function describe(check: ConfigCheck): string[] {
   const name = basename(check.path);

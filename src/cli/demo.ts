@@ -4,13 +4,14 @@
  * Power BI emulator, each on a free loopback port.
  */
 import { join } from "node:path";
-import { parseDemoArgs } from "./args.ts";
+import { parseFlags } from "./parse.ts";
 import { describeClient, describePush } from "./report.ts";
 import { formatTable } from "./table.ts";
 import { runCycle } from "../app/cycle.ts";
 import { deliverRows, preparePush } from "../app/delivery.ts";
 import { isReady, planRun } from "../app/plan.ts";
 import { configFileName } from "../config/client_config.ts";
+import { DEFAULT_OUTPUT_DIR } from "../config/paths.ts";
 import { ROW_KEY_COLUMNS } from "../connect/catalogue.ts";
 import { ConnectModel } from "../simulator/connect_model.ts";
 import { addConfiguredInstances } from "../simulator/fleet.ts";
@@ -36,6 +37,14 @@ export const DEMO_CONFIG = {
   },
 } as const;
 const QUIET_QUEUE = "f1a4d6b8-9c23-4b7e-b5d2-3a8e0f6c1d55";
+
+const DEMO_OPTIONS = { "output-dir": { type: "string" } } as const;
+
+/** `connect-metrics demo [--output-dir DIR]` */
+export function parseDemoArgs(argv: string[]): { outputDir: string } {
+  const values = parseFlags(argv, DEMO_OPTIONS);
+  return { outputDir: values["output-dir"] ?? DEFAULT_OUTPUT_DIR };
+}
 
 export async function demoCommand(argv: string[]): Promise<number> {
   const args = parseDemoArgs(argv);

@@ -3,10 +3,13 @@
  * (or merge into) config/<profile>-instance-queues.json.
  */
 import { join } from "node:path";
-import { type DiscoverArgs, parseDiscoverArgs } from "./args.ts";
+import { notBoth, parseFlags, profileFlag, regionFlag, required, trimmed } from "./parse.ts";
 import {
+  accountIdOf,
   type ClientConfig,
   configFileName,
+  INSTANCE_ID_EXPECTED,
+  instanceIdOf,
   isPlaceholderId,
   parseClientConfig,
   sameClientName,
@@ -20,6 +23,60 @@ import { writeFileAtomic } from "../util/atomic_file.ts";
 import { ConfigError, UsageError } from "../util/errors.ts";
 import { stringifyAscii } from "../util/json.ts";
 import { readUserText } from "../util/text.ts";
+
+const DISCOVER_OPTIONS = {
+  profile: { type: "string" },
+  "instance-id": { type: "string" },
+  "instance-alias": { type: "string" },
+  client: { type: "string" },
+  environment: { type: "string" },
+  "account-id": { type: "string" },
+  region: { type: "string" },
+  "config-dir": { type: "string" },
+  prune: { type: "boolean" },
+  "dry-run": { type: "boolean" },
+} as const;
+
+export interface DiscoverArgs {
+  readonly profile: string;
+  readonly instanceId?: string;
+  readonly instanceAlias?: string;
+  readonly client?: string;
+  readonly environment?: string;
+  readonly accountId?: string;
+  readonly region?: string;
+  readonly configDir?: string;
+  readonly prune: boolean;
+  readonly dryRun: boolean;
+}
+
+/** `connect-metrics discover --profile P [--instance-id ID | --instance-alias A] [...]` */
+export function parseDiscoverArgs(argv: string[]): DiscoverArgs {
+  const values = parseFlags(argv, DISCOVER_OPTIONS);
+  notBoth(values["instance-id"], values["instance-alias"], "--instance-id or --instance-alias");
+  const accountFlag = values["account-id"];
+  const accountId = accountFlag === undefined ? undefined : accountIdOf(accountFlag);
+  if (accountFlag !== undefined && !accountId) {
+    throw new UsageError(`--account-id expects a 12-digit AWS account id, got "${accountFlag}"`);
+  }
+  const instanceFlag = values["instance-id"];
+  const instanceId = instanceFlag === undefined ? undefined : instanceIdOf(instanceFlag);
+  if (instanceFlag !== undefined && !instanceId) {
+    throw new UsageError(`--instance-id expects ${INSTANCE_ID_EXPECTED}, or the instance's ARN; got "${instanceFlag}"`);
+  }
+  return {
+    profile: profileFlag(required(values.profile, "profile", "capita-tradeuk-dev")),
+    instanceId,
+    instanceAlias: trimmed(values["instance-alias"]),
+    client: trimmed(values.client),
+    environment: trimmed(values.environment),
+    accountId,
+    region: regionFlag(values.region),
+    configDir: trimmed(values["config-dir"]),
+    prune: values.prune ?? false,
+    dryRun: values["dry-run"] ?? false,
+  };
+}
 
 interface ExistingFile {
   readonly path: string;

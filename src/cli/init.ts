@@ -5,12 +5,36 @@
  * the team's choices, so it is kept, even with --force.
  */
 import { join } from "node:path";
-import { parseInitArgs } from "./args.ts";
+import { parseFlags, profileFlag, trimmed } from "./parse.ts";
 import { configFileName } from "../config/client_config.ts";
 import { CONFIG_EXAMPLE, configDirForNewFiles, configDirInputs, SETTINGS_EXAMPLE } from "../config/paths.ts";
 import { SETTINGS_FILE } from "../config/settings.ts";
 import { pathExists, writeFileAtomic } from "../util/atomic_file.ts";
 import { UsageError } from "../util/errors.ts";
+
+const INIT_OPTIONS = {
+  profile: { type: "string" },
+  "config-dir": { type: "string" },
+  force: { type: "boolean" },
+} as const;
+
+export const INIT_EXAMPLE_PROFILE = "example-client-dev";
+
+export interface InitArgs {
+  readonly profile: string;
+  readonly configDir?: string;
+  readonly force: boolean;
+}
+
+/** `connect-metrics init [--profile P] [--config-dir DIR] [--force]` */
+export function parseInitArgs(argv: string[]): InitArgs {
+  const values = parseFlags(argv, INIT_OPTIONS);
+  return {
+    profile: profileFlag(values.profile ?? "") || INIT_EXAMPLE_PROFILE,
+    configDir: trimmed(values["config-dir"]),
+    force: values.force ?? false,
+  };
+}
 
 export async function initCommand(argv: string[]): Promise<number> {
   const args = parseInitArgs(argv);

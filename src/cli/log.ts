@@ -3,11 +3,12 @@
  * and, when nobody is watching, in a log file. Every line is redacted.
  */
 import { join } from "node:path";
-import type { LogFormat, Verbosity } from "./args.ts";
 import { cannotAppendTo } from "../util/atomic_file.ts";
 import { redact } from "../util/redact.ts";
 import { localTimestamp } from "../util/time.ts";
 
+export type Verbosity = "quiet" | "normal" | "verbose";
+export type LogFormat = "text" | "json";
 export type Level = "info" | "detail" | "warn" | "error";
 
 const LOG_NAME = /^connect-metrics-(\d{4}-\d\d-\d\d)\.log$/;

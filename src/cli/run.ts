@@ -6,19 +6,95 @@
  * Double-clicked, it runs what settings.json says and waits for Enter.
  */
 import { join } from "node:path";
-import { DEFAULT_OUTPUT_DIR, defaultOutboxDir, defaultOutputDir, parseRunArgs, type RunArgs } from "./args.ts";
-import { dailyLogReporter, errorLines, isInteractive, printError, Reporter } from "./log.ts";
+import { from2019Flags, splitOptionalPush } from "./compat.ts";
+import { dailyLogReporter, errorLines, isInteractive, type LogFormat, Reporter, type Verbosity } from "./log.ts";
+import { notBoth, parseFlags, profileFlag, regionFlag, required, trimmed } from "./parse.ts";
 import { CycleTeller, tellPlan } from "./report.ts";
 import { stopOnSignals } from "./signals.ts";
 import { runCycle, runExitCode } from "../app/cycle.ts";
-import { planRun } from "../app/plan.ts";
+import { planRun, type RunRequest } from "../app/plan.ts";
 import { watch } from "../app/watch.ts";
-import { loadSettings } from "../config/load.ts";
-import { appDir, configDirInputs, userStateDir } from "../config/paths.ts";
-import { PUSH_URL_ENV } from "../sinks/push_target.ts";
+import { appDir, DEFAULT_OUTPUT_DIR, defaultOutboxDir, defaultOutputDir, userStateDir } from "../config/paths.ts";
+import { MIN_INTERVAL_MS } from "../config/settings.ts";
 import { cannotAppendTo } from "../util/atomic_file.ts";
-import { ConfigError, EXIT, exitCodeFor } from "../util/errors.ts";
+import { ConfigError, UsageError } from "../util/errors.ts";
+import { parseInterval } from "../util/time.ts";
 
+const RUN_OPTIONS = {
+  client: { type: "string" },
+  environment: { type: "string" },
+  profile: { type: "string", multiple: true },
+  all: { type: "boolean" },
+  "config-dir": { type: "string" },
+  "output-dir": { type: "string" },
+  region: { type: "string" },
+  push: { type: "boolean" },
+  "push-url": { type: "string" },
+  "outbox-dir": { type: "string" },
+  every: { type: "string" },
+  quiet: { type: "boolean", short: "q" },
+  verbose: { type: "boolean", short: "v" },
+  "log-file": { type: "string" },
+  "log-format": { type: "string" },
+} as const;
+
+/** What to run (app/plan.ts), and how this command shows it. */
+export interface RunArgs extends RunRequest {
+  /** Watch mode: repeat every this many milliseconds, on wall-clock boundaries. */
+  readonly everyMs?: number;
+  readonly verbosity: Verbosity;
+  readonly logFile?: string;
+  readonly logFormat: LogFormat;
+}
+
+/**
+ * `connect-metrics --client C --environment E --profile P [...]` (the 2019
+ * form), `--all`, or `--profile` repeated; with `--every 60s` it repeats.
+ */
+export function parseRunArgs(argv: string[]): RunArgs {
+  const values = parseFlags(splitOptionalPush(from2019Flags(argv, Object.keys(RUN_OPTIONS))), RUN_OPTIONS);
+  const outputDir = values["output-dir"] ?? defaultOutputDir();
+  // A profile named twice is one client, fetched once.
+  const profiles = [...new Set((values.profile ?? []).map(profileFlag).filter(Boolean))];
+  const all = values.all ?? false;
+  notBoth(all, profiles.length > 0, "--all or --profile");
+  if (!all && profiles.length === 0) {
+    throw new UsageError("missing --profile (e.g. --profile capita-tradeuk-dev), or --all for every config file");
+  }
+  const single = !all && profiles.length === 1;
+  if (!single && (values.client || values.environment)) {
+    throw new UsageError("--client and --environment go with a single --profile; --all takes them from each file");
+  }
+  notBoth(values.quiet, values.verbose, "--quiet or --verbose");
+  let everyMs: number | undefined;
+  if (values.every !== undefined) {
+    everyMs = parseInterval(values.every);
+    if (everyMs === undefined || everyMs < MIN_INTERVAL_MS) {
+      throw new UsageError(
+        `--every expects an interval of at least ${MIN_INTERVAL_MS / 1000}s, such as 60s or 5m; got "${values.every}"`,
+      );
+    }
+  }
+  const logFormat = (values["log-format"] ?? "text").toLowerCase();
+  if (logFormat !== "text" && logFormat !== "json") {
+    throw new UsageError(`--log-format expects text or json, got "${logFormat}"`);
+  }
+  return {
+    profiles,
+    all,
+    client: single ? required(values.client, "client", "tradeuk") : undefined,
+    environment: single ? required(values.environment, "environment", "dev") : undefined,
+    configDir: trimmed(values["config-dir"]),
+    outputDir,
+    region: regionFlag(values.region),
+    push: values.push ? { url: values["push-url"] } : undefined,
+    outboxDir: values["outbox-dir"] ?? defaultOutboxDir(outputDir),
+    everyMs,
+    verbosity: values.quiet ? "quiet" : values.verbose ? "verbose" : "normal",
+    logFile: values["log-file"],
+    logFormat,
+  };
+}
 type LogArgs = Pick<RunArgs, "logFile" | "verbosity" | "logFormat">;
 
 /** The console as asked (--quiet/--verbose), plus the log file when nobody is watching. */
@@ -38,7 +114,6 @@ async function openReporter(args: LogArgs, logRetentionDays: number): Promise<Re
 }
 
 export async function runCommand(argv: string[]): Promise<number> {
-  if (argv.length === 0 && isInteractive()) return await doubleClick();
   let args: RunArgs | undefined;
   try {
     args = parseRunArgs(argv);
@@ -65,7 +140,8 @@ async function logFailure(error: unknown, args: LogArgs | undefined): Promise<vo
   for (const line of errorLines(error)) reporter?.record("error", line);
 }
 
-async function run(args: RunArgs, options: { tables: boolean }): Promise<number> {
+/** Runs what `args` ask: one cycle, or a watch; `tables` shows each client's rows (double-clicked). */
+export async function run(args: RunArgs, options: { tables: boolean }): Promise<number> {
   const started = Date.now();
   // Found before any work, so exit 2: bad flags, no config files, a bad settings.json, a bad push URL.
   const plan = await planRun({ ...args, outputDirIsDefault: args.outputDir === DEFAULT_OUTPUT_DIR });
@@ -131,46 +207,3 @@ async function run(args: RunArgs, options: { tables: boolean }): Promise<number>
 
 /** Watch mode: no more of a push backlog is started this share of the interval before the next boundary. */
 const WATCH_PUSH_MARGIN = 0.25;
-
-/**
- * No arguments on an interactive console: the exe was double-clicked. Run
- * every client with settings.json's push URL and interval, show tables,
- * and keep the window open until Enter, also after an error.
- */
-async function doubleClick(): Promise<number> {
-  let code: number;
-  try {
-    const { settings, file } = await loadSettings(configDirInputs());
-    const outputDir = defaultOutputDir();
-    const args: RunArgs = {
-      profiles: [],
-      all: true,
-      outputDir,
-      push: settings.push.powerBiUrl || Deno.env.get(PUSH_URL_ENV) ? {} : undefined,
-      outboxDir: defaultOutboxDir(outputDir),
-      everyMs: settings.everyMs,
-      verbosity: "normal",
-      logFormat: "text",
-    };
-    const flags = [
-      "--all",
-      ...(args.push ? ["--push"] : []),
-      ...(args.everyMs ? ["--every", `${args.everyMs / 1000}s`] : []),
-    ];
-    console.log(`connect-metrics ${flags.join(" ")}  (settings: ${file ?? "none found, defaults"})\n`);
-    code = await run(args, { tables: true });
-  } catch (error) {
-    printError(error);
-    code = exitCodeFor(error);
-    // Something to set up, and whoever double-clicked may never have typed a command.
-    if (code === EXIT.usage) {
-      console.error(
-        `set-up: README-MI.md beside the exe goes through it step by step; commands such as ` +
-          `"connect-metrics init" are typed in a Command Prompt opened in ${appDir()} ` +
-          `(type cmd in the address bar of Explorer's window on that folder)`,
-      );
-    }
-  }
-  prompt("\nPress Enter to close this window.");
-  return code;
-}

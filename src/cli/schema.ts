@@ -2,12 +2,31 @@
  * `connect-metrics schema`: the Power BI dataset the MI team must create for
  * the current settings, as a column list and as the PostDataset request body.
  */
-import { parseSchemaArgs } from "./args.ts";
+import { parseFlags, trimmed } from "./parse.ts";
 import { formatTable } from "./table.ts";
 import { loadSettings } from "../config/load.ts";
 import { kpiColumns } from "../connect/columns.ts";
 import { configDirInputs } from "../config/paths.ts";
+import { DATASET_MODES, type DatasetMode, datasetModeOf } from "../config/settings.ts";
 import { datasetColumns, postDatasetBody } from "../sinks/powerbi_schema.ts";
+import { UsageError } from "../util/errors.ts";
+
+const SCHEMA_OPTIONS = { "config-dir": { type: "string" }, mode: { type: "string" } } as const;
+
+export interface SchemaArgs {
+  readonly configDir?: string;
+  readonly mode?: DatasetMode;
+}
+
+/** `connect-metrics schema [--config-dir DIR] [--mode MODE]` */
+export function parseSchemaArgs(argv: string[]): SchemaArgs {
+  const values = parseFlags(argv, SCHEMA_OPTIONS);
+  const mode = values.mode === undefined ? undefined : datasetModeOf(values.mode);
+  if (values.mode !== undefined && !mode) {
+    throw new UsageError(`--mode expects one of ${DATASET_MODES.join(", ")}, got "${values.mode}"`);
+  }
+  return { configDir: trimmed(values["config-dir"]), mode };
+}
 
 export async function schemaCommand(argv: string[]): Promise<number> {
   const args = parseSchemaArgs(argv);

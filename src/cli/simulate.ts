@@ -3,7 +3,7 @@
  * CLI, boto3 or this tool (AWS_ENDPOINT_URL_CONNECT=http://127.0.0.1:PORT),
  * and the Power BI emulator beside it for `--push`.
  */
-import { parseSimulateArgs } from "./args.ts";
+import { integer, parseFlags, trimmed } from "./parse.ts";
 import { UsageError } from "../util/errors.ts";
 import { configDirCandidates, configDirInputs } from "../config/paths.ts";
 import { loadAllClientConfigs, loadSettings } from "../config/load.ts";
@@ -12,6 +12,40 @@ import { ConnectModel } from "../simulator/connect_model.ts";
 import { addConfiguredInstances, addGeneratedFleet } from "../simulator/fleet.ts";
 import { startEmulatorServer } from "../simulator/server.ts";
 import { datasetColumns } from "../sinks/powerbi_schema.ts";
+
+const SIMULATE_OPTIONS = {
+  port: { type: "string" },
+  "config-dir": { type: "string" },
+  "latency-ms": { type: "string" },
+  seed: { type: "string" },
+  fleet: { type: "string" },
+  queues: { type: "string" },
+} as const;
+
+export const DEFAULT_SIMULATOR_PORT = 8484;
+
+export interface SimulateArgs {
+  readonly port: number;
+  readonly configDir?: string;
+  readonly latencyMs: number;
+  readonly seed: number;
+  /** Accounts of the generated fleet, when no config files are served. */
+  readonly fleet: number;
+  readonly queues: number;
+}
+
+/** `connect-metrics simulate [--port N] [--config-dir DIR] [...]` */
+export function parseSimulateArgs(argv: string[]): SimulateArgs {
+  const values = parseFlags(argv, SIMULATE_OPTIONS);
+  return {
+    port: integer(values.port, "port", DEFAULT_SIMULATOR_PORT, 0, 65535),
+    configDir: trimmed(values["config-dir"]),
+    latencyMs: integer(values["latency-ms"], "latency-ms", 0, 0, 60_000),
+    seed: integer(values.seed, "seed", 1, 0, 2 ** 31 - 1),
+    fleet: integer(values.fleet, "fleet", 3, 1, 1000),
+    queues: integer(values.queues, "queues", 10, 1, 10_000),
+  };
+}
 
 export async function simulateCommand(argv: string[]): Promise<number> {
   const args = parseSimulateArgs(argv);

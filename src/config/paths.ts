@@ -1,10 +1,11 @@
 /**
- * Where config files are found. In order: `--config-dir`, then
+ * Where files are. Config files, in order: `--config-dir`, then
  * CONNECT_METRICS_CONFIG_DIR, then ./config in the working directory, then
  * config/ beside the executable, then the copy built into the executable.
  * A directory named by the flag or the variable is the only place looked.
+ * And where the output and the outbox go when no flag says.
  */
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve, sep } from "node:path";
 import { ConfigError } from "../util/errors.ts";
 import { isFileAt } from "../util/atomic_file.ts";
 import { likelyMeant } from "../util/spelling.ts";
@@ -197,4 +198,30 @@ async function isFile(path: string, candidate: ConfigDir): Promise<boolean> {
     if (e instanceof Deno.errors.NotFound || !isNamedByUser(candidate)) return false;
     throw await unreadableConfigDir(candidate, e);
   }
+}
+
+export const DEFAULT_OUTPUT_DIR = "output";
+
+/**
+ * Where the JSON files go without --output-dir: `output` in the working
+ * directory, as in 2019, except when that is Windows' own folder (a task
+ * made by schtasks starts in C:\Windows\System32, and one run with highest
+ * privileges could write there): then `output` beside the exe, where its
+ * config and logs are.
+ */
+export function defaultOutputDir(
+  cwd = Deno.cwd(),
+  systemRoot = Deno.env.get("SystemRoot") ?? Deno.env.get("windir"),
+  besideExe = appDir(),
+): string {
+  const inside = (dir: string, root: string) => {
+    const [d, r] = [resolve(dir).toLowerCase(), resolve(root).toLowerCase()];
+    return d === r || d.startsWith(r.endsWith(sep) ? r : r + sep);
+  };
+  return systemRoot && inside(cwd, systemRoot) ? join(besideExe, DEFAULT_OUTPUT_DIR) : DEFAULT_OUTPUT_DIR;
+}
+
+/** outbox/ beside the output folder. */
+export function defaultOutboxDir(outputDir: string): string {
+  return join(dirname(resolve(outputDir)), "outbox");
 }

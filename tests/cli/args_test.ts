@@ -1,13 +1,11 @@
 /** The run command line as people type it, and its defaults where a scheduled task runs it. */
 import { assertEquals, throws } from "../assert.ts";
 import { join } from "node:path";
-import {
-  defaultOutputDir,
-  parseCheckArgs,
-  parseDiscoverArgs,
-  parseInitArgs,
-  parseRunArgs,
-} from "../../src/cli/args.ts";
+import { parseCheckArgs } from "../../src/cli/check.ts";
+import { parseDiscoverArgs } from "../../src/cli/discover.ts";
+import { parseInitArgs } from "../../src/cli/init.ts";
+import { parseRunArgs } from "../../src/cli/run.ts";
+import { defaultOutputDir } from "../../src/config/paths.ts";
 import { UsageError } from "../../src/util/errors.ts";
 import { parseInterval } from "../../src/util/time.ts";
 

@@ -155,7 +155,11 @@ Deno.test("the 2019 PowerShell wrapper's parameters work on the exe: a scheduled
     // -P could be either -ProfileName or -PowerBIUrl: PowerShell refused it, and so does the exe.
     const ambiguous = await ws.run(["-Client", "tradeuk", "-Environment", "dev", "-P", PROFILE]);
     assertEquals(ambiguous.code, 2);
-    assertMatch(ambiguous.stderr, /^error: unknown flag '-P'\n/);
+    assertMatch(
+      ambiguous.stderr,
+      /^error: -P is ambiguous: it could be -ProfileName or -PowerBIUrl; write more of it\n/,
+      "said as ambiguous, as PowerShell says it, not as unknown",
+    );
     await assertNoSecrets(ws.dir, [wrapper, ambiguous]);
   });
 });
