@@ -21,15 +21,15 @@ export const ICON = "assets/connect-metrics.ico";
 
 /**
  * How the exe runs, which `deno task start` and `deno task bench` copy (a
- * test holds them to it), all for memory (README: Benchmark): a small new
- * space; `gc()` for src/util/memory.ts; optimising compiles on the main
- * thread, not a thread of their own (about 3 MB less for a 20-account run,
- * a few percent slower); and no V8 code cache (about 3 MB less, a tenth of a
- * second slower to start).
+ * test holds them to it), all for memory (docs/development.md): a small new
+ * space; optimising compiles on the main thread, not a thread of their own
+ * (about 3 MB less for a 20-account run, a few percent slower); no V8 code
+ * cache (about 3 MB less, a tenth of a second slower to start); and `gc()`
+ * for the run's one memory policy, between clients (src/app/memory.ts).
  */
 export const RUNTIME_FLAGS = [
   "--no-code-cache",
-  "--v8-flags=--max-semi-space-size=2,--expose-gc,--no-concurrent-recompilation",
+  "--v8-flags=--max-semi-space-size=2,--no-concurrent-recompilation,--expose-gc",
 ] as const;
 
 /** The `deno compile` arguments for one target (pure, tested). */

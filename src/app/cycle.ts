@@ -5,13 +5,14 @@
  * report as data and never prints.
  */
 import { collectClient, type CollectedClient, type ConnectAccess, writeClientOutput } from "./collect.ts";
-import { deliverRows, type PushSetup } from "./delivery.ts";
+import { MemoryPolicy } from "./memory.ts";
+import { deliverRows, type PushSetup, queueRows } from "./delivery.ts";
 import { type ClientPlan, isReady, type ReadyClient } from "./plan.ts";
 import type { Queue } from "../config/client_config.ts";
 import { ConnectionPool, DEFAULT_MAX_CONNECTIONS } from "../connect/client.ts";
 import type { TimeWindow } from "../connect/window.ts";
 import type { MetricRow } from "../rows/flatten.ts";
-import type { DroppedRows } from "../sinks/outbox.ts";
+import type { DroppedRows, OutboxFile } from "../sinks/outbox.ts";
 import type { PushReport } from "../sinks/push.ts";
 import { exitCodeFor } from "../util/errors.ts";
 
@@ -29,6 +30,7 @@ export interface DoneClient extends ClientCounts {
   readonly error?: undefined;
   /** Where the rows were written. */
   readonly path: string;
+  /** The rows written, when the cycle was asked to keep them (CycleOptions.keepRows); else empty. */
   readonly data: readonly MetricRow[];
   /** The window of "today so far" asked of GetMetricData; null when empty (just after midnight). */
   readonly window: TimeWindow | null;
@@ -66,19 +68,31 @@ export interface CycleOptions extends ConnectAccess, CycleCallbacks {
   readonly concurrency?: number;
   /** No push of the backlog is started after this instant (PushPlan.deadline). */
   readonly pushDeadline?: number;
+  /** Keep each client's rows in its result (to show them); otherwise they are let go once written and queued. */
+  readonly keepRows?: boolean;
 }
 
 export const DEFAULT_CONCURRENCY = 16;
 
+/**
+ * As each client finishes, its rows go into the outbox (with --push) and
+ * its output file, and are then let go: memory holds the clients in
+ * flight, not the fleet, and a run killed before its push loses no row.
+ */
 export async function runCycle(clients: readonly ClientPlan[], options: CycleOptions): Promise<CycleReport> {
   const started = performance.now();
   const now = Date.now();
   const results: ClientResult[] = new Array(clients.length);
-  const rows: MetricRow[][] = new Array(clients.length).fill([]);
+  /** Files queued client by client; and rows the outbox could not take, to be tried again at the push. */
+  const queued: OutboxFile[] = [];
+  const unqueued: MetricRow[] = [];
+  let rowsToPush = 0;
   const connections = new ConnectionPool(DEFAULT_MAX_CONNECTIONS, options.requestTimeoutMs);
+  const memory = new MemoryPolicy();
   const finish = (index: number, result: ClientResult) => {
     results[index] = result;
     options.onClientDone?.(index, result);
+    memory.afterClient();
   };
   let next = 0;
   const worker = async () => {
@@ -93,15 +107,19 @@ export async function runCycle(clients: readonly ClientPlan[], options: CycleOpt
       let collected: CollectedClient | undefined;
       try {
         collected = await collectClient(plan, { ...options, now, connections });
-        // Pushed even if the file cannot be written (held open by another program): the two sinks are independent.
-        rows[i] = collected.rows;
+        // Queued even if the file cannot be written (held open by another program): the two sinks are independent.
+        if (options.push) {
+          const rows = collected.rows;
+          rowsToPush += rows.length;
+          await queueRows(rows, options.push).then((files) => queued.push(...files), () => unqueued.push(...rows));
+        }
         const path = await writeClientOutput(plan.config, collected.rows, options.outputDir);
         finish(i, {
           plan,
           ...counts(collected),
           ms: performance.now() - t0,
           path,
-          data: collected.rows,
+          data: options.keepRows ? collected.rows : [],
           window: collected.window,
           missingQueues: collected.missingQueues,
         });
@@ -121,10 +139,14 @@ export async function runCycle(clients: readonly ClientPlan[], options: CycleOpt
   let push: PushReport | undefined;
   let pushError: Error | undefined;
   if (options.push) {
-    const all = rows.flat();
-    options.onPushStarted?.(all.length);
+    options.onPushStarted?.(rowsToPush);
     try {
-      push = await deliverRows(all, options.push, { deadline: options.pushDeadline, onDropped: options.onDropped });
+      // Rows the outbox could not take are tried once more, and sent from memory if it takes them now.
+      push = await deliverRows(unqueued, options.push, {
+        queued,
+        deadline: options.pushDeadline,
+        onDropped: options.onDropped,
+      });
     } catch (error) {
       pushError = error as Error;
     }

@@ -5,8 +5,8 @@
 import type { LoadedSettings } from "../config/load.ts";
 import { type MetricColumn, rowColumns } from "../connect/catalogue.ts";
 import type { MetricRow } from "../rows/flatten.ts";
-import { type DroppedRows, PushOutbox } from "../sinks/outbox.ts";
-import { type BatchLimits, batchLimitsFor, PowerBiPusher } from "../sinks/powerbi.ts";
+import { type DroppedRows, type OutboxFile, PushOutbox } from "../sinks/outbox.ts";
+import { type BatchLimits, batchLimitsFor, PowerBiPusher, splitIntoBatches } from "../sinks/powerbi.ts";
 import { type PushReport, pushRows } from "../sinks/push.ts";
 import { PUSH_URL_ENV, type PushTarget, resolvePushTarget } from "../sinks/push_target.ts";
 
@@ -58,7 +58,17 @@ export function preparePush(
   };
 }
 
+/**
+ * A client's rows into the outbox the moment they exist, so that a run
+ * killed before its push loses none: the next push sends them.
+ */
+export function queueRows(rows: readonly MetricRow[], setup: PushSetup): Promise<OutboxFile[]> {
+  return setup.outbox.add(splitIntoBatches(rows, setup.limits));
+}
+
 export interface DeliveryOptions {
+  /** Files this run queued already (queueRows), sent as this run's. */
+  readonly queued?: readonly OutboxFile[];
   /** No backlog file is started after this instant (PushPlan.deadline). */
   readonly deadline?: number;
   /** Told as soon as the outbox bound drops rows, before any sending (which may fail). */

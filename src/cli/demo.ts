@@ -75,6 +75,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
       // The emulator checks that requests are signed, not by whom.
       credentials: { accessKeyId: "AKIAEMULATORDEMO0000", secretAccessKey: "emulator-demo-secret" },
       endpoint: server.url,
+      keepRows: true,
     })).results;
     if (result.error) throw result.error;
     const { data: rows, path } = result;

@@ -159,6 +159,7 @@ export async function run(args: RunArgs, options: { tables: boolean }): Promise<
       push,
       region: args.region,
       pushDeadline,
+      keepRows: options.tables,
       onClientStarted: teller.onClientStarted,
       onClientDone: teller.onClientDone,
       onPushStarted: teller.onPushStarted,

@@ -7,7 +7,6 @@ import { metricKey, normaliseValue, oldestContactAgeUnit } from "./catalogue.ts"
 import type { OldestContactAgeUnit } from "../config/settings.ts";
 import type { MetricsPlan } from "./plan.ts";
 import { describeConnectError, isQueueNotFound } from "./errors.ts";
-import { releaseSpentMemory } from "../util/memory.ts";
 
 /** queue id -> metric key -> value. A queue with no data has no entry. */
 export type QueueValues = Map<string, Map<string, number>>;
@@ -63,7 +62,6 @@ export async function fetchMetrics(
         queue.set(keyOf(Metric as M & { Name: string }), valueOf(Metric.Name, Value));
       }
     }
-    releaseSpentMemory();
   };
   const missingQueues = new Set<string>();
   /**

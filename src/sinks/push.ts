@@ -35,6 +35,8 @@ export interface RefusedFile {
 
 export interface PushPlan {
   readonly outbox: PushOutbox;
+  /** Files this run has already put in the outbox (client by client, as each finished): sent as its own. */
+  readonly queued?: readonly OutboxFile[];
   readonly pusher: PowerBiPusher;
   readonly limits: BatchLimits;
   /** Called as soon as the bound drops rows, before any sending. */
@@ -61,12 +63,13 @@ function hasColumns(rows: readonly MetricRow[], columns: readonly string[]): boo
   return keys.length === columns.length && columns.every((c) => keys.includes(c));
 }
 
-/** Queues `rows` (may be empty: then only the backlog is sent) and delivers the outbox. */
+/** Queues `rows` (may be empty: then only what is queued already is sent) and delivers the outbox. */
 export async function pushRows(rows: readonly MetricRow[], plan: PushPlan): Promise<PushReport> {
   const { outbox, pusher, limits } = plan;
   // The pusher lives as long as a watch does; this push's share of its counts is the difference.
   const before = { ...pusher.counts };
-  const ours = new Set((await outbox.add(splitIntoBatches(rows, limits))).map((f) => f.name));
+  const added = rows.length > 0 ? await outbox.add(splitIntoBatches(rows, limits)) : [];
+  const ours = new Set([...(plan.queued ?? []), ...added].map((f) => f.name));
   const dropped = await outbox.enforceBound();
   for (const d of dropped) plan.onDropped?.(d);
 
@@ -80,7 +83,9 @@ export async function pushRows(rows: readonly MetricRow[], plan: PushPlan): Prom
   const refused: RefusedFile[] = [];
   let remaining: OutboxFile[] = [];
   const now = plan.now ?? Date.now;
-  for (const [index, file] of files.entries()) {
+  for (let index = 0; index < files.length; index++) {
+    const first = index;
+    const file = files[index];
     // At least as many files as this push added (and one), so that the outbox never grows for want of
     // time, even when fetching took the whole budget.
     if (index >= Math.max(1, ours.size) && plan.deadline !== undefined && now() >= plan.deadline) {
@@ -89,11 +94,12 @@ export async function pushRows(rows: readonly MetricRow[], plan: PushPlan): Prom
     }
     // Another run pushing from this folder is sending it.
     if (!(await outbox.claim(file))) continue;
+    const group = [file];
     try {
-      let fileRows: MetricRow[];
+      let groupRows: MetricRow[];
       try {
-        fileRows = await outbox.read(file);
-        if (!Array.isArray(fileRows)) throw new Error("not a JSON array");
+        groupRows = await outbox.read(file);
+        if (!Array.isArray(groupRows)) throw new Error("not a JSON array");
       } catch (error) {
         // Another run (the scheduled task while the exe is open) sent it since the listing: nothing to do.
         if (error instanceof Deno.errors.NotFound) continue;
@@ -101,17 +107,33 @@ export async function pushRows(rows: readonly MetricRow[], plan: PushPlan): Prom
         unreadable.push(file.name);
         continue;
       }
+      // This run's files, queued client by client, go together while they fit in one request.
+      let bytes = file.bytes;
+      while (ours.has(file.name) && index + 1 < files.length && ours.has(files[index + 1].name)) {
+        const next = files[index + 1];
+        if (limits.maxBytes !== undefined && bytes + next.bytes > limits.maxBytes) break;
+        if (!(await outbox.claim(next))) break;
+        const nextRows = await outbox.read(next).catch(() => undefined);
+        if (!Array.isArray(nextRows) || groupRows.length + nextRows.length > limits.maxRows) {
+          await outbox.release(next);
+          break;
+        }
+        group.push(next);
+        groupRows = groupRows.concat(nextRows);
+        bytes += next.bytes;
+        index++;
+      }
       try {
         // A file from an older run may exceed today's limits (settings changed): split again.
-        for (const batch of splitIntoBatches(fileRows, limits)) await pusher.post(batch);
+        for (const batch of splitIntoBatches(groupRows, limits)) await pusher.post(batch);
       } catch (error) {
         if (!(error instanceof PushError)) throw error;
-        if (error.status === 400 && plan.columns && !hasColumns(fileRows, plan.columns)) {
+        if (error.status === 400 && plan.columns && !hasColumns(groupRows, plan.columns)) {
           const name = await outbox.setAside(file, "refused");
-          refused.push({ name, rows: fileRows.length, reason: error.message });
+          refused.push({ name, rows: groupRows.length, reason: error.message });
           continue;
         }
-        const waiting = files.slice(index);
+        const waiting = files.slice(first);
         const waitingRows = await outbox.countRows(waiting);
         throw new PushError(
           `${error.message}. ${waitingRows} row(s) in ${waiting.length} file(s) are kept in ${outbox.dir} ` +
@@ -120,12 +142,12 @@ export async function pushRows(rows: readonly MetricRow[], plan: PushPlan): Prom
           error.status,
         );
       }
-      await outbox.remove(file);
-      sentFiles++;
-      sentRows += fileRows.length;
-      if (!ours.has(file.name)) backlogRows += fileRows.length;
+      for (const sent of group) await outbox.remove(sent);
+      sentFiles += group.length;
+      sentRows += groupRows.length;
+      if (!ours.has(file.name)) backlogRows += groupRows.length;
     } finally {
-      await outbox.release(file);
+      for (const claimed of group) await outbox.release(claimed);
     }
   }
   return {

@@ -6,6 +6,8 @@ import { join } from "node:path";
 import { assert, assertEquals, assertMatch } from "../assert.ts";
 import { runCycle } from "../../src/app/cycle.ts";
 import { clientFromConfig, type ReadyClient } from "../../src/app/plan.ts";
+import { preparePush } from "../../src/app/delivery.ts";
+import { datasetColumns } from "../../src/sinks/powerbi_schema.ts";
 import { formatSummary } from "../../src/cli/report.ts";
 import { DEFAULT_SETTINGS } from "../../src/config/settings.ts";
 import { RequestPacer } from "../../src/connect/pacing.ts";
@@ -106,6 +108,47 @@ Deno.test("an STS that does not answer fails the role's client after its timeout
     sts.close();
     await accepting.catch(() => {});
     for (const conn of held) conn.close();
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("with --push, a client's rows are in the outbox as soon as its file is written, and go in one request", async () => {
+  const server = await startEmulatorServer({ model: new ConnectModel(7) });
+  const dir = await Deno.makeTempDir({ prefix: "connect-metrics-cycle-" });
+  try {
+    const fleet = addGeneratedFleet(server.model, { accounts: 3, queuesPerInstance: 4, region: "eu-west-2" });
+    server.connect.accountLatencyMs.set(fleet[2].accountId, 1_500); // the third client is slow
+    const clients = plansFor(fleet);
+    const dataset = server.powerBi.addDataset(datasetColumns(clients[0].columns));
+    const push = preparePush(
+      { url: server.powerBi.pushUrl(server.powerBiUrl, dataset), outboxDir: join(dir, "outbox") },
+      { settings: DEFAULT_SETTINGS },
+      clients[0].columns,
+    );
+    const outboxWhenDone: number[] = [];
+    const report = await runCycle(clients, {
+      outputDir: dir,
+      credentials: { accessKeyId: "AKIACYCLETEST0000001", secretAccessKey: "cycle-test-secret" },
+      endpoint: server.url,
+      pacer: new RequestPacer(),
+      push,
+      onClientDone: () => {
+        // What a SIGKILL at this moment would leave for the next run to send.
+        const files = [...Deno.readDirSync(join(dir, "outbox"))].filter((e) => e.name.endsWith(".json"));
+        outboxWhenDone.push(files.length);
+      },
+    });
+    assertEquals(report.results.map((r) => r.error), [undefined, undefined, undefined]);
+    // Each client done had its rows in the outbox already, long before the slow one finished and the push began.
+    assertEquals(outboxWhenDone.length, 3);
+    outboxWhenDone.forEach((files, done) => assert.ok(files >= done + 1, `client ${done + 1} done, ${files} file(s)`));
+    assert.ok(outboxWhenDone[0] < 3, "the first client's rows were queued while the slow client was still fetching");
+    assertEquals(report.push?.sentRows, 12);
+    assertEquals(dataset.rows.length, 12, "Power BI got every client's rows");
+    assertEquals(server.powerBi.requests.length, 1, "this run's files went together, within Power BI's request limits");
+    assertEquals([...Deno.readDirSync(join(dir, "outbox"))].length, 0, "nothing left waiting");
+  } finally {
     await server.close();
     await Deno.remove(dir, { recursive: true });
   }
