@@ -9,7 +9,7 @@ import { configDirCandidates, configDirInputs } from "../config/paths.ts";
 import { loadAllClientConfigs, loadSettings } from "../config/load.ts";
 import { kpiColumns } from "../connect/columns.ts";
 import { ConnectModel } from "../simulator/connect_model.ts";
-import { addConfiguredInstances, addGeneratedFleet } from "../simulator/fleet.ts";
+import { addConfiguredInstances, addGeneratedFleet, fakeGuid } from "../simulator/fleet.ts";
 import { startEmulatorServer } from "../simulator/server.ts";
 import { datasetColumns } from "../sinks/powerbi_schema.ts";
 
@@ -64,8 +64,7 @@ export async function simulateCommand(argv: string[]): Promise<number> {
   const server = await startEmulatorServer({ port: args.port, model, latencyMs: args.latencyMs }).catch((error) => {
     if (!(error instanceof Deno.errors.AddrInUse)) throw error;
     throw new UsageError(
-      `port ${args.port} or ${args.port + 1} (the Power BI emulator's) is in use, by another simulate or another ` +
-        "program: give --port N, or --port 0 for free ones",
+      `port ${args.port} is in use, by another simulate or another program: give --port N, or --port 0 for a free one`,
     );
   });
   console.log(`Amazon Connect emulator on ${server.url}, serving ${source}:`);
@@ -78,9 +77,11 @@ export async function simulateCommand(argv: string[]): Promise<number> {
   const { settings, file } = await loadSettings(configDirInputs(args.configDir));
   const dataset = server.powerBi.addDataset(datasetColumns(kpiColumns(settings.columns, file)), {
     mode: settings.push.datasetMode,
+    // The same push URL every time for a seed, so that a walkthrough or a script can name it.
+    key: fakeGuid("push-key", args.seed).replaceAll("-", ""),
   });
   console.log(`
-Power BI emulator on ${server.powerBiUrl}, one ${dataset.mode} dataset with the columns of \`schema\`:
+Power BI emulator on the same port, one ${dataset.mode} dataset with the columns of \`schema\`:
   push URL (the emulator's own key): ${server.powerBi.pushUrl(server.powerBiUrl, dataset)}
   rows received: GET ${server.powerBiUrl}/emulator/datasets/${dataset.id}/rows
   faults: POST ${server.powerBiUrl}/emulator/faults {"kind": "status", "status": 503, "count": 2}`);

@@ -8,8 +8,10 @@ import type { MetricRow } from "../rows/flatten.ts";
 import { POWER_BI_LIMITS } from "../sinks/powerbi.ts";
 import type { DatasetColumn } from "../sinks/powerbi_schema.ts";
 import { SlidingWindow } from "../util/sliding_window.ts";
-import { DROP_CONNECTION } from "./http1.ts";
 import { fakeGuid } from "./fleet.ts";
+
+/** A handler returns this to close the connection without answering, as a broken network does. */
+export const DROP_CONNECTION = Symbol("drop connection");
 
 export interface SimDataset {
   readonly tenant: string;
