@@ -6,7 +6,7 @@
  *
  * deno compile downloads the target's runtime (denort) from Deno's servers.
  * On a machine that cannot reach them, set DENORT_BIN to a denort binary of
- * the target platform, or place denort-<target>.zip in Deno's cache (see README).
+ * the target platform, or place denort-<target>.zip in Deno's cache (see docs/development.md).
  */
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -69,7 +69,7 @@ if (import.meta.main) {
     if (code !== 0) {
       console.error(
         `error: deno compile for ${TARGETS[target].target} failed; without access to Deno's servers, ` +
-          "set DENORT_BIN (see README: Building the executable)",
+          "set DENORT_BIN (see docs/development.md: Building the executable)",
       );
       Deno.exit(code);
     }
