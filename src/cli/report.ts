@@ -91,6 +91,14 @@ export function pushWarnings(report: PushReport, push: PushSetup): string[] {
   return warnings;
 }
 
+/** What a one-shot run stopped by Ctrl+C kept, and what it did not. */
+export function describeInterrupted(written: number, total: number, push?: PushSetup): string {
+  const kept = written === 0 ? "no client's rows had been written yet" : `the ${written} client(s) done were written` +
+    (push ? `, and their rows wait in ${push.outbox.dir} for the next --push run` : "");
+  return `stopped before the end (Ctrl+C or a stop signal): ${kept}; ${total - written} of ${total} client(s) ` +
+    "were not written";
+}
+
 /** About as much of an error as keeps the summary within a console window's width. */
 const SUMMARY_OUTCOME_CHARS = 60;
 
@@ -151,6 +159,11 @@ export class CycleTeller implements CycleCallbacks {
   ) {
     this.#done = new Array(clients.length);
     this.#progress = new ClientProgress(clients.map((c) => c.label), options.progress);
+  }
+
+  /** Clients fetched and written so far. */
+  get writtenCount(): number {
+    return this.#done.filter((r) => r && !r.error).length;
   }
 
   onClientStarted = (index: number): void => this.#progress.update(index, "fetching");

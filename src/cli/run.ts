@@ -9,8 +9,8 @@ import { join } from "node:path";
 import { from2019Flags, splitOptionalPush } from "./compat.ts";
 import { dailyLogReporter, errorLines, isInteractive, type LogFormat, Reporter, type Verbosity } from "./log.ts";
 import { notBoth, parseFlags, profileFlag, regionFlag, required, trimmed } from "./parse.ts";
-import { CycleTeller, tellPlan } from "./report.ts";
-import { stopOnSignals } from "./signals.ts";
+import { CycleTeller, describeInterrupted, tellPlan } from "./report.ts";
+import { onInterrupt, stopOnSignals } from "./signals.ts";
 import { runCycle, runExitCode } from "../app/cycle.ts";
 import { planRun, type RunRequest } from "../app/plan.ts";
 import { watch } from "../app/watch.ts";
@@ -148,8 +148,9 @@ export async function run(args: RunArgs, options: { tables: boolean }): Promise<
   const reporter = await openReporter(args, plan.settings.settings.logRetentionDays);
   tellPlan(plan, reporter);
   const { push, multi } = plan;
+  let teller: CycleTeller | undefined;
   const once = async (clients: typeof plan.clients, pushDeadline?: number) => {
-    const teller = new CycleTeller(plan, clients, reporter, {
+    teller = new CycleTeller(plan, clients, reporter, {
       multi,
       tables: options.tables,
       progress: multi && Deno.stdout.isTerminal() && args.verbosity !== "quiet",
@@ -170,9 +171,18 @@ export async function run(args: RunArgs, options: { tables: boolean }): Promise<
   };
 
   if (!args.everyMs) {
-    // A run scheduled every minute keeps fetching every minute, however long the push backlog.
-    const report = await once(plan.clients, push ? started + push.backlogMs : undefined);
-    return runExitCode(report, multi);
+    // Ctrl+C ends a one-shot run at once, saying what it kept: the clients done are written (and queued).
+    const interrupted = onInterrupt(() => {
+      reporter.warn(describeInterrupted(teller?.writtenCount ?? 0, plan.clients.length, push));
+      Deno.exit(130);
+    });
+    try {
+      // A run scheduled every minute keeps fetching every minute, however long the push backlog.
+      const report = await once(plan.clients, push ? started + push.backlogMs : undefined);
+      return runExitCode(report, multi);
+    } finally {
+      interrupted.dispose();
+    }
   }
 
   const everyMs = args.everyMs;

@@ -18,3 +18,10 @@ export function stopOnSignals(onFirst: () => void): { signal: AbortSignal; dispo
     dispose: () => signals.forEach((s) => Deno.removeSignalListener(s, handler)),
   };
 }
+
+/** Ctrl+C (and SIGTERM, or Ctrl+Break) calls `handler` instead of ending the process silently. */
+export function onInterrupt(handler: () => void): { dispose: () => void } {
+  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT", "SIGBREAK"] : ["SIGINT", "SIGTERM"];
+  for (const s of signals) Deno.addSignalListener(s, handler);
+  return { dispose: () => signals.forEach((s) => Deno.removeSignalListener(s, handler)) };
+}

@@ -18,6 +18,7 @@ import {
   findConfigFile,
   insideZipHint,
   isNamedByUser,
+  namedConfigDirMissing,
   SETTINGS_EXAMPLE_FILE,
   unreadableConfigDir,
 } from "./paths.ts";
@@ -199,6 +200,8 @@ export async function findClientConfigFiles(inputs: ConfigDirInputs, profile?: s
     const found = await findConfigFile(inputs, configFileName(profile));
     return { dir: found.dir, paths: [found.path], misnamed: [], strays: [] };
   }
+  const missing = await namedConfigDirMissing(inputs);
+  if (missing) throw missing;
   // The built-in example is a template, not a client: --all never runs it.
   const candidates = configDirCandidates(inputs).filter((c) => c.source !== "built-in defaults");
   const allStrays: Stray[] = [];

@@ -129,6 +129,8 @@ export async function findConfigFile(
   inputs: ConfigDirInputs,
   fileName: string,
 ): Promise<ConfigDir & { path: string }> {
+  const missing = await namedConfigDirMissing(inputs);
+  if (missing) throw missing;
   const candidates = configDirCandidates(inputs);
   for (const candidate of candidates) {
     const path = join(candidate.dir, fileName);
@@ -177,6 +179,32 @@ async function nearlyNamed(candidates: readonly ConfigDir[], fileName: string): 
  */
 export function isNamedByUser(candidate: ConfigDir): boolean {
   return candidate.source === "--config-dir" || candidate.source === "CONNECT_METRICS_CONFIG_DIR";
+}
+
+/**
+ * A config folder the user named (--config-dir, the variable) that does not
+ * exist is a mistake to say as such, with the folder they likely meant:
+ * not "no files found", nor a hint to make new ones with init.
+ */
+export async function namedConfigDirMissing(inputs: ConfigDirInputs): Promise<ConfigError | undefined> {
+  const [candidate] = configDirCandidates(inputs);
+  // lstat: a link that cannot be followed is there, and "cannot read it" says more of it than "no such folder".
+  const there = await Deno.lstat(candidate.dir).then(() => true, (error) => !(error instanceof Deno.errors.NotFound));
+  if (!isNamedByUser(candidate) || there) return undefined;
+  const parent = dirname(candidate.dir);
+  const siblings: string[] = [];
+  try {
+    for await (const entry of Deno.readDir(parent)) if (entry.isDirectory) siblings.push(entry.name);
+  } catch {
+    // the parent is not there either: nothing to suggest
+  }
+  const meant = likelyMeant(basename(candidate.dir), siblings);
+  return new ConfigError(
+    `${candidate.dir} (${candidate.source}): no such folder`,
+    meant
+      ? `did you mean ${join(parent, meant)}?`
+      : `give the folder that holds the *${CONFIG_SUFFIX} files; connect-metrics init --config-dir DIR starts a new one`,
+  );
 }
 
 /** The ConfigError for a config directory the user named that cannot be read. */

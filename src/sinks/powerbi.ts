@@ -111,7 +111,10 @@ export function parseRetryAfter(value: string | null, now: number): number | und
 function fetchFailure(error: Error): string {
   const cause = (error as { cause?: unknown }).cause;
   const said = cause instanceof Error ? cause.message : error.message;
-  return said.replace(/^error sending request for url \([^)]*\): /, "");
+  // Deno's HTTP library says "client error (Connect)" for a connection it could not make: nothing to do with Amazon
+  // Connect, so it is said in plain words.
+  return said.replace(/^error sending request for url \([^)]*\): /, "")
+    .replace(/^client error \(Connect\): (tcp connect error: )?/, "could not connect: ");
 }
 
 /** Power BI's own words from an error body, else the start of the body. */
@@ -223,9 +226,12 @@ export class PowerBiPusher {
       lastReason = result.reason;
       if (attempt < maxAttempts) await sleep(result.waitMs ?? this.#backoff(attempt));
     }
+    const { local, url } = this.target;
     throw new PushError(
       `Power BI did not take the rows after ${maxAttempts} attempt(s): ${lastReason}`,
-      "check the network and https://status.powerbi.com; the next --push run sends them",
+      local
+        ? `is the program that should answer at ${url.protocol}//${url.host} running? the next --push run sends them`
+        : "check the network and https://status.powerbi.com; the next --push run sends them",
     );
   }
 

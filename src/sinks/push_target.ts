@@ -17,6 +17,8 @@ export interface PushTarget {
   readonly dataset: string;
   /** A short name of the dataset that gives nothing away (8 hex digits), for outbox file names. */
   readonly tag: string;
+  /** A receiver on this machine (localhost, 127.0.0.1): not Power BI's service. */
+  readonly local: boolean;
 }
 
 /** Where the URL was found, in the words the user would search for. */
@@ -97,7 +99,7 @@ export function parsePushUrl(raw: string, source: PushUrlSource, settingsFile = 
     ? displayPushUrl(url)
     : `${url.protocol}//${url.host}${url.pathname}${key ? "?key=***" : ""}`;
   const dataset = `${url.host}${url.pathname.replace(/\/$/, "")}`.toLowerCase();
-  return { url, display, dataset, tag: fnv1a(dataset) };
+  return { url, display, dataset, tag: fnv1a(dataset), local: LOOPBACK.has(url.hostname) };
 }
 
 /** FNV-1a, 32 bits, as 8 hex digits: tells a handful of datasets apart without naming them. */

@@ -7,6 +7,17 @@ export const pathExists = (path: string): Promise<boolean> => Deno.stat(path).th
 /** Whether a file (not a folder) is at `path`. */
 export const isFileAt = (path: string): Promise<boolean> => Deno.stat(path).then((s) => s.isFile, () => false);
 
+/**
+ * Why a file operation failed, in the user's words. Deno's own permission
+ * check (the exe may write anywhere the user can, so only a system folder
+ * such as /proc meets it) says "run again with --allow-all", which a user of
+ * the exe cannot do.
+ */
+function problemOf(error: unknown): string {
+  if (error instanceof Deno.errors.NotCapable) return "the system does not let programs write there";
+  return (error as Error).message;
+}
+
 /** Why files cannot be written in `dir` (created if missing), or undefined when they can. */
 export async function cannotWriteIn(dir: string): Promise<string | undefined> {
   if (await isFileAt(dir)) return "it is a file, not a folder";
@@ -17,7 +28,7 @@ export async function cannotWriteIn(dir: string): Promise<string | undefined> {
     await Deno.remove(probe);
     return undefined;
   } catch (error) {
-    return (error as Error).message;
+    return problemOf(error);
   }
 }
 
@@ -28,7 +39,7 @@ export async function cannotAppendTo(file: string): Promise<string | undefined> 
     (await Deno.open(file, { append: true, create: true })).close();
     return undefined;
   } catch (error) {
-    return (error as Error).message;
+    return problemOf(error);
   }
 }
 

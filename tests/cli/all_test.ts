@@ -265,7 +265,7 @@ Deno.test("--all: every client ok is exit 0; --profile repeated picks clients; u
         [["--all", "--client", "acme"], /^error: --client and --environment go with a single --profile/],
         [["--all", "--profile", "x"], /^error: give --all or --profile, not both/],
         [["--all", "--every", "5s"], /^error: --every expects an interval of at least 10s/],
-        [["--all", "--config-dir", "nowhere"], /^error: no \*-instance-queues\.json files found; looked in .*nowhere/],
+        [["--all", "--config-dir", "nowhere"], /^error: .*nowhere \(--config-dir\): no such folder\n/],
         [
           ["--profile", "acme-prod", "--profile", "acme-typo"],
           /^error: config file acme-typo-instance-queues\.json not found/,
@@ -495,6 +495,30 @@ Deno.test("--every: keys rotated in the credentials file are used from the next 
       assert.ok(!seen.includes(rotated.secret), "the new secret is never shown");
     } finally {
       await stopWatch(child, reader);
+    }
+  });
+});
+
+Deno.test("Ctrl+C on a one-shot --all run says what it kept: the clients done are written, the rest not", async () => {
+  await withWorkspace(async (ws) => {
+    await addClient(ws, "slow-prod", "Slow", "222222222222");
+    ws.server.connect.accountLatencyMs.set("222222222222", 30_000); // still fetching when Ctrl+C comes
+    const child = cliCommand(["--all"], { cwd: ws.dir, env: ws.env }).spawn();
+    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    try {
+      // The clients' lines come in file-name order; TradeUK's waits for Slow's, so wait for its file instead.
+      while (!(await exists(output(ws, "tradeuk-dev")))) await new Promise((r) => setTimeout(r, 50));
+      child.kill("SIGINT");
+      const status = await child.status;
+      const stderr = await new Response(child.stderr).text();
+      assertEquals(status.code, 130, stderr);
+      assertMatch(
+        stderr,
+        /^warning: stopped before the end \(Ctrl\+C or a stop signal\): the 1 client\(s\) done were written; 1 of 2 client\(s\) were not written\n/m,
+      );
+      assert.ok(!(await exists(output(ws, "slow-prod"))));
+    } finally {
+      await reader.cancel().catch(() => {});
     }
   });
 });

@@ -238,6 +238,21 @@ Deno.test("check --live: a queue deleted in Connect is a warning, as a run leave
   });
 });
 
+Deno.test("check --live with one broken file: the others are still proved, the broken one said skipped; exit 2", async () => {
+  await withWorkspace(async (ws) => {
+    await Deno.writeTextFile(configPath(ws, "broken-dev"), '{ "clientName": ');
+    const result = await ws.run(["check", "--live", "--region", "eu-west-2"]);
+    assertEquals(result.code, 2, result.stdout + result.stderr);
+    assertMatch(result.stdout, /\nFAIL {2}broken-dev-instance-queues\.json: /);
+    assertMatch(
+      result.stdout,
+      /\nlive {2}broken-dev-instance-queues\.json: skipped, as the file fails the check above\n/,
+    );
+    assertMatch(result.stdout, /\nlive {2}TradeUK DEV: ok \(credentials, Region, instance and queues answer\)\n/);
+    assertMatch(result.stderr, /^error: 1 file\(s\) in .*config need fixing \(see FAIL lines\)\n$/);
+  });
+});
+
 Deno.test("check: one line per file; a broken or duplicated config is exit 2; --live proves each client", async () => {
   await withWorkspace(async (ws) => {
     const ok = await ws.run(["check"]);

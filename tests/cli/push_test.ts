@@ -313,8 +313,17 @@ Deno.test("no network to Power BI at all: exit 1, rows kept, the message says wh
     const unreachable = ws.pushUrl.replace(/127\.0\.0\.1:\d+/, `127.0.0.1:${port}`);
     const result = await ws.run([...RUN_ARGS, "--push"], { CONNECT_METRICS_POWERBI_URL: unreachable });
     assertEquals(result.code, 1);
-    assertMatch(result.stderr, /^error: Power BI did not take the rows after 2 attempt\(s\): connection failed/);
+    assertMatch(
+      result.stderr,
+      /^error: Power BI did not take the rows after 2 attempt\(s\): connection failed \(could not connect: Connection refused/,
+      "in plain words: not the HTTP library's 'client error (Connect)', which reads like Amazon Connect",
+    );
     assertMatch(result.stderr, /3 row\(s\) in 1 file\(s\) are kept in .*outbox/);
+    assertMatch(
+      result.stderr,
+      new RegExp(`\\nhint: is the program that should answer at http://127\\.0\\.0\\.1:${port} running\\? `),
+      "a receiver on this machine is not sent to Power BI's status page",
+    );
     assertEquals((await ws.outboxFiles()).length, 1);
     await assertNoSecrets(ws.dir, [result]);
   });

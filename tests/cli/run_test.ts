@@ -587,6 +587,37 @@ Deno.test("a config folder in the working directory that cannot be read is passe
   });
 });
 
+Deno.test("a mistyped --config-dir is 'no such folder' with the folder meant, not 'no files found' and init", async () => {
+  await withWorkspace(async ({ dir, run }) => {
+    for (const args of [["--all"], ARGS, ["check"]]) {
+      const result = await run([...args, "--config-dir", join(dir, "confg")]);
+      assertEquals(result.code, 2, result.stderr);
+      assertEquals(result.stderr.split("\n").slice(0, 2), [
+        `error: ${join(dir, "confg")} (--config-dir): no such folder`,
+        `hint: did you mean ${join(dir, "config")}?`,
+      ]);
+    }
+    const nowhere = await run(["--all"], { CONNECT_METRICS_CONFIG_DIR: join(dir, "no", "such") });
+    assertEquals(nowhere.stderr.split("\n").slice(0, 2), [
+      `error: ${join(dir, "no", "such")} (CONNECT_METRICS_CONFIG_DIR): no such folder`,
+      "hint: give the folder that holds the *-instance-queues.json files; connect-metrics init --config-dir DIR " +
+      "starts a new one",
+    ]);
+  });
+});
+
+Deno.test("an output folder where the system lets nothing be written says so, not Deno's '--allow-all'", async () => {
+  await withWorkspace(async ({ run }) => {
+    const result = await run([...ARGS, "--output-dir", "/proc/connect-metrics-output"]);
+    assertEquals(result.code, 2, result.stderr);
+    assertEquals(
+      result.stderr.split("\n")[0],
+      "error: output folder /proc/connect-metrics-output: cannot write to it (the system does not let programs write there)",
+    );
+    assert.ok(!result.stderr.includes("allow-all"), result.stderr);
+  });
+});
+
 Deno.test("--config-dir naming a client's file instead of its folder says which folder to give", async () => {
   await withWorkspace(async ({ dir, run }) => {
     const file = join(dir, "config", `${PROFILE}-instance-queues.json`);

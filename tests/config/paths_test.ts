@@ -66,9 +66,12 @@ Deno.test("config lookup order: flag, env, ./config, beside the exe, built in", 
         /^config file p-instance-queues\.json not found; looked in .*cwd\/config \(working directory\), .*exe\/config \(beside the executable\), .*embedded \(built-in defaults\)$/,
       );
     });
-    await t.step("a directory named by the flag is the only place looked", async () => {
+    await t.step("a directory named by the flag is the only place looked, and one not there is said so", async () => {
       const error = await rejects(() => findConfigFile({ ...inputs, flag: join(root, "nope") }, FILE), ConfigError);
-      assertMatch(error.message, /looked in .*nope \(--config-dir\)$/);
+      assertMatch(error.message, /nope \(--config-dir\): no such folder$/);
+      await Deno.mkdir(join(root, "empty"));
+      const empty = await rejects(() => findConfigFile({ ...inputs, flag: join(root, "empty") }, FILE), ConfigError);
+      assertMatch(empty.message, /looked in .*empty \(--config-dir\)$/);
     });
   } finally {
     await Deno.remove(root, { recursive: true });
