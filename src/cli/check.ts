@@ -9,7 +9,7 @@ import { checkConfigFiles, type ConfigCheck } from "../config/check.ts";
 import { profileOfConfigFile } from "../config/client_config.ts";
 import { findClientConfigFiles, misnamedFileLine, readSettings } from "../config/load.ts";
 import { configDirInputs } from "../config/paths.ts";
-import { missingProfileChecker } from "../aws/credentials.ts";
+import { missingProfileChecker } from "../aws/profile_files.ts";
 import { connectClientFor } from "../connect/client.ts";
 import { kpiColumns } from "../connect/columns.ts";
 import { probeInstance } from "../connect/probe.ts";

@@ -344,6 +344,43 @@ Deno.test("keys written in quotes in the credentials file are said as such, befo
   }
 });
 
+Deno.test("a profile as `aws configure` leaves it, its keys never written: where they go, and any file in the way", async (t) => {
+  const setUp = async (dir: string) => {
+    await Deno.remove(join(dir, ".aws", "credentials"));
+    await Deno.writeTextFile(join(dir, ".aws", "config"), `[profile ${PROFILE}]\nregion = eu-west-2\n`);
+  };
+  await t.step("no credentials file: said to be missing", async () => {
+    await withWorkspace(async ({ dir, run }) => {
+      await setUp(dir);
+      const result = await run(ARGS);
+      assertEquals(result.code, 2, result.stderr);
+      assertEquals(result.stderr.split("\n").slice(0, 2), [
+        `error: AWS profile "${PROFILE}": it has no keys (add aws_access_key_id and aws_secret_access_key under it)`,
+        `hint: the keys go under [${PROFILE}] in ${
+          join(dir, ".aws", "credentials")
+        }, a file that does not exist yet: ` +
+        "create it (README-MI.md, step 2)",
+      ]);
+    });
+  });
+  await t.step("the keys saved by Notepad as credentials.txt: rename it", async () => {
+    await withWorkspace(async ({ dir, run }) => {
+      await setUp(dir);
+      await Deno.writeTextFile(
+        join(dir, ".aws", "credentials.txt"),
+        `[${PROFILE}]\naws_access_key_id = ${ACCESS_KEY}\naws_secret_access_key = ${SECRET_KEY}\n`,
+      );
+      const result = await run(ARGS);
+      assertEquals(result.code, 2, result.stderr);
+      assertMatch(
+        result.stderr,
+        /\nhint: .*credentials\.txt is there instead: rename it to credentials \(Notepad adds ".txt" to the name/,
+      );
+      noSecrets(result);
+    });
+  });
+});
+
 Deno.test("a profile with one key, or none, says which is missing, in a run and in check", async (t) => {
   const cases: [string, string, RegExp][] = [
     [
