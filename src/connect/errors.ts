@@ -23,10 +23,17 @@ const CREDENTIAL_CODES = new Set([
   "ExpiredToken",
 ]);
 
-/** Connect's 404 for a queue (not the instance): a queue deleted in Connect but still in the config. */
-export function isQueueNotFound(error: unknown): boolean {
+/**
+ * Connect's answer to a queue it does not have (deleted in Connect but still
+ * in the config): not documented, so either form is taken. A 404
+ * ResourceNotFoundException about a queue (not the instance), or a 400
+ * InvalidParameterException naming one of the queues asked for.
+ */
+export function isQueueNotFound(error: unknown, queueIds: readonly string[] = []): boolean {
   const e = (error ?? {}) as { name?: string; message?: string };
-  return e.name === "ResourceNotFoundException" && /queue/i.test(e.message ?? "");
+  const message = (e.message ?? "").toLowerCase();
+  if (e.name === "ResourceNotFoundException") return /queue/.test(message);
+  return e.name === "InvalidParameterException" && queueIds.some((id) => message.includes(id.toLowerCase()));
 }
 
 /** An AwsError (or ConfigError, for a missing Region) for any SDK failure. */

@@ -79,7 +79,7 @@ export async function fetchMetrics(
       await work(input);
     } catch (error) {
       const queues = input.Filters?.Queues ?? [];
-      if (!isQueueNotFound(error) || queues.length === 0) {
+      if (!isQueueNotFound(error, queues) || queues.length === 0) {
         const region = await client.config.region().catch(() => undefined);
         throw describeConnectError(error, { ...context, operation, region });
       }

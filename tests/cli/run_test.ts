@@ -445,6 +445,25 @@ Deno.test("a profile with one key, or none, says which is missing, in a run and 
   });
 });
 
+Deno.test("a queue deleted in Connect, answered 400 InvalidParameterException naming it, loses its row only", async () => {
+  await withWorkspace(async ({ dir, server, run }) => {
+    // Connect's answer to an unknown queue is not documented: an endpoint may say 400 rather than 404.
+    server.connect.unknownQueueAnswer = "InvalidParameterException";
+    server.model.instances.get(seedConfig().instanceId as string)!.queues.delete(
+      "5b1c9a5e-3f0e-4c1a-9a57-6c1d2f0a7b11",
+    );
+    const result = await run(ARGS);
+    assertEquals(result.code, 0, result.stderr);
+    assertMatch(result.stderr, /^warning: TradeUK DEV: 1 queue\(s\) .*so no row: "Customer Services"/);
+    const rows = await readRows(join(dir, "output", "tradeuk-dev-metric-data.json"));
+    assertEquals(rows.map((r) => r.QueueName), ["BasicQueue", "Collections"]);
+    assert.ok(
+      server.connect.requests.some((r) => r.status === 400 && r.errorType === "InvalidParameterException"),
+      "the emulator did answer 400",
+    );
+  });
+});
+
 Deno.test("a queue deleted in Connect but still in the config loses its row only; the others are written", async () => {
   await withWorkspace(async ({ dir, server, run }) => {
     const instance = server.model.instances.get(seedConfig().instanceId as string)!;
