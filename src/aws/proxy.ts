@@ -38,7 +38,7 @@ export function proxySettings(read: (name: string) => string | undefined): Proxy
   const http = url("HTTP_PROXY");
   const noProxy = (read("NO_PROXY") ?? read("no_proxy") ?? "").split(",").map((e) => e.trim().toLowerCase())
     .filter(Boolean);
-  return { ...(https ? { https } : {}), ...(http ? { http } : {}), noProxy };
+  return { https, http, noProxy };
 }
 
 /** Whether NO_PROXY sends `host` direct (pure). */

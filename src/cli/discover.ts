@@ -201,8 +201,8 @@ export async function discoverCommand(argv: string[]): Promise<number> {
     profile: args.profile,
     accountId: args.accountId ?? existing?.config.accountId ?? "discover",
     clientName: existing?.config.clientName ?? args.client ?? args.profile,
-    ...(existing?.config.assumeRole ? { assumeRole: existing.config.assumeRole } : {}),
-    ...(region ? { region } : {}),
+    assumeRole: existing?.config.assumeRole,
+    region,
   });
   const context = { clientName: existing?.config.clientName ?? args.client ?? args.profile, configFile: path };
   try {

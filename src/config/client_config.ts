@@ -176,7 +176,8 @@ export function parseClientConfig(
   file: string,
 ): ParsedClientConfig {
   const raw = parseConfigJson(text, file);
-  const bad = (field: string, expected: string, got: unknown): never => {
+  // Typed on the const, so that TypeScript narrows after a call (an arrow's own `never` does not).
+  const bad: (field: string, expected: string, got: unknown) => never = (field, expected, got) => {
     // The 2019 format's names are exact, as other tools read them: say so when one is written another way.
     const writtenAs = got === undefined && isObject(raw)
       ? Object.keys(raw).find((key) => looseName(key) === looseName(field))
@@ -231,7 +232,7 @@ export function parseClientConfig(
     bad("timeZone", "an IANA time zone such as Europe/London", raw.timeZone);
   }
   // Written for UK time, GMT is UTC all year: in summer the Date column and "today so far" would be an hour out.
-  if (/^(Etc\/)?(GMT0?|Greenwich)$/i.test((timeZone as string).trim())) {
+  if (/^(Etc\/)?(GMT0?|Greenwich)$/i.test(timeZone.trim())) {
     warnings.push(
       `${file}: "timeZone": "${timeZone}" is UTC all year, with no summer time; for UK time, write "Europe/London" ` +
         `(the default, when timeZone is left out)`,
@@ -250,7 +251,7 @@ export function parseClientConfig(
 
   const assumeRole = parseAssumeRole(raw, accountId, bad);
   warnings.push(...unknownFieldWarnings(raw, KNOWN_FIELDS, file));
-  if (sameClientName(clientName as string, EXAMPLE_CLIENT_NAME)) {
+  if (sameClientName(clientName, EXAMPLE_CLIENT_NAME)) {
     warnings.push(
       `${file}: clientName is still the example's, "${EXAMPLE_CLIENT_NAME}", which the rows and the dashboard ` +
         `would show; write the client's name there (or connect-metrics discover --client NAME)`,
@@ -270,13 +271,13 @@ export function parseClientConfig(
   return {
     config: {
       file,
-      clientName: (clientName as string).trim(),
+      clientName: clientName.trim(),
       accountId,
-      environment: (environment as string).toUpperCase() as Environment,
-      instanceId: instanceId as string,
+      environment: environment.toUpperCase() as Environment,
+      instanceId: instanceId,
       queues,
       ...(region === undefined ? {} : { region }),
-      timeZone: timeZone as string,
+      timeZone: timeZone,
       channels: channels as Channel[],
       ...(assumeRole ? { assumeRole } : {}),
     },
@@ -333,7 +334,7 @@ function parseQueues(
     if (typeof name !== "string" || name.trim() === "") {
       bad(`queues.${key}`, "the queue's name as text", name);
     }
-    return { id, name: (name as string).trim() };
+    return { id, name: name.trim() };
   });
 }
 
@@ -373,8 +374,8 @@ function parseAssumeRole(
   }
   return {
     roleArn: arn,
-    ...(sourceProfile === undefined ? {} : { sourceProfile: (sourceProfile as string).trim() }),
-    ...(externalId === undefined ? {} : { externalId: externalId as string }),
+    ...(sourceProfile === undefined ? {} : { sourceProfile: sourceProfile.trim() }),
+    ...(externalId === undefined ? {} : { externalId: externalId }),
   };
 }
 

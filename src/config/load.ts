@@ -14,6 +14,7 @@ import { looseName } from "../util/spelling.ts";
 import {
   CONFIG_EXAMPLE_FILE,
   configDirCandidates,
+  configDirFiles,
   type ConfigDirInputs,
   findConfigFile,
   insideZipHint,
@@ -53,8 +54,8 @@ export async function loadClient(
   return {
     config,
     settings: parsedSettings.settings,
-    ...(parsedSettings.file ? { settingsFile: parsedSettings.file } : {}),
-    ...(parsedSettings.misnamed ? { settingsMisnamed: parsedSettings.misnamed } : {}),
+    settingsFile: parsedSettings.file,
+    settingsMisnamed: parsedSettings.misnamed,
     configDir: found.dir,
     configDirSource: found.source,
     warnings: [
@@ -82,7 +83,7 @@ export async function readSettings(dir: string): Promise<LoadedSettings> {
   const txt = `${file}.txt`;
   const hasTxt = await isFileAt(txt);
   const misnamed = hasTxt ? misnamedFileLine(txt) : await editedExampleLine(dir);
-  return { settings: DEFAULT_SETTINGS, warnings: [], ...(misnamed ? { misnamed } : {}) };
+  return { settings: DEFAULT_SETTINGS, warnings: [], misnamed };
 }
 
 /**
@@ -207,15 +208,14 @@ export async function findClientConfigFiles(inputs: ConfigDirInputs, profile?: s
   const allStrays: Stray[] = [];
   for (const candidate of candidates) {
     const { dir } = candidate;
-    const names: string[] = [];
+    let names: string[] = [];
     try {
-      for await (const e of Deno.readDir(dir)) if (e.isFile) names.push(e.name);
+      names = await configDirFiles(dir);
     } catch (error) {
       if (!(error instanceof Deno.errors.NotFound) && isNamedByUser(candidate)) {
         throw await unreadableConfigDir(candidate, error);
       }
     }
-    names.sort();
     const paths = names.filter((n) => n.endsWith(CONFIG_SUFFIX)).map((n) => join(dir, n));
     const misnamed = names.filter((n) => n.endsWith(MISNAMED_SUFFIX)).map((n) => join(dir, n));
     const notRead = await strays(dir, names);
@@ -286,16 +286,10 @@ async function strays(dir: string, names: readonly string[]): Promise<Stray[]> {
 
 /** Every `*-instance-queues.json` in `dir`, validated, in name order. */
 export async function loadAllClientConfigs(dir: string): Promise<ClientConfig[]> {
-  const names: string[] = [];
-  try {
-    for await (const entry of Deno.readDir(dir)) {
-      if (entry.isFile && entry.name.endsWith(CONFIG_SUFFIX)) names.push(entry.name);
-    }
-  } catch (e) {
+  const names = (await configDirFiles(dir).catch((e) => {
     if (e instanceof Deno.errors.NotFound) throw new ConfigError(`config directory ${dir} not found`);
     throw e;
-  }
-  names.sort();
+  })).filter((name) => name.endsWith(CONFIG_SUFFIX));
   const configs: ClientConfig[] = [];
   for (const name of names) {
     const path = join(dir, name);

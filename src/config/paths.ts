@@ -154,17 +154,25 @@ export async function findConfigFile(
   );
 }
 
+/**
+ * The names of the files in a config folder, sorted: the one scan of a
+ * folder that every reader of it uses. A link to a file counts as the file
+ * (an analyst may link a client's file from a shared folder). Throws what
+ * reading the folder throws (NotFound, PermissionDenied) for the caller to say.
+ */
+export async function configDirFiles(dir: string): Promise<string[]> {
+  const names: string[] = [];
+  for await (const entry of Deno.readDir(dir)) {
+    if (entry.isFile || (entry.isSymlink && await isFileAt(join(dir, entry.name)))) names.push(entry.name);
+  }
+  return names.sort();
+}
+
 /** A config file in one of `candidates` whose name is `fileName` mistyped (`tradeuk-prd` for `tradeuk-prod`). */
 async function nearlyNamed(candidates: readonly ConfigDir[], fileName: string): Promise<string | undefined> {
   for (const { dir } of candidates) {
-    const names: string[] = [];
-    try {
-      for await (const entry of Deno.readDir(dir)) {
-        if (entry.isFile && entry.name.endsWith(CONFIG_SUFFIX)) names.push(entry.name);
-      }
-    } catch {
-      continue; // not there, or not readable: said by the "looked in" list
-    }
+    // Not there, or not readable: said by the "looked in" list.
+    const names = (await configDirFiles(dir).catch(() => [])).filter((name) => name.endsWith(CONFIG_SUFFIX));
     const meant = likelyMeant(fileName, names);
     if (meant) return join(dir, meant);
   }

@@ -109,7 +109,8 @@ export function parseSettings(
   file: string,
 ): { settings: Settings; warnings: string[] } {
   const raw = parseConfigJson(text, file);
-  const bad = (field: string, expected: string): never => {
+  // Typed on the const, so that TypeScript narrows after a call (an arrow's own `never` does not).
+  const bad: (field: string, expected: string) => never = (field, expected) => {
     throw new ConfigError(`${file}: field "${field}": expected ${expected}`);
   };
   if (!isObject(raw)) throw new ConfigError(`${file}: expected a JSON object { ... }`);
@@ -122,7 +123,7 @@ export function parseSettings(
   }
   const renamed = Object.entries(rename as Record<string, unknown>).map(([from, to]) => {
     if (typeof to !== "string" || to.trim() === "") bad(`renameColumns.${from}`, "the new column name as text");
-    return { from, to: (to as string).trim() };
+    return { from, to: to.trim() };
   });
 
   const added = fields.addColumns ?? [];
@@ -134,7 +135,7 @@ export function parseSettings(
     if (typeof entry !== "object" || entry === null) bad(where, '{ "column": NAME, "metric": METRIC }');
     const { column, metric, threshold } = entry as Record<string, unknown>;
     if (typeof column !== "string" || column.trim() === "") bad(`${where}.column`, "the column name as text");
-    return { column: (column as string).trim(), metric, ...(threshold === undefined ? {} : { threshold }) };
+    return { column: column.trim(), metric, ...(threshold === undefined ? {} : { threshold }) };
   });
 
   const typedUnit = fields.oldestContactAgeUnit;
@@ -147,7 +148,7 @@ export function parseSettings(
   if (fields.powerBiUrl !== undefined) {
     if (typeof fields.powerBiUrl !== "string") bad("powerBiUrl", "the Power BI push URL as text");
     registerSecret(fields.powerBiUrl as string);
-    if ((fields.powerBiUrl as string).trim() !== "") push.powerBiUrl = (fields.powerBiUrl as string).trim();
+    if (fields.powerBiUrl.trim() !== "") push.powerBiUrl = fields.powerBiUrl.trim();
   }
   if (fields.powerBiDatasetMode !== undefined) {
     const mode = typeof fields.powerBiDatasetMode === "string" ? datasetModeOf(fields.powerBiDatasetMode) : undefined;
@@ -160,7 +161,7 @@ export function parseSettings(
     if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
       bad(field, `a whole number from ${min} to ${max}`);
     }
-    push[key] = value as number;
+    push[key] = value;
   }
 
   let everyMs: number | undefined;
@@ -189,7 +190,7 @@ export function parseSettings(
       ...(unit === undefined ? {} : { oldestContactAgeUnit: unit as OldestContactAgeUnit }),
       push,
       ...(everyMs ? { everyMs } : {}),
-      logRetentionDays: logRetentionDays as number,
+      logRetentionDays: logRetentionDays,
     },
     warnings,
   };

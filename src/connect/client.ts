@@ -122,23 +122,23 @@ export async function connectClientFor(
   const credentials = options.credentials ?? clientCredentials({
     profile: target.profile,
     clientName: target.clientName,
-    ...(target.assumeRole ? { assumeRole: target.assumeRole } : {}),
-    ...(region ? { region } : {}),
-    ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+    assumeRole: target.assumeRole,
+    region,
+    requestTimeoutMs: options.requestTimeoutMs,
   });
   if (!region && typeof credentials === "function") await credentials();
   // The profile whose region setting applies: the role's source when the tool assumes a role.
   const regionProfile = target.assumeRole ? target.assumeRole.sourceProfile : target.profile;
   const client = createConnectClient({
     accountId: target.accountId,
-    ...(region ? { region } : {}),
-    ...(regionProfile ? { profile: regionProfile } : {}),
+    region,
+    profile: regionProfile,
     credentials,
-    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-    ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
-    ...(options.pacer ? { pacer: options.pacer } : {}),
-    ...(options.connections ? { connections: options.connections } : {}),
-    ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+    endpoint: options.endpoint,
+    maxAttempts: options.maxAttempts,
+    pacer: options.pacer,
+    connections: options.connections,
+    requestTimeoutMs: options.requestTimeoutMs,
   });
   if (!region) {
     // The SDK refuses some (e.g. with a space) itself; a missing one is explained at the first call.

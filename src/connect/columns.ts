@@ -20,7 +20,8 @@ import { didYouMean } from "../util/spelling.ts";
  * `file` that asks for what Connect or the row layout cannot give.
  */
 export function kpiColumns(choices: ColumnChoices, file = SETTINGS_FILE): MetricColumn[] {
-  const bad = (field: string, expected: string): never => {
+  // Typed on the const, so that TypeScript narrows after a call.
+  const bad: (field: string, expected: string) => never = (field, expected) => {
     throw new ConfigError(`${file}: field "${field}": expected ${expected}`);
   };
   const columns: MetricColumn[] = [...DEFAULT_COLUMNS];
@@ -61,7 +62,7 @@ export function kpiColumns(choices: ColumnChoices, file = SETTINGS_FILE): Metric
     columns.push({
       column,
       metric: definition!,
-      ...(threshold === undefined ? {} : { threshold: threshold as number }),
+      ...(threshold === undefined ? {} : { threshold: threshold }),
     });
   });
 

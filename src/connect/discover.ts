@@ -25,7 +25,7 @@ async function explained<T>(client: ConnectClient, context: ErrorContext, work: 
     return await work();
   } catch (error) {
     const region = await client.config.region().catch(() => undefined);
-    throw describeConnectError(error, { ...context, ...(region ? { region } : {}) });
+    throw describeConnectError(error, { ...context, region });
   }
 }
 

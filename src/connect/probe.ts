@@ -29,7 +29,7 @@ export async function probeInstance(client: ConnectClient, config: ClientConfig)
       instanceId: config.instanceId,
       configFile: config.file,
       operation: "GetCurrentMetricData",
-      ...(region ? { region } : {}),
+      region,
     });
   }
 }

@@ -51,7 +51,7 @@ export function matchRoute(method: string, path: string):
     const match = path.match(pattern);
     if (!match || method !== m) continue;
     const [instanceId, queueId] = match.slice(1).map(decodeURIComponent);
-    return { operation, method, ...(instanceId ? { instanceId } : {}), ...(queueId ? { queueId } : {}) };
+    return { operation, method, instanceId, queueId };
   }
   return null;
 }

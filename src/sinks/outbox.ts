@@ -6,6 +6,7 @@
  * file names the dataset it is for, so that two scheduled tasks pushing to
  * two datasets (a test and a live dashboard) never send each other's rows.
  */
+import { DEFAULT_PUSH_SETTINGS } from "../config/settings.ts";
 import { join } from "node:path";
 import type { MetricRow } from "../rows/flatten.ts";
 import { pathExists, writeFileAtomic } from "../util/atomic_file.ts";
@@ -15,7 +16,11 @@ export interface OutboxBound {
   readonly maxMB: number;
 }
 
-export const DEFAULT_OUTBOX_BOUND: OutboxBound = { maxAgeDays: 7, maxMB: 50 };
+/** settings.json's defaults, their one home. */
+export const DEFAULT_OUTBOX_BOUND: OutboxBound = {
+  maxAgeDays: DEFAULT_PUSH_SETTINGS.outboxMaxDays,
+  maxMB: DEFAULT_PUSH_SETTINGS.outboxMaxMB,
+};
 
 /** One waiting request body. */
 export interface OutboxFile {

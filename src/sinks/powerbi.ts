@@ -7,7 +7,7 @@ import { PushError } from "../util/errors.ts";
 import { redact } from "../util/redact.ts";
 import { SlidingWindow, type WindowQuota } from "../util/sliding_window.ts";
 import { isUntrustedCertificate, UNTRUSTED_CERTIFICATE_HINT } from "../util/tls_trust.ts";
-import type { DatasetMode } from "../config/settings.ts";
+import { type DatasetMode, DEFAULT_PUSH_SETTINGS } from "../config/settings.ts";
 import type { PushTarget } from "./push_target.ts";
 
 /** Power BI's limits for push and streaming datasets (shared/reference/power-bi.md). */
@@ -160,6 +160,11 @@ export class PowerBiPusher {
     return this.#windows.map((w) => w.take());
   }
 
+  /** settings.json's pushTimeoutSeconds, or its default. */
+  get #timeoutMs(): number {
+    return this.options.timeoutMs ?? DEFAULT_PUSH_SETTINGS.timeoutSeconds * 1000;
+  }
+
   async #attempt(body: string): Promise<Attempt> {
     const counted = await this.#paced();
     this.counts.requests++;
@@ -170,7 +175,7 @@ export class PowerBiPusher {
         method: "POST",
         headers: { "content-type": "application/json" },
         body,
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
+        signal: AbortSignal.timeout(this.#timeoutMs),
       });
       text = await response.text();
     } catch (error) {
@@ -184,7 +189,7 @@ export class PowerBiPusher {
         };
       }
       const reason = e.name === "TimeoutError"
-        ? `no answer within ${(this.options.timeoutMs ?? 30_000) / 1000} s`
+        ? `no answer within ${this.#timeoutMs / 1000} s`
         : `connection failed (${failure})`;
       return { kind: "retry", reason };
     }
@@ -213,7 +218,7 @@ export class PowerBiPusher {
   /** Posts one batch (a JSON array), retrying what can be retried. */
   async post(rows: readonly MetricRow[]): Promise<void> {
     const body = JSON.stringify(rows);
-    const maxAttempts = this.options.maxAttempts ?? 5;
+    const maxAttempts = this.options.maxAttempts ?? DEFAULT_PUSH_SETTINGS.attempts;
     let lastReason = "";
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       if (attempt > 1) this.counts.retries++;

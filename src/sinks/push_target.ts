@@ -62,7 +62,8 @@ export function resolvePushTarget(
 
 export function parsePushUrl(raw: string, source: PushUrlSource, settingsFile = "settings.json"): PushTarget {
   const where = source === "flag" ? "--push" : source === "env" ? PUSH_URL_ENV : `${settingsFile}: field "powerBiUrl"`;
-  const fail = (what: string): never => {
+  // Typed on the const, so that TypeScript narrows after a call.
+  const fail: (what: string) => never = (what) => {
     const Error = source === "flag" ? UsageError : ConfigError;
     throw new Error(`${where}: ${what}; expected a Power BI push URL like ${EXAMPLE}`);
   };

@@ -69,7 +69,8 @@ function unexpected(text: string, i: number, expected: string): string {
  */
 function findSyntaxError(text: string): { offset: number; problem: string } {
   let i = 0;
-  const fail = (problem: string, at = i): never => {
+  // Typed on the const, so that TypeScript narrows after a call.
+  const fail: (problem: string, at?: number) => never = (problem, at = i) => {
     throw { offset: at, problem };
   };
   const ws = () => {

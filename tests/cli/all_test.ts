@@ -522,3 +522,19 @@ Deno.test("Ctrl+C on a one-shot --all run says what it kept: the clients done ar
     }
   });
 });
+
+Deno.test("a client file that is a link to a file elsewhere is run by --all and checked by check, like any other", async () => {
+  await withWorkspace(async (ws) => {
+    await addClient(ws, "acme-prod", "Acme", "222222222222");
+    const shared = join(ws.dir, "shared");
+    await Deno.mkdir(shared);
+    const linked = join(ws.dir, "config", "acme-prod-instance-queues.json");
+    await Deno.rename(linked, join(shared, "acme.json"));
+    await Deno.symlink(join(shared, "acme.json"), linked);
+    const result = await ws.run(["--all"]);
+    assertEquals(result.code, 0, result.stderr);
+    assert.ok(await exists(output(ws, "acme-prod")), "the linked client was run");
+    const check = await ws.run(["check"]);
+    assertMatch(check.stdout, /\nok {4}acme-prod-instance-queues\.json: Acme PROD, 3 queue\(s\)/);
+  });
+});
