@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { runCycle } from "../src/app/cycle.ts";
 import { clientFromConfig, type ReadyClient } from "../src/app/plan.ts";
-import { formatTable } from "../src/cli/table.ts";
+import { formatTable } from "../src/util/table.ts";
 import { type ClientConfig, configFileName } from "../src/config/client_config.ts";
 import { DEFAULT_SETTINGS } from "../src/config/settings.ts";
 import { RequestPacer } from "../src/connect/pacing.ts";

@@ -3,6 +3,14 @@
  * two at once, until the stop signal; a stop lets the running cycle finish.
  */
 
+/** Watch mode: no more of a push backlog is started this share of the interval before the next boundary. */
+const WATCH_PUSH_MARGIN = 0.25;
+
+/** The push deadline of a watch cycle due at `due`: a backlog goes over several cycles, never holding up a fetch. */
+export function watchPushDeadline(due: number, intervalMs: number): number {
+  return due - intervalMs * WATCH_PUSH_MARGIN;
+}
+
 /** When the next cycle starts, and how many boundaries a slow cycle made us skip (pure). */
 export function planNextRun(started: number, finished: number, intervalMs: number): { next: number; skipped: number } {
   const due = Math.floor(started / intervalMs) * intervalMs + intervalMs;

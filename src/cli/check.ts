@@ -17,7 +17,12 @@ import { EXIT } from "../util/errors.ts";
 import { redact } from "../util/redact.ts";
 import { readUserText } from "../util/text.ts";
 
-const CHECK_OPTIONS = {
+/** Its lines in `--help` (under "Commands:"). */
+export const CHECK_HELP = `  check                 validate every config and settings file, one line each
+    --profile PROFILE   only that client's file (default: --all)
+    --live              also prove credentials, Region, instance and queues with one call per client`;
+
+export const CHECK_OPTIONS = {
   all: { type: "boolean" },
   profile: { type: "string" },
   live: { type: "boolean" },

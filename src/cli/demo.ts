@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import { parseFlags } from "./parse.ts";
 import { describeClient, describePush } from "./report.ts";
-import { formatTable } from "./table.ts";
+import { formatTable } from "../util/table.ts";
 import { runCycle } from "../app/cycle.ts";
 import { deliverRows, preparePush } from "../app/delivery.ts";
 import { isReady, planRun } from "../app/plan.ts";
@@ -17,6 +17,10 @@ import { ConnectModel } from "../simulator/connect_model.ts";
 import { addConfiguredInstances } from "../simulator/fleet.ts";
 import { startEmulatorServer } from "../simulator/server.ts";
 import { datasetColumns } from "../sinks/powerbi_schema.ts";
+
+/** Its lines in `--help` (under "Commands:"). */
+export const DEMO_HELP =
+  `  demo                  the whole pipeline against the built-in Connect and Power BI emulators`;
 
 export const DEMO_PROFILE = "capita-tradeuk-dev";
 
@@ -38,7 +42,7 @@ export const DEMO_CONFIG = {
 } as const;
 const QUIET_QUEUE = "f1a4d6b8-9c23-4b7e-b5d2-3a8e0f6c1d55";
 
-const DEMO_OPTIONS = { "output-dir": { type: "string" } } as const;
+export const DEMO_OPTIONS = { "output-dir": { type: "string" } } as const;
 
 /** `connect-metrics demo [--output-dir DIR]` */
 export function parseDemoArgs(argv: string[]): { outputDir: string } {

@@ -24,7 +24,15 @@ import { ConfigError, UsageError } from "../util/errors.ts";
 import { stringifyAscii } from "../util/json.ts";
 import { readUserText } from "../util/text.ts";
 
-const DISCOVER_OPTIONS = {
+/** Its lines in `--help` (under "Commands:"). */
+export const DISCOVER_HELP =
+  `  discover              list the instance's standard queues into config/PROFILE-instance-queues.json
+    --instance-id ID|ARN, --instance-alias A   which instance (default: the file's; else asks, or lists them)
+    --client NAME --environment ENV [--account-id N]   for a new file
+    --prune             remove queues gone from Connect (default: report them)
+    --dry-run           print the changes, write nothing`;
+
+export const DISCOVER_OPTIONS = {
   profile: { type: "string" },
   "instance-id": { type: "string" },
   "instance-alias": { type: "string" },

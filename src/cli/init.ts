@@ -12,7 +12,12 @@ import { SETTINGS_FILE } from "../config/settings.ts";
 import { pathExists, writeFileAtomic } from "../util/atomic_file.ts";
 import { UsageError } from "../util/errors.ts";
 
-const INIT_OPTIONS = {
+/** Its lines in `--help` (under "Commands:"). */
+export const INIT_HELP =
+  `  init                  write an example PROFILE-instance-queues.json (default example-client-dev), and
+                        settings.json when there is none (an existing one is kept, even with --force)`;
+
+export const INIT_OPTIONS = {
   profile: { type: "string" },
   "config-dir": { type: "string" },
   force: { type: "boolean" },

@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import type { Reporter } from "./log.ts";
 import { ClientProgress } from "./progress.ts";
-import { formatTable } from "./table.ts";
+import { formatTable } from "../util/table.ts";
 import { displayProxy } from "../aws/proxy.ts";
 import type { ClientResult, CycleCallbacks, CycleReport, DoneClient } from "../app/cycle.ts";
 import type { PushSetup } from "../app/delivery.ts";
@@ -90,6 +90,16 @@ export function pushWarnings(report: PushReport, push: PushSetup): string[] {
   }
   return warnings;
 }
+
+/** What watch mode says as it starts, skips and stops. */
+export const WATCH_WORDS = {
+  watching: (everyMs: number) => `watching: every ${everyMs / 1000} s on the clock; Ctrl+C stops`,
+  stopping: "stopping: the current cycle finishes first (Ctrl+C again quits now)",
+  stopped: "stopped",
+  skipped: (skipped: number, tookMs: number, next: number) =>
+    `the cycle took ${(tookMs / 1000).toFixed(1)} s, longer than --every: skipped ${skipped} run(s); ` +
+    `next at ${new Date(next).toLocaleTimeString()}`,
+} as const;
 
 /** What a one-shot run stopped by Ctrl+C kept, and what it did not. */
 export function describeInterrupted(written: number, total: number, push?: PushSetup): string {

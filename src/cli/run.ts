@@ -9,18 +9,41 @@ import { join } from "node:path";
 import { from2019Flags, splitOptionalPush } from "./compat.ts";
 import { dailyLogReporter, errorLines, isInteractive, type LogFormat, Reporter, type Verbosity } from "./log.ts";
 import { notBoth, parseFlags, profileFlag, regionFlag, required, trimmed } from "./parse.ts";
-import { CycleTeller, describeInterrupted, tellPlan } from "./report.ts";
+import { CycleTeller, describeInterrupted, tellPlan, WATCH_WORDS } from "./report.ts";
 import { onInterrupt, stopOnSignals } from "./signals.ts";
 import { runCycle, runExitCode } from "../app/cycle.ts";
 import { planRun, type RunRequest } from "../app/plan.ts";
-import { watch } from "../app/watch.ts";
+import { watch, watchPushDeadline } from "../app/watch.ts";
 import { appDir, DEFAULT_OUTPUT_DIR, defaultOutboxDir, defaultOutputDir, userStateDir } from "../config/paths.ts";
 import { MIN_INTERVAL_MS } from "../config/settings.ts";
 import { cannotAppendTo } from "../util/atomic_file.ts";
 import { ConfigError, UsageError } from "../util/errors.ts";
 import { parseInterval } from "../util/time.ts";
 
-const RUN_OPTIONS = {
+/** Its flags in `--help`. */
+export const RUN_HELP = `Fetch one client's metrics (the 2019 command line):
+  --client NAME         the client, e.g. tradeuk (must match clientName in the config)
+  --environment ENV     dev, test or prod (must match environment in the config)
+  --profile PROFILE     the AWS profile; also names config/PROFILE-instance-queues.json
+  --config-dir DIR      where config files are (default: ./config, then beside the exe)
+  --output-dir DIR      where the JSON file goes (default: output; beside the exe when
+                        started in the Windows folder, as a scheduled task is)
+  --region REGION       the AWS Region (default: the config's region, then AWS_REGION or
+                        AWS_DEFAULT_REGION, then the AWS profile's)
+  --push [URL]          also send the rows to a Power BI push URL; better than a URL here
+                        (visible to other processes): CONNECT_METRICS_POWERBI_URL or
+                        "powerBiUrl" in config/settings.json
+  --outbox-dir DIR      rows waiting for Power BI (default: outbox beside the output folder)
+
+Many clients, on a schedule:
+  --all                 every config/*-instance-queues.json; failures are isolated, a summary ends the run
+  --every 60s           repeat on each interval of the clock (also 5m) until Ctrl+C or SIGTERM
+  --quiet, -q           only errors (and the summary when something failed)
+  --verbose, -v         also where configs were found and per-client timings
+  --log-file FILE       log here; without a console the log is logs/connect-metrics-DATE.log
+  --log-format FORMAT   text (default) or json`;
+
+export const RUN_OPTIONS = {
   client: { type: "string" },
   environment: { type: "string" },
   profile: { type: "string", multiple: true },
@@ -186,16 +209,12 @@ export async function run(args: RunArgs, options: { tables: boolean }): Promise<
   }
 
   const everyMs = args.everyMs;
-  const stop = stopOnSignals(() =>
-    reporter.info("stopping: the current cycle finishes first (Ctrl+C again quits now)")
-  );
+  const stop = stopOnSignals(() => reporter.info(WATCH_WORDS.stopping));
   try {
-    reporter.info(`watching: every ${everyMs / 1000} s on the clock; Ctrl+C stops`);
+    reporter.info(WATCH_WORDS.watching(everyMs));
     await watch(async (due) => {
-      // A push backlog is sent over several cycles rather than holding up the next fetch.
-      const pushDeadline = due - everyMs * WATCH_PUSH_MARGIN;
       try {
-        await once(await plan.replan(), pushDeadline);
+        await once(await plan.replan(), watchPushDeadline(due, everyMs));
       } catch (error) {
         // A config broken mid-watch is reported each cycle; the watch goes on.
         reporter.failure(error);
@@ -203,18 +222,11 @@ export async function run(args: RunArgs, options: { tables: boolean }): Promise<
     }, {
       intervalMs: everyMs,
       stop: stop.signal,
-      onSkipped: (skipped, tookMs, next) =>
-        reporter.warn(
-          `the cycle took ${(tookMs / 1000).toFixed(1)} s, longer than --every: skipped ${skipped} run(s); ` +
-            `next at ${new Date(next).toLocaleTimeString()}`,
-        ),
+      onSkipped: (skipped, tookMs, next) => reporter.warn(WATCH_WORDS.skipped(skipped, tookMs, next)),
     });
-    reporter.info("stopped");
+    reporter.info(WATCH_WORDS.stopped);
     return 0;
   } finally {
     stop.dispose();
   }
 }
-
-/** Watch mode: no more of a push backlog is started this share of the interval before the next boundary. */
-const WATCH_PUSH_MARGIN = 0.25;

@@ -3,7 +3,7 @@
  * the current settings, as a column list and as the PostDataset request body.
  */
 import { parseFlags, trimmed } from "./parse.ts";
-import { formatTable } from "./table.ts";
+import { formatTable } from "../util/table.ts";
 import { loadSettings } from "../config/load.ts";
 import { kpiColumns } from "../connect/columns.ts";
 import { configDirInputs } from "../config/paths.ts";
@@ -11,7 +11,12 @@ import { DATASET_MODES, type DatasetMode, datasetModeOf } from "../config/settin
 import { datasetColumns, postDatasetBody } from "../sinks/powerbi_schema.ts";
 import { UsageError } from "../util/errors.ts";
 
-const SCHEMA_OPTIONS = { "config-dir": { type: "string" }, mode: { type: "string" } } as const;
+/** Its lines in `--help` (under "Commands:"). */
+export const SCHEMA_HELP =
+  `  schema                the Power BI dataset columns and PostDataset body for the current settings
+    --mode MODE         Push, Streaming or PushStreaming (default: settings, else Streaming)`;
+
+export const SCHEMA_OPTIONS = { "config-dir": { type: "string" }, mode: { type: "string" } } as const;
 
 export interface SchemaArgs {
   readonly configDir?: string;

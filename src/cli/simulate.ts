@@ -13,7 +13,16 @@ import { addConfiguredInstances, addGeneratedFleet, fakeGuid } from "../simulato
 import { startEmulatorServer } from "../simulator/server.ts";
 import { datasetColumns } from "../sinks/powerbi_schema.ts";
 
-const SIMULATE_OPTIONS = {
+/** Its lines in `--help` (under "Commands:"). */
+export const SIMULATE_HELP =
+  `  simulate              serve the Connect and Power BI emulators on 127.0.0.1 for other tools
+    --port N            port to listen on (default 8484; 0 picks a free one)
+    --config-dir DIR    serve the instances and queues of these config files
+    --fleet N --queues N  without config files: N accounts of N queues (default 3 x 10)
+    --latency-ms N      delay every answer by N ms
+    --seed N            a different, still repeatable, set of values`;
+
+export const SIMULATE_OPTIONS = {
   port: { type: "string" },
   "config-dir": { type: "string" },
   "latency-ms": { type: "string" },

@@ -71,3 +71,36 @@ Deno.test("--profile given a config file's name or path says which name to give"
   assertEquals(parseRunArgs(["--all"]).profiles, []);
   assertEquals(parseInitArgs(["--profile", " acme-dev "]).profile, "acme-dev");
 });
+
+Deno.test("every flag a command takes is in its --help lines, beside the declaration it is parsed from", async () => {
+  const commands = {
+    run: [(await import("../../src/cli/run.ts")).RUN_OPTIONS, (await import("../../src/cli/run.ts")).RUN_HELP],
+    check: [
+      (await import("../../src/cli/check.ts")).CHECK_OPTIONS,
+      (await import("../../src/cli/check.ts")).CHECK_HELP,
+    ],
+    discover: [
+      (await import("../../src/cli/discover.ts")).DISCOVER_OPTIONS,
+      (await import("../../src/cli/discover.ts")).DISCOVER_HELP,
+    ],
+    init: [(await import("../../src/cli/init.ts")).INIT_OPTIONS, (await import("../../src/cli/init.ts")).INIT_HELP],
+    schema: [
+      (await import("../../src/cli/schema.ts")).SCHEMA_OPTIONS,
+      (await import("../../src/cli/schema.ts")).SCHEMA_HELP,
+    ],
+    simulate: [
+      (await import("../../src/cli/simulate.ts")).SIMULATE_OPTIONS,
+      (await import("../../src/cli/simulate.ts")).SIMULATE_HELP,
+    ],
+  } as const;
+  // --push-url is --push's value, split off for the parser; the shared flags are said once, under the run's.
+  const unsaid = new Set(["push-url"]);
+  const shared = new Set(["config-dir", "output-dir", "region", "profile", "all", "client", "environment"]);
+  const { RUN_HELP } = await import("../../src/cli/run.ts");
+  const missing = Object.entries(commands).flatMap(([command, [options, help]]) =>
+    Object.keys(options).filter((flag) =>
+      !unsaid.has(flag) && !help.includes(`--${flag}`) && !(shared.has(flag) && RUN_HELP.includes(`--${flag}`))
+    ).map((flag) => `${command}: --${flag}`)
+  );
+  assertEquals(missing, []);
+});
