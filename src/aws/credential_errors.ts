@@ -114,6 +114,17 @@ export function describeCredentialError(
       code,
     );
   }
+  if (profile && (/^Command failed/i.test(message) || profileSettings(profile, files)?.credential_process)) {
+    // Its command line can carry a password, and its output a secret: neither is repeated, anywhere.
+    const exit = message.match(/exit(?:ed with)? code:? (\d+)/i)?.[1];
+    return new AwsError(
+      `AWS profile "${profile}": its credential_process command failed${exit ? ` (exit code ${exit})` : ""}; ` +
+        "its command line and output are not shown, as they can hold secrets",
+      `run the credential_process line of [profile ${profile}] in ${files.config} by hand, in a Command Prompt, ` +
+        "to see why",
+      code,
+    );
+  }
   if (code === "CredentialsProviderError") {
     return new AwsError(`no usable AWS credentials from ${source}: ${message}`, undefined, code);
   }

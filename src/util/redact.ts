@@ -6,9 +6,20 @@
 
 const registered = new Set<string>();
 
-/** Remember a secret so that `redact` masks it wherever it appears. */
+/**
+ * Remember a secret so that `redact` masks it wherever it appears, in every
+ * form a message may carry it: as typed, %-encoded (a URL in an error body),
+ * %-decoded, and JSON-escaped.
+ */
 export function registerSecret(value: string | undefined): void {
-  if (value && value.length >= 8) registered.add(value);
+  if (!value || value.length < 8) return;
+  const forms = [value, encodeURIComponent(value), JSON.stringify(value).slice(1, -1)];
+  try {
+    forms.push(decodeURIComponent(value));
+  } catch {
+    // not %-encoded
+  }
+  for (const form of forms) if (form.length >= 8) registered.add(form);
 }
 
 const PATTERNS: [RegExp, string][] = [
@@ -28,7 +39,8 @@ const PATTERNS: [RegExp, string][] = [
 /** The text with every known secret masked. */
 export function redact(text: string): string {
   let out = text;
-  for (const secret of registered) out = out.split(secret).join("***");
+  // Longest first, so that a URL holding a key is masked whole before the key alone.
+  for (const secret of [...registered].sort((a, b) => b.length - a.length)) out = out.split(secret).join("***");
   for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement);
   return out;
 }

@@ -381,6 +381,29 @@ Deno.test("a profile as `aws configure` leaves it, its keys never written: where
   });
 });
 
+Deno.test("a failing credential_process: the profile and what to do, never its command line or its output", async () => {
+  await withWorkspace(async ({ dir, run }) => {
+    await Deno.writeTextFile(join(dir, ".aws", "credentials"), "");
+    await Deno.writeTextFile(
+      join(dir, ".aws", "config"),
+      `[profile ${PROFILE}]\nregion = eu-west-2\n` +
+        `credential_process = sh -c "echo vault-token-LEAKED >&2; exit 3" --password hunter2-SECRET\n`,
+    );
+    const result = await run([...ARGS, "--log-file", join(dir, "run.log")]);
+    assertEquals(result.code, 1, result.stderr);
+    assertEquals(result.stderr.split("\n").slice(0, 2), [
+      `error: AWS profile "${PROFILE}": its credential_process command failed; its command line and output are not ` +
+      "shown, as they can hold secrets",
+      `hint: run the credential_process line of [profile ${PROFILE}] in ${join(dir, ".aws", "config")} by hand, in a ` +
+      "Command Prompt, to see why",
+    ]);
+    const log = await Deno.readTextFile(join(dir, "run.log"));
+    for (const text of [result.stdout, result.stderr, log]) {
+      assert.ok(!/hunter2|LEAKED|sh -c/.test(text), text);
+    }
+  });
+});
+
 Deno.test("a profile with one key, or none, says which is missing, in a run and in check", async (t) => {
   const cases: [string, string, RegExp][] = [
     [
