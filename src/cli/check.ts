@@ -84,10 +84,20 @@ export async function checkCommand(argv: string[]): Promise<number> {
     console.log(`FAIL  settings.json: ${(error as Error).message.replace(/^.*settings\.json: /, "")}`);
   }
 
-  const files = await Promise.all(paths.map(async (path) => ({ path, text: await readUserText(path) })));
+  const read = await Promise.all(paths.map(async (path) => {
+    try {
+      return { path, text: await readUserText(path) };
+    } catch (error) {
+      return { path, unreadable: `cannot read: ${(error as Error).message}` };
+    }
+  }));
+  const files = read.filter((f) => f.text !== undefined) as { path: string; text: string }[];
   // The AWS profile each client needs, looked for offline: the commonest set-up slip.
   const missingProfile = await missingProfileChecker();
-  const checks = checkConfigFiles(files).map((check) => {
+  const unreadable: ConfigCheck[] = read.flatMap((f) =>
+    f.unreadable ? [{ path: f.path, problems: [f.unreadable], warnings: [] }] : []
+  );
+  const checks = [...checkConfigFiles(files), ...unreadable].map((check) => {
     const missing = check.config && check.problems.length === 0
       ? missingProfile(profileOfConfigFile(check.path), check.config.assumeRole)
       : undefined;

@@ -13,6 +13,8 @@ export const CONFIG_SUFFIX = "-instance-queues.json";
 export const ENVIRONMENTS = ["DEV", "TEST", "PROD"] as const;
 export const CHANNELS = ["VOICE", "CHAT", "TASK", "EMAIL"] as const;
 export const DEFAULT_TIME_ZONE = "Europe/London";
+/** The longest clientName: it names the output file and is said in every line about the client. */
+export const MAX_CLIENT_NAME = 100;
 
 export type Environment = typeof ENVIRONMENTS[number];
 export type Channel = typeof CHANNELS[number];
@@ -196,6 +198,10 @@ export function parseClientConfig(
   const clientName = raw.clientName;
   if (typeof clientName !== "string" || clientName.trim() === "") {
     bad("clientName", 'the client\'s name as text, e.g. "TradeUK"', clientName);
+  }
+  // It names the output file (Windows paths stop at 260 characters) and is said in every line about the client.
+  if (clientName.trim().length > MAX_CLIENT_NAME) {
+    bad("clientName", `a client's name of at most ${MAX_CLIENT_NAME} characters`, clientName);
   }
   const warnings: string[] = [];
   const accountId = parseAccountId(raw.accountId, file, warnings, bad);

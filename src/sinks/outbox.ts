@@ -42,6 +42,8 @@ export interface DroppedRows {
 
 const NAME = /^(\d{8}T\d{9}Z)-(\d{6})-[0-9a-f]{8}(?:-for-([0-9a-f]{8}))?\.json$/;
 const DAY_MS = 86_400_000;
+/** Files `setAside` renamed: kept for the user to look at, for as long as the age bound keeps waiting rows. */
+const SET_ASIDE = /\.json\.(unreadable|refused)$/;
 /** Temp files older than this belong to a run that died mid-write. */
 const STALE_TEMP_MS = 3_600_000;
 /** Beside a file a run is sending: see `claim`. */
@@ -124,7 +126,8 @@ export class PushOutbox {
   }
 
   async read(file: OutboxFile): Promise<MetricRow[]> {
-    return JSON.parse(await Deno.readTextFile(file.path));
+    // A file opened and saved again in Notepad starts with a byte-order mark: still the same rows.
+    return JSON.parse((await Deno.readTextFile(file.path)).replace(/^\uFEFF/, ""));
   }
 
   /**
@@ -235,9 +238,12 @@ export class PushOutbox {
           if (!(await pathExists(path.slice(0, -CLAIM.length)))) await Deno.remove(path).catch(() => {});
           continue;
         }
-        if (!entry.name.endsWith(".tmp")) continue;
+        // Rows set aside (unreadable, refused) are kept as long as waiting rows are, then go too.
+        const setAside = SET_ASIDE.test(entry.name);
+        if (!entry.name.endsWith(".tmp") && !setAside) continue;
         const { mtime } = await Deno.stat(path);
-        if (mtime && now - mtime.getTime() > STALE_TEMP_MS) await Deno.remove(path).catch(() => {});
+        const maxAgeMs = setAside ? this.bound.maxAgeDays * DAY_MS : STALE_TEMP_MS;
+        if (mtime && now - mtime.getTime() > maxAgeMs) await Deno.remove(path).catch(() => {});
       }
     } catch (error) {
       if (!(error instanceof Deno.errors.NotFound)) throw error;

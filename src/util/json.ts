@@ -62,6 +62,9 @@ function unexpected(text: string, i: number, expected: string): string {
   return `${expected}, found ${JSON.stringify(c)}`;
 }
 
+/** How deep the syntax walk goes before it says so: no file of this tool's nests more than a few levels. */
+const MAX_DEPTH = 256;
+
 /**
  * Walks the text as a JSON grammar and returns where it first breaks.
  * Only called once JSON.parse has failed, whose messages do not always
@@ -69,6 +72,7 @@ function unexpected(text: string, i: number, expected: string): string {
  */
 function findSyntaxError(text: string): { offset: number; problem: string } {
   let i = 0;
+  let depth = 0;
   // Typed on the const, so that TypeScript narrows after a call.
   const fail: (problem: string, at?: number) => never = (problem, at = i) => {
     throw { offset: at, problem };
@@ -98,6 +102,16 @@ function findSyntaxError(text: string): { offset: number; problem: string } {
   const value = (): void => {
     ws();
     const c = text[i];
+    // Deep enough to be no config, and to stop short of the stack's end.
+    if ((c === "{" || c === "[") && depth >= MAX_DEPTH) fail(`nested more than ${MAX_DEPTH} levels deep`);
+    depth++;
+    try {
+      valueAt(c);
+    } finally {
+      depth--;
+    }
+  };
+  const valueAt = (c: string | undefined): void => {
     if (c === "{") {
       i++;
       ws();

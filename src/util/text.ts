@@ -30,8 +30,22 @@ export function utf16Encoding(bytes: Uint8Array): "utf-16le" | "utf-16be" | unde
   return undefined;
 }
 
-/** A file the user edits, read as decodeText reads it. */
+/**
+ * The largest file the user edits that is read: a client config of 10,000
+ * queues is under 1 MB. A larger file is a mistake (the wrong file, a
+ * runaway script) that would otherwise take the machine's memory.
+ */
+export const MAX_USER_FILE_MB = 20;
+
+/** A file the user edits, read as decodeText reads it; refused, before it is read, when over MAX_USER_FILE_MB. */
 export async function readUserText(path: string): Promise<string> {
+  const { size } = await Deno.stat(path);
+  if (size > MAX_USER_FILE_MB * 1024 * 1024) {
+    throw new Error(
+      `it is ${Math.round(size / 1024 / 1024)} MB, more than any of this tool's files could need (at most ` +
+        `${MAX_USER_FILE_MB} MB): is it the right file?`,
+    );
+  }
   return decodeText(await Deno.readFile(path));
 }
 

@@ -275,6 +275,35 @@ Deno.test("config errors: exit 2, one line naming the file and field, no output 
   });
 });
 
+Deno.test("a runaway config file (nested deep, huge, a huge name): exit 2 with one short line naming it", async (t) => {
+  const cases: [string, () => string, RegExp][] = [
+    [
+      "nested 100,000 deep and broken",
+      () => '{"clientName": ' + "[".repeat(100_000),
+      /nested more than 256 levels deep$/,
+    ],
+    ["25 MB", () => " ".repeat(25 * 1024 * 1024) + "{}", /cannot read: it is 25 MB, more than .* \(at most 20 MB\)/],
+    [
+      "a clientName of a million characters",
+      () => JSON.stringify({ ...seedConfig(), clientName: "A".repeat(1_000_000) }),
+      /field "clientName": expected a client's name of at most 100 characters, got "A+\.\.\.$/,
+    ],
+  ];
+  for (const [name, text, problem] of cases) {
+    await t.step(name, async () => {
+      await withWorkspace(async ({ dir, run }) => {
+        await Deno.writeTextFile(join(dir, "config", `${PROFILE}-instance-queues.json`), text());
+        const result = await run(ARGS);
+        assertEquals(result.code, 2, result.stderr.slice(0, 300));
+        const [line] = result.stderr.split("\n");
+        assertMatch(line, new RegExp(`^error: .*${PROFILE}-instance-queues\\.json: `));
+        assertMatch(line, problem);
+        assert.ok(result.stderr.length < 2_000, `${result.stderr.length} characters on stderr`);
+      });
+    });
+  }
+});
+
 Deno.test("config and settings files saved by Windows Notepad (byte-order mark, CRLF) work", async () => {
   await withWorkspace(async ({ dir, run }) => {
     const notepad = (value: unknown) => "\uFEFF" + JSON.stringify(value, null, 2).replaceAll("\n", "\r\n") + "\r\n";

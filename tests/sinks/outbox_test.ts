@@ -147,6 +147,39 @@ Deno.test("pushRows: a file that is not rows is set aside, the rest still go", a
   });
 });
 
+Deno.test("pushRows: a waiting file saved again by Notepad (a byte-order mark before it) is still sent", async () => {
+  await withPowerBi(async ({ dir, dataset, target }) => {
+    await Deno.mkdir(dir, { recursive: true });
+    const name = "20200101T000000000Z-000001-deadbeef.json";
+    await Deno.writeTextFile(join(dir, name), "\uFEFF" + JSON.stringify(sampleRows(2, RUN_1)));
+    const report = await pushRows([], {
+      outbox: new PushOutbox(dir, { maxAgeDays: 100_000, maxMB: 50 }),
+      pusher: new PowerBiPusher(target),
+      limits: batchLimitsFor("Push"),
+    });
+    assertEquals(report.unreadable, []);
+    assertEquals(dataset.rows.map((r) => r.Date), [RUN_1, RUN_1]);
+  });
+});
+
+Deno.test("rows set aside (unreadable, refused) are kept as long as waiting rows are, then removed", async () => {
+  await withOutboxDir(async (dir) => {
+    await Deno.mkdir(dir, { recursive: true });
+    const now = Date.now();
+    const outbox = new PushOutbox(dir, { maxAgeDays: 7, maxMB: 50 }, () => now);
+    const old = join(dir, "20200101T000000000Z-000001-deadbeef.json.refused");
+    const recent = join(dir, "20200102T000000000Z-000002-deadbeef.json.unreadable");
+    await Deno.writeTextFile(old, "[]");
+    await Deno.writeTextFile(recent, "[]");
+    await Deno.utime(old, new Date(now - 8 * DAY), new Date(now - 8 * DAY));
+    await Deno.utime(recent, new Date(now - 6 * DAY), new Date(now - 6 * DAY));
+    await outbox.enforceBound();
+    assertEquals((await Array.fromAsync(Deno.readDir(dir))).map((e) => e.name), [
+      "20200102T000000000Z-000002-deadbeef.json.unreadable",
+    ]);
+  });
+});
+
 Deno.test("pushRows: a file another run sent meanwhile is skipped, not called unreadable", async () => {
   await withPowerBi(async ({ dir, dataset, target }) => {
     await Deno.mkdir(dir, { recursive: true });
