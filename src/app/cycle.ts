@@ -68,6 +68,8 @@ export interface CycleOptions extends ConnectAccess, CycleCallbacks {
   readonly concurrency?: number;
   /** No push of the backlog is started after this instant (PushPlan.deadline). */
   readonly pushDeadline?: number;
+  /** Nothing is still being pushed after this instant (PushPlan.stopBy). */
+  readonly pushStopBy?: number;
   /** Keep each client's rows in its result (to show them); otherwise they are let go once written and queued. */
   readonly keepRows?: boolean;
 }
@@ -145,6 +147,7 @@ export async function runCycle(clients: readonly ClientPlan[], options: CycleOpt
       push = await deliverRows(unqueued, options.push, {
         queued,
         deadline: options.pushDeadline,
+        stopBy: options.pushStopBy,
         onDropped: options.onDropped,
       });
     } catch (error) {

@@ -20,6 +20,8 @@ export interface PushSetup {
   readonly columns: readonly string[];
   /** How long a one-shot run goes on sending earlier runs' rows (settings.json pushBacklogSeconds). */
   readonly backlogMs: number;
+  /** How long a one-shot run may take in all (settings.json runSeconds). */
+  readonly runMs: number;
 }
 
 /** Where the push URL may come from, besides settings.json: the flag's value and the environment. */
@@ -55,6 +57,7 @@ export function preparePush(
     limits: batchLimitsFor(push.datasetMode),
     columns: rowColumns(columns),
     backlogMs: push.backlogSeconds * 1000,
+    runMs: push.runSeconds * 1000,
   };
 }
 
@@ -71,6 +74,8 @@ export interface DeliveryOptions {
   readonly queued?: readonly OutboxFile[];
   /** No backlog file is started after this instant (PushPlan.deadline). */
   readonly deadline?: number;
+  /** Nothing is still being sent after this instant (PushPlan.stopBy). */
+  readonly stopBy?: number;
   /** Told as soon as the outbox bound drops rows, before any sending (which may fail). */
   readonly onDropped?: (dropped: DroppedRows) => void;
 }

@@ -172,7 +172,8 @@ export async function run(args: RunArgs, options: { tables: boolean }): Promise<
   tellPlan(plan, reporter);
   const { push, multi } = plan;
   let teller: CycleTeller | undefined;
-  const once = async (clients: typeof plan.clients, pushDeadline?: number) => {
+  /** One cycle; with --push, no backlog file is started after `pushDeadline`, and nothing is sent after `pushStopBy`. */
+  const once = async (clients: typeof plan.clients, pushDeadline?: number, pushStopBy?: number) => {
     teller = new CycleTeller(plan, clients, reporter, {
       multi,
       tables: options.tables,
@@ -183,6 +184,7 @@ export async function run(args: RunArgs, options: { tables: boolean }): Promise<
       push,
       region: args.region,
       pushDeadline,
+      pushStopBy,
       keepRows: options.tables,
       onClientStarted: teller.onClientStarted,
       onClientDone: teller.onClientDone,
@@ -200,8 +202,12 @@ export async function run(args: RunArgs, options: { tables: boolean }): Promise<
       Deno.exit(130);
     });
     try {
-      // A run scheduled every minute keeps fetching every minute, however long the push backlog.
-      const report = await once(plan.clients, push ? started + push.backlogMs : undefined);
+      // A run scheduled every minute keeps fetching every minute, however long the backlog or slow Power BI.
+      const report = await once(
+        plan.clients,
+        push ? started + push.backlogMs : undefined,
+        push ? started + push.runMs : undefined,
+      );
       return runExitCode(report, multi);
     } finally {
       interrupted.dispose();
@@ -214,7 +220,7 @@ export async function run(args: RunArgs, options: { tables: boolean }): Promise<
     reporter.info(WATCH_WORDS.watching(everyMs));
     await watch(async (due) => {
       try {
-        await once(await plan.replan(), watchPushDeadline(due, everyMs));
+        await once(await plan.replan(), watchPushDeadline(due, everyMs), due);
       } catch (error) {
         // A config broken mid-watch is reported each cycle; the watch goes on.
         reporter.failure(error);

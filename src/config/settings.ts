@@ -66,6 +66,12 @@ export interface PushSettings {
    * that a run scheduled every minute keeps fetching every minute.
    */
   readonly backlogSeconds: number;
+  /**
+   * How long a one-shot run may take in all: no push is still going on after
+   * it, whatever Power BI does (hangs, slow answers, long Retry-After); rows
+   * not sent by then wait in the outbox. Under a minute, for a task run every minute.
+   */
+  readonly runSeconds: number;
 }
 
 export const DEFAULT_PUSH_SETTINGS: PushSettings = {
@@ -75,6 +81,7 @@ export const DEFAULT_PUSH_SETTINGS: PushSettings = {
   outboxMaxDays: 7,
   outboxMaxMB: 50,
   backlogSeconds: 45,
+  runSeconds: 55,
 };
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -90,6 +97,7 @@ const PUSH_NUMBERS = [
   ["outboxMaxDays", "outboxMaxDays", 1, 365],
   ["outboxMaxMB", "outboxMaxMB", 1, 10_000],
   ["pushBacklogSeconds", "backlogSeconds", 1, 86_400],
+  ["runSeconds", "runSeconds", 10, 86_400],
 ] as const;
 
 const KNOWN_FIELDS = new Set([

@@ -96,6 +96,14 @@ function windowsFor(dataset: string, now: () => number): SlidingWindow[] {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The run's time ran out before Power BI took a batch: the rows wait in the outbox. */
+function outOfTime(lastReason: string): PushError {
+  return new PushError(
+    `Power BI had not taken the rows when the run's time was up${lastReason ? ` (last: ${lastReason})` : ""}`,
+    'the next --push run sends them first; settings.json "runSeconds" sets how long a run may take',
+  );
+}
+
 /** Seconds or an HTTP date, as milliseconds from now; undefined if absent or unreadable. */
 export function parseRetryAfter(value: string | null, now: number): number | undefined {
   if (value === null || value.trim() === "") return undefined;
@@ -165,7 +173,7 @@ export class PowerBiPusher {
     return this.options.timeoutMs ?? DEFAULT_PUSH_SETTINGS.timeoutSeconds * 1000;
   }
 
-  async #attempt(body: string): Promise<Attempt> {
+  async #attempt(body: string, timeoutMs: number): Promise<Attempt> {
     const counted = await this.#paced();
     this.counts.requests++;
     let response: Response;
@@ -175,7 +183,7 @@ export class PowerBiPusher {
         method: "POST",
         headers: { "content-type": "application/json" },
         body,
-        signal: AbortSignal.timeout(this.#timeoutMs),
+        signal: AbortSignal.timeout(timeoutMs),
       });
       text = await response.text();
     } catch (error) {
@@ -189,7 +197,7 @@ export class PowerBiPusher {
         };
       }
       const reason = e.name === "TimeoutError"
-        ? `no answer within ${this.#timeoutMs / 1000} s`
+        ? `no answer within ${Math.round(timeoutMs / 100) / 10} s`
         : `connection failed (${failure})`;
       return { kind: "retry", reason };
     }
@@ -215,21 +223,29 @@ export class PowerBiPusher {
     };
   }
 
-  /** Posts one batch (a JSON array), retrying what can be retried. */
-  async post(rows: readonly MetricRow[]): Promise<void> {
+  /**
+   * Posts one batch (a JSON array), retrying what can be retried; never
+   * past `stopBy` (epoch ms), when it gives up with the rows kept.
+   */
+  async post(rows: readonly MetricRow[], stopBy = Infinity): Promise<void> {
     const body = JSON.stringify(rows);
     const maxAttempts = this.options.maxAttempts ?? DEFAULT_PUSH_SETTINGS.attempts;
     let lastReason = "";
+    const timeLeft = () => stopBy - this.#now();
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      if (timeLeft() <= 0) throw outOfTime(lastReason);
       if (attempt > 1) this.counts.retries++;
-      const result = await this.#attempt(body);
+      const result = await this.#attempt(body, Math.min(this.#timeoutMs, timeLeft()));
       if (result.kind === "ok") {
         this.counts.rows += rows.length;
         return;
       }
       if (result.kind === "fail") throw result.error;
       lastReason = result.reason;
-      if (attempt < maxAttempts) await sleep(result.waitMs ?? this.#backoff(attempt));
+      if (attempt === maxAttempts) break;
+      const wait = result.waitMs ?? this.#backoff(attempt);
+      if (wait >= timeLeft()) throw outOfTime(lastReason);
+      await sleep(wait);
     }
     const { local, url } = this.target;
     throw new PushError(

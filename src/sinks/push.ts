@@ -54,6 +54,8 @@ export interface PushPlan {
    * in order, in the outbox.
    */
   readonly deadline?: number;
+  /** Nothing is still being sent after this instant (epoch ms): a hung Power BI cannot stretch the run. */
+  readonly stopBy?: number;
   readonly now?: () => number;
 }
 
@@ -125,7 +127,7 @@ export async function pushRows(rows: readonly MetricRow[], plan: PushPlan): Prom
       }
       try {
         // A file from an older run may exceed today's limits (settings changed): split again.
-        for (const batch of splitIntoBatches(groupRows, limits)) await pusher.post(batch);
+        for (const batch of splitIntoBatches(groupRows, limits)) await pusher.post(batch, plan.stopBy);
       } catch (error) {
         if (!(error instanceof PushError)) throw error;
         if (error.status === 400 && plan.columns && !hasColumns(groupRows, plan.columns)) {

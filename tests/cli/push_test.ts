@@ -465,6 +465,22 @@ Deno.test("a revoked key (403): one line, no retry, the key never shown", async 
   });
 });
 
+Deno.test("a Power BI that hangs cannot hold a one-shot run past runSeconds: it ends, the rows wait", async () => {
+  await withPushWorkspace(async (ws) => {
+    await writeSettings(ws, { runSeconds: 10, pushTimeoutSeconds: 600 });
+    ws.server.powerBi.injectFault({ kind: "hang" }, 100);
+    const started = Date.now();
+    const result = await ws.run([...RUN_ARGS, "--push"], { CONNECT_METRICS_POWERBI_URL: ws.pushUrl });
+    const seconds = (Date.now() - started) / 1000;
+    ws.server.powerBi.releaseHanging();
+    assertEquals(result.code, 1, result.stderr);
+    assert.ok(seconds < 15, `the run took ${seconds} s, for a runSeconds of 10 and a request timeout of 600`);
+    assertMatch(result.stderr, /^error: Power BI had not taken the rows when the run's time was up \(last: no answer/);
+    assertMatch(result.stderr, /3 row\(s\) in 1 file\(s\) are kept in .*outbox/);
+    assertEquals((await ws.outboxFiles()).length, 1);
+  });
+});
+
 Deno.test("a run killed with SIGKILL mid-push loses no row: the next run delivers it", async () => {
   await withPushWorkspace(async (ws) => {
     ws.server.powerBi.injectFault({ kind: "hang" });

@@ -77,6 +77,7 @@ Deno.test("push settings: defaults, values, and one-line errors that never echo 
     outboxMaxDays: 7,
     outboxMaxMB: 50,
     backlogSeconds: 45,
+    runSeconds: 55,
   });
   const url = "https://api.powerbi.com/beta/t/datasets/d/rows?key=settingsKEY0123456789";
   const { settings } = parse({ powerBiUrl: url, powerBiDatasetMode: "Push", pushAttempts: 2, outboxMaxMB: 5 });
