@@ -96,6 +96,10 @@ export async function runCycle(clients: readonly ClientPlan[], options: CycleOpt
     options.onClientDone?.(index, result);
     memory.afterClient();
   };
+  // The outbox bound before any of this cycle's rows join it: what it frees may be what lets them in.
+  if (options.push) {
+    for (const dropped of await options.push.outbox.enforceBound()) options.onDropped?.(dropped);
+  }
   let next = 0;
   const worker = async () => {
     for (let i = next++; i < clients.length; i = next++) {
@@ -146,6 +150,7 @@ export async function runCycle(clients: readonly ClientPlan[], options: CycleOpt
       // Rows the outbox could not take are tried once more, and sent from memory if it takes them now.
       push = await deliverRows(unqueued, options.push, {
         queued,
+        boundApplied: true,
         deadline: options.pushDeadline,
         stopBy: options.pushStopBy,
         onDropped: options.onDropped,

@@ -72,6 +72,8 @@ export function queueRows(rows: readonly MetricRow[], setup: PushSetup): Promise
 export interface DeliveryOptions {
   /** Files this run queued already (queueRows), sent as this run's. */
   readonly queued?: readonly OutboxFile[];
+  /** The outbox bound was applied already this cycle (PushPlan.boundApplied). */
+  readonly boundApplied?: boolean;
   /** No backlog file is started after this instant (PushPlan.deadline). */
   readonly deadline?: number;
   /** Nothing is still being sent after this instant (PushPlan.stopBy). */

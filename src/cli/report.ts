@@ -58,8 +58,12 @@ export function describePush(report: PushReport, target: PushTarget): string {
   const waiting = report.remaining.rows > 0
     ? `; ${report.remaining.rows} row(s) still waiting in the outbox go with the next push (oldest first)`
     : "";
+  const notKept = report.notKept
+    ? `; ${report.notKept.rows} row(s) of this run that the outbox could not keep (${report.notKept.reason}) ` +
+      "went from memory"
+    : "";
   return `pushed ${report.sentRows} row(s)${backlog} to ${target.display} in ${report.requests} request(s)` +
-    (report.retries > 0 ? `, ${report.retries} retried` : "") + waiting;
+    (report.retries > 0 ? `, ${report.retries} retried` : "") + notKept + waiting;
 }
 
 /** Said loudly, as soon as it happens: rows the outbox bound dropped never reach Power BI. */
@@ -132,7 +136,7 @@ export function formatSummary(report: CycleReport): string {
   );
   const failed = report.results.filter((r) => r.error).length;
   const push = report.pushError
-    ? "; push FAILED (rows kept in the outbox)"
+    ? "; push FAILED (the error above says which rows wait and where)"
     : report.push
     ? `; ${report.push.sentRows} row(s) pushed`
     : "";

@@ -21,6 +21,11 @@ export interface PushReport {
   readonly refused: readonly RefusedFile[];
   /** Rows waiting for another dataset (another push URL's): left for a run that pushes there. */
   readonly otherDataset: { readonly files: number; readonly rows: number; readonly tags: readonly string[] };
+  /**
+   * This run's rows the outbox could not take (a full disk): sent from
+   * memory, first, so that the disk being full never stops delivery.
+   */
+  readonly notKept?: { readonly rows: number; readonly reason: string };
   /** Rows of this dataset left in the outbox at the deadline, for the next push. */
   readonly remaining: { readonly files: number; readonly rows: number };
 }
@@ -37,6 +42,8 @@ export interface PushPlan {
   readonly outbox: PushOutbox;
   /** Files this run has already put in the outbox (client by client, as each finished): sent as its own. */
   readonly queued?: readonly OutboxFile[];
+  /** The outbox bound was applied already this cycle, before any rows were added (runCycle does). */
+  readonly boundApplied?: boolean;
   readonly pusher: PowerBiPusher;
   readonly limits: BatchLimits;
   /** Called as soon as the bound drops rows, before any sending. */
@@ -70,10 +77,37 @@ export async function pushRows(rows: readonly MetricRow[], plan: PushPlan): Prom
   const { outbox, pusher, limits } = plan;
   // The pusher lives as long as a watch does; this push's share of its counts is the difference.
   const before = { ...pusher.counts };
-  const added = rows.length > 0 ? await outbox.add(splitIntoBatches(rows, limits)) : [];
-  const ours = new Set([...(plan.queued ?? []), ...added].map((f) => f.name));
-  const dropped = await outbox.enforceBound();
+  // The bound first: what it frees may be what lets this run's rows in.
+  const dropped = plan.boundApplied ? [] : await outbox.enforceBound();
   for (const d of dropped) plan.onDropped?.(d);
+  let added: OutboxFile[] = [];
+  let notKept: { rows: number; reason: string } | undefined;
+  if (rows.length > 0) {
+    try {
+      added = await outbox.add(splitIntoBatches(rows, limits));
+    } catch (error) {
+      // A full disk (or a folder gone read-only) must not stop delivery: these rows go from memory.
+      notKept = { rows: rows.length, reason: (error as Error).message };
+    }
+  }
+  const ours = new Set([...(plan.queued ?? []), ...added].map((f) => f.name));
+  let sentFromMemory = 0;
+  if (notKept) {
+    try {
+      for (const batch of splitIntoBatches(rows, limits)) {
+        await pusher.post(batch, plan.stopBy);
+        sentFromMemory += batch.length;
+      }
+    } catch (error) {
+      if (!(error instanceof PushError)) throw error;
+      throw new PushError(
+        `${error.message}. ${rows.length - sentFromMemory} row(s) of this run are lost: the outbox ${outbox.dir} ` +
+          `could not keep them (${notKept.reason})`,
+        "free space on that disk, or give --outbox-dir a folder on another",
+        error.status,
+      );
+    }
+  }
 
   const listed = await outbox.pending();
   const files = listed.filter((f) => outbox.mine(f));
@@ -154,8 +188,9 @@ export async function pushRows(rows: readonly MetricRow[], plan: PushPlan): Prom
   }
   return {
     sentFiles,
-    sentRows,
+    sentRows: sentRows + sentFromMemory,
     backlogRows,
+    notKept,
     requests: pusher.counts.requests - before.requests,
     retries: pusher.counts.retries - before.retries,
     dropped,

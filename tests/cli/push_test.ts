@@ -520,3 +520,67 @@ Deno.test("the outbox bound: rows older than outboxMaxDays are dropped, loudly",
     assertEquals(ws.dataset.rows.length, 3, "only this run's rows were sent");
   });
 });
+
+/**
+ * A real full filesystem for the outbox: a 64 KB tmpfs, filled up. Mounting
+ * needs root (CI runs as root); elsewhere the test says why it was skipped.
+ */
+async function withFullDisk(ws: Workspace, fn: (outboxDir: string) => Promise<void>): Promise<boolean> {
+  const mountPoint = join(ws.dir, "full-disk");
+  await Deno.mkdir(mountPoint);
+  const mount = await new Deno.Command("mount", {
+    args: ["-t", "tmpfs", "-o", "size=64k", "tmpfs", mountPoint],
+    stderr: "piped",
+  }).output().catch((error) => ({ success: false, stderr: new TextEncoder().encode(String(error)) }));
+  if (!mount.success) {
+    const why = new TextDecoder().decode(mount.stderr).trim();
+    if (Deno.env.get("CI")) throw new Error(`CI must be able to mount a tmpfs for the full-disk test: ${why}`);
+    console.log(`skipped: a full disk needs a tmpfs mount, which this machine refused (${why})`);
+    return false;
+  }
+  try {
+    const outboxDir = join(mountPoint, "outbox");
+    await Deno.mkdir(outboxDir);
+    // Fill it to the last byte.
+    const filler = await Deno.open(join(mountPoint, "filler"), { write: true, create: true });
+    try {
+      for (;;) await filler.write(new Uint8Array(4096));
+    } catch (error) {
+      if (!(error instanceof Error) || !/No space left|ENOSPC|os error 28/i.test(error.message)) throw error;
+    } finally {
+      filler.close();
+    }
+    await fn(outboxDir);
+  } finally {
+    await new Deno.Command("umount", { args: [mountPoint] }).output();
+  }
+  return true;
+}
+
+Deno.test("the outbox's disk is full: this run's rows go from memory; if Power BI is down too, it says they are lost", async () => {
+  await withPushWorkspace(async (ws) => {
+    await withFullDisk(ws, async (outboxDir) => {
+      const args = [...RUN_ARGS, "--push", "--outbox-dir", outboxDir];
+      const env = { CONNECT_METRICS_POWERBI_URL: ws.pushUrl };
+      const up = await ws.run(args, env);
+      assertEquals(up.code, 0, up.stderr);
+      assertMatch(
+        up.stdout,
+        /pushed 3 row\(s\) to .* in 1 request\(s\); 3 row\(s\) of this run that the outbox could not keep \(.*No space left on device.*\) went from memory/,
+      );
+      assertEquals(ws.dataset.rows.length, 3, "delivered, though the disk could keep none of them");
+
+      ws.server.powerBi.injectFault({ kind: "status", status: 503 }, 100);
+      await writeSettings(ws, { pushAttempts: 1 });
+      const down = await ws.run(args, env);
+      assertEquals(down.code, 1, down.stderr);
+      assertMatch(
+        down.stderr,
+        /^error: Power BI did not take the rows after 1 attempt\(s\): HTTP 503 .*\. 3 row\(s\) of this run are lost: the outbox .*full-disk\/outbox could not keep them \(.*No space left on device/,
+        "the truth: not 'kept in the outbox'",
+      );
+      assertMatch(down.stderr, /\nhint: free space on that disk, or give --outbox-dir a folder on another/);
+      await assertNoSecrets(ws.dir, [up, down]);
+    });
+  });
+});
