@@ -130,7 +130,9 @@ export async function runCycle(clients: readonly ClientPlan[], options: CycleOpt
           missingQueues: collected.missingQueues,
         });
       } catch (error) {
-        finish(i, { plan, ...counts(collected), rows: 0, ms: performance.now() - t0, error: error as Error });
+        // A client that failed in Connect still made its calls: fetchMetrics puts them on its error as `calls`.
+        const calls = (error as { calls?: { requests: number; retries: number } }).calls;
+        finish(i, { plan, ...counts(collected), ...calls, rows: 0, ms: performance.now() - t0, error: error as Error });
       }
     }
   };

@@ -81,12 +81,26 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
       const region = await client.config.region();
       const operation = String(context.commandName ?? "").replace(/Command$/, "");
       await pacer.wait(options.accountId, region, operation);
-      return next(args);
+      try {
+        const result = await next(args);
+        pacer.succeeded(options.accountId, region, operation);
+        return result;
+      } catch (error) {
+        if (isThrottling(error)) pacer.throttled(options.accountId, region, operation);
+        throw error;
+      }
     },
     // After the retry middleware, so that every attempt is paced.
     { step: "finalizeRequest", priority: "low", name: "connectMetricsPacing" },
   );
   return client;
+}
+
+/** Connect's answer when the account's quota is used up (by anyone): a reason to slow down. */
+function isThrottling(error: unknown): boolean {
+  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e?.name === "ThrottlingException" || e?.name === "TooManyRequestsException" ||
+    e?.$metadata?.httpStatusCode === 429;
 }
 
 /** Whose credentials and which Region: a client config plus the profile that named it. */

@@ -81,7 +81,11 @@ export async function fetchMetrics(
       const queues = input.Filters?.Queues ?? [];
       if (!isQueueNotFound(error, queues) || queues.length === 0) {
         const region = await client.config.region().catch(() => undefined);
-        throw describeConnectError(error, { ...context, operation, region });
+        // What the client's calls cost before it failed: the summary counts a failed client's calls too.
+        const attempts = (error as { $metadata?: { attempts?: number } }).$metadata?.attempts ?? 1;
+        throw Object.assign(describeConnectError(error, { ...context, operation, region }) as Error, {
+          calls: { requests: requests + attempts, retries: retries + attempts - 1 },
+        });
       }
       requests += (error as { $metadata?: { attempts?: number } }).$metadata?.attempts ?? 1;
       if (queues.length === 1) return void missingQueues.add(queues[0]);

@@ -13,11 +13,18 @@ export class TokenBucket {
   #updatedAt: number;
 
   constructor(
-    readonly quota: RateQuota,
+    public quota: RateQuota,
     private readonly now: () => number = Date.now,
   ) {
     this.#tokens = quota.burst;
     this.#updatedAt = now();
+  }
+
+  /** A new rate and burst from now on (tokens already earned are kept, up to the new burst). */
+  setQuota(quota: RateQuota): void {
+    this.#refill();
+    this.quota = quota;
+    this.#tokens = Math.min(this.#tokens, quota.burst);
   }
 
   #refill(): void {

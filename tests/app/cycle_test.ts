@@ -61,7 +61,8 @@ Deno.test("a client whose Connect does not answer fails on its own after the tim
     const written = (await Array.fromAsync(Deno.readDir(dir))).map((e) => e.name).sort();
     assertEquals(written, ["client01-prod-metric-data.json", "client03-prod-metric-data.json"]);
     const summary = formatSummary(report);
-    assertMatch(summary, /\nClient02 PROD +0 +0 +0 +[\d.]+ +FAILED: Amazon Connect did not answer/);
+    // Its calls are counted, though it failed: 5 attempts, 4 of them retries (they were 0 and 0, hiding it).
+    assertMatch(summary, /\nClient02 PROD +0 +5 +4 +[\d.]+ +FAILED: Amazon Connect did not answer/);
   } finally {
     await server.close();
     await Deno.remove(dir, { recursive: true });
@@ -148,6 +149,44 @@ Deno.test("with --push, a client's rows are in the outbox as soon as its file is
     assertEquals(dataset.rows.length, 12, "Power BI got every client's rows");
     assertEquals(server.powerBi.requests.length, 1, "this run's files went together, within Power BI's request limits");
     assertEquals([...Deno.readDirSync(join(dir, "outbox"))].length, 0, "nothing left waiting");
+  } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("Connect's quota used by someone else: pacing learns the rate it gets, and every client finishes", async () => {
+  // The account's quota is 1 request a second, not the documented 5: the rest goes to the customer's own wallboards.
+  const quota = { ratePerSecond: 1, burst: 1 };
+  const quotas = {
+    GetCurrentMetricData: quota,
+    GetMetricData: quota,
+    ListQueues: quota,
+    ListInstances: quota,
+    DescribeQueue: quota,
+  };
+  const server = await startEmulatorServer({ model: new ConnectModel(8), quotas });
+  const dir = await Deno.makeTempDir({ prefix: "connect-metrics-cycle-" });
+  try {
+    const fleet = addGeneratedFleet(server.model, { accounts: 5, queuesPerInstance: 300, region: "eu-west-2" });
+    const pacer = new RequestPacer();
+    const report = await runCycle(plansFor(fleet), {
+      outputDir: dir,
+      credentials: { accessKeyId: "AKIACYCLETEST0000001", secretAccessKey: "cycle-test-secret" },
+      endpoint: server.url,
+      pacer,
+    });
+    const throttled = server.connect.requests.filter((r) => r.errorType === "ThrottlingException").length;
+    assertEquals(report.results.map((r) => r.error?.message), new Array(5).fill(undefined));
+    assertEquals(report.results.map((r) => r.rows), new Array(5).fill(300));
+    assert.ok(throttled > 0, "the quota did bite");
+    const rate = pacer.rate(fleet[0].accountId, "eu-west-2", "GetCurrentMetricData")!;
+    assert.ok(rate < 4.5, `the pace came down from 4.5 a second to what the account allows: ${rate}`);
+    assertEquals(
+      report.results.reduce((sum, r) => sum + r.retries, 0),
+      throttled,
+      "every throttled call was retried, and counted",
+    );
   } finally {
     await server.close();
     await Deno.remove(dir, { recursive: true });

@@ -1,0 +1,29 @@
+/** Pacing learns the rate an account's shared quota leaves: halved on a throttle, back up step by step. */
+import { assertEquals } from "../assert.ts";
+import { ADAPTIVE_PACING, RequestPacer } from "../../src/connect/pacing.ts";
+
+Deno.test("a throttle halves the pace (never below the floor); successes bring it back to the quota", async () => {
+  let now = 0;
+  const slept: number[] = [];
+  const pacer = new RequestPacer(() => now, (ms) => {
+    slept.push(ms);
+    now += ms;
+    return Promise.resolve();
+  });
+  const op = ["111111111111", "eu-west-2", "GetMetricData"] as const;
+  await pacer.wait(...op);
+  assertEquals(pacer.rate(...op), 4.5, "Connect's 5 a second, less the margin");
+  pacer.throttled(...op);
+  pacer.throttled(...op);
+  assertEquals(pacer.rate(...op), 1.125);
+  for (let i = 0; i < 10; i++) pacer.throttled(...op);
+  assertEquals(pacer.rate(...op), ADAPTIVE_PACING.minPerSecond, "never stopped altogether");
+  // At the floor, requests are a floor's interval apart, with no burst.
+  slept.length = 0;
+  await pacer.wait(...op);
+  await pacer.wait(...op);
+  assertEquals(slept.map((ms) => Math.round(ms)), [5_000, 5_000]);
+  for (let i = 0; i < 100; i++) pacer.succeeded(...op);
+  assertEquals(pacer.rate(...op), 4.5, "back to the quota, and no higher");
+  assertEquals(pacer.rate("222222222222", "eu-west-2", "GetMetricData"), undefined, "each account learns its own");
+});
