@@ -23,6 +23,7 @@ import {
 import type { ConnectModel, SimInstance } from "./connect_model.ts";
 import { currentResults, historicalResults, type MetricsQuery, Pager } from "./connect_results.ts";
 import {
+  type CommonRequest,
   pageSizeParam,
   queueTypesParam,
   requestedQueues,
@@ -225,16 +226,15 @@ export class ConnectEmulator {
     return instance;
   }
 
+  /** What a metrics request asks of the model, its queues looked up (a queue it lacks is answered as set). */
+  #query(instance: SimInstance, request: CommonRequest, metrics: Json[], region: string): MetricsQuery {
+    const queues = requestedQueues(instance, request.filters, this.unknownQueueAnswer);
+    return { ...request, instance, queues, metrics, region };
+  }
+
   #currentMetrics(instance: SimInstance, body: Json, region: string): Json {
     const request = validateCommon(body);
-    const metrics = validateCurrentMetrics(body, request);
-    const query: MetricsQuery = {
-      ...request,
-      instance,
-      queues: requestedQueues(instance, request.filters, this.unknownQueueAnswer),
-      metrics,
-      region,
-    };
+    const query = this.#query(instance, request, validateCurrentMetrics(body, request), region);
     const at = this.#pager.start(body, "current", instance.id);
     const all = currentResults(this.model, query, at.issuedAt);
     const page = this.#pager.page(all, body, "current", instance.id, at, request.maxResults);
@@ -249,14 +249,7 @@ export class ConnectEmulator {
   #historicalMetrics(instance: SimInstance, body: Json, region: string): Json {
     const request = validateCommon(body);
     const { start, end } = validateWindow(body, this.#now());
-    const metrics = validateHistoricalMetrics(body);
-    const query: MetricsQuery = {
-      ...request,
-      instance,
-      queues: requestedQueues(instance, request.filters, this.unknownQueueAnswer),
-      metrics,
-      region,
-    };
+    const query = this.#query(instance, request, validateHistoricalMetrics(body), region);
     const at = this.#pager.start(body, "historical", instance.id);
     const page = this.#pager.page(
       historicalResults(this.model, query, start, end),
