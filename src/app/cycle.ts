@@ -9,6 +9,7 @@ import { MemoryPolicy } from "./memory.ts";
 import { deliverRows, type PushSetup, queueRows } from "./delivery.ts";
 import { type ClientPlan, isReady, type ReadyClient } from "./plan.ts";
 import type { Queue } from "../config/client_config.ts";
+import { rereadProfileFiles } from "../aws/credentials.ts";
 import { ConnectionPool, DEFAULT_MAX_CONNECTIONS } from "../connect/client.ts";
 import type { TimeWindow } from "../connect/window.ts";
 import type { MetricRow } from "../rows/flatten.ts";
@@ -96,6 +97,7 @@ export async function runCycle(clients: readonly ClientPlan[], options: CycleOpt
     options.onClientDone?.(index, result);
     memory.afterClient();
   };
+  await rereadProfileFiles(); // once a cycle: keys rotated in the files apply from this cycle on
   // The outbox bound before any of this cycle's rows join it: what it frees may be what lets them in.
   if (options.push) {
     for (const dropped of await options.push.outbox.enforceBound()) options.onDropped?.(dropped);
