@@ -98,9 +98,13 @@ export async function runCycle(clients: readonly ClientPlan[], options: CycleOpt
     memory.afterClient();
   };
   await rereadProfileFiles(); // once a cycle: keys rotated in the files apply from this cycle on
-  // The outbox bound before any of this cycle's rows join it: what it frees may be what lets them in.
+  // The outbox bound before any of this cycle's rows join it: what it frees may be what lets them in. Should it
+  // fail (the folder unreadable), the push tries again and says why; the clients are fetched and written regardless.
+  let boundApplied = false;
   if (options.push) {
-    for (const dropped of await options.push.outbox.enforceBound()) options.onDropped?.(dropped);
+    const dropped = await options.push.outbox.enforceBound().catch(() => undefined);
+    for (const d of dropped ?? []) options.onDropped?.(d);
+    boundApplied = dropped !== undefined;
   }
   let next = 0;
   const worker = async () => {
@@ -154,7 +158,7 @@ export async function runCycle(clients: readonly ClientPlan[], options: CycleOpt
       // Rows the outbox could not take are tried once more, and sent from memory if it takes them now.
       push = await deliverRows(unqueued, options.push, {
         queued,
-        boundApplied: true,
+        boundApplied,
         deadline: options.pushDeadline,
         stopBy: options.pushStopBy,
         onDropped: options.onDropped,
