@@ -583,3 +583,59 @@ Deno.test("the outbox's disk is full: this run's rows go from memory; if Power B
     });
   });
 });
+
+/** A small repeatable random source (a linear congruential generator), so a failing kill can be run again. */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+}
+
+Deno.test("SIGKILL at seeded random moments, a fast client and a slow one: every row written reaches Power BI", async () => {
+  await withPushWorkspace(async (ws) => {
+    // A slow client in its own account beside the workspace's fast one: the window a kill can fall into.
+    const slow = {
+      clientName: "Slow",
+      accountId: "222222222222",
+      environment: "PROD",
+      instanceId: "5a0d0f2e-0c44-4f4a-9a51-5b8e2f0c1d01",
+      region: "eu-west-2",
+      queues: Object.fromEntries(
+        Array.from(
+          { length: 4 },
+          (_, i) => [`5a0d0f2e-0c44-4f4a-9a51-5b8e2f0c1e${String(i).padStart(2, "0")}`, `Slow ${i}`],
+        ),
+      ),
+    };
+    const path = await writeConfig(join(ws.dir, "config"), "slow-prod", slow);
+    addConfiguredInstances(ws.server.model, [parseClientConfig(JSON.stringify(slow), path).config]);
+    await writeAwsProfile(ws.dir, "slow-prod", { accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY });
+    ws.server.connect.accountLatencyMs.set("222222222222", 1_200);
+    const env = { ...ws.env, CONNECT_METRICS_POWERBI_URL: ws.pushUrl };
+    const key = (row: Record<string, unknown>) => `${row.Date}|${row.Client}|${row.QueueName}`;
+    const produced = new Set<string>();
+    const written = async () => {
+      const names = await Array.fromAsync(Deno.readDir(join(ws.dir, "output"))).catch(() => []);
+      for (const entry of names) {
+        const rows = JSON.parse(await Deno.readTextFile(join(ws.dir, "output", entry.name)));
+        for (const row of rows) produced.add(key(row));
+      }
+    };
+    const random = seeded(20261203);
+    for (let kill = 0; kill < 4; kill++) {
+      const child = cliCommand(["--all", "--push"], { cwd: ws.dir, env }).spawn();
+      await new Promise((r) => setTimeout(r, 300 + random() * 1_500));
+      child.kill("SIGKILL");
+      await child.output();
+      await written(); // what this run had written when it died
+    }
+    ws.server.connect.accountLatencyMs.delete("222222222222");
+    const last = await ws.run(["--all", "--push"], env);
+    assertEquals(last.code, 0, last.stderr);
+    await written();
+    const delivered = new Set(ws.dataset.rows.map(key));
+    const lost = [...produced].filter((row) => !delivered.has(row));
+    assertEquals(lost, [], `of ${produced.size} rows written, these never reached Power BI`);
+    assertEquals(await ws.outboxFiles(), [], "nothing left waiting");
+    assert.ok(produced.size > 7, `the killed runs wrote rows too (${produced.size} in all)`);
+  });
+});
