@@ -236,6 +236,71 @@ async function throughputCase(name: string, accounts: number, queues: number, to
   }
 }
 
+/**
+ * Connect's quota is shared with everything else in the account: two
+ * copies of `--all` at once at the real quota (the scheduled task and an
+ * exe an analyst double-clicked), whole processes; and, in-process, an
+ * account that leaves the tool 1 request a second, 5 accounts x 300 queues.
+ */
+async function sharedQuotaCases(tool: readonly string[]) {
+  const rows = [];
+  const fleet = addGeneratedFleet(new ConnectModel(), { accounts: 20, queuesPerInstance: 250, region: REGION });
+  const simulator = await startSimulator(20, 250);
+  const dirs = [await Deno.makeTempDir({ prefix: "connect-metrics-bench-a-" }), await Deno.makeTempDir()];
+  try {
+    for (const dir of dirs) await writeFleetFiles(fleet, dir);
+    const started = performance.now();
+    const copies = await Promise.all(
+      dirs.map((dir) =>
+        oneShotRun(tool, dir, simulator.url).then(() => 0, (error: Error) => {
+          const ok = error.message.match(/(\d+) of (\d+) client\(s\) ok/);
+          return ok ? Number(ok[2]) - Number(ok[1]) : 20;
+        })
+      ),
+    );
+    rows.push({
+      Case: "two copies of --all at once, 20 x 250, real quota",
+      "Wall s": Number(((performance.now() - started) / 1000).toFixed(2)),
+      "API calls": "-",
+      Throttled: "-",
+      "Failed clients": copies[0] + copies[1],
+    });
+  } finally {
+    await simulator.stop();
+    for (const dir of dirs) await Deno.remove(dir, { recursive: true });
+  }
+
+  const slow = { ratePerSecond: 1, burst: 1 };
+  const quotas = Object.fromEntries(Object.keys(CONNECT_QUOTAS).map((op) => [op, slow])) as Record<
+    ConnectOperation,
+    { ratePerSecond: number; burst: number }
+  >;
+  const model = new ConnectModel();
+  const clients = clientsOf(addGeneratedFleet(model, { accounts: 5, queuesPerInstance: 300, region: REGION }));
+  const server = await startEmulatorServer({ model, quotas, latencyMs: LATENCY_MS });
+  const outputDir = await Deno.makeTempDir({ prefix: "connect-metrics-bench-" });
+  try {
+    const started = performance.now();
+    const report = await runCycle(clients, {
+      outputDir,
+      credentials: CREDENTIALS,
+      endpoint: server.url,
+      pacer: new RequestPacer(),
+    });
+    rows.push({
+      Case: "quota of 1 request/s, 5 accounts x 300 queues",
+      "Wall s": Number(((performance.now() - started) / 1000).toFixed(2)),
+      "API calls": server.connect.requests.length,
+      Throttled: server.connect.requests.filter((r) => r.errorType === "ThrottlingException").length,
+      "Failed clients": report.results.filter((r) => r.error).length,
+    });
+  } finally {
+    await server.close();
+    await Deno.remove(outputDir, { recursive: true });
+  }
+  return rows;
+}
+
 /** The heap still in use after a full collection (what a leak grows); NaN without --expose-gc. */
 function liveHeap(): number {
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -295,6 +360,7 @@ if (import.meta.main) {
       fleet: { type: "string", multiple: true },
       runs: { type: "string" },
       "without-gc-policy": { type: "boolean" },
+      "shared-quota": { type: "boolean" },
     },
   });
   if (values.runs) ONE_SHOT_RUNS = Math.max(1, Number(values.runs) || 1);
@@ -332,6 +398,12 @@ if (import.meta.main) {
       "\nTargets: no failed calls; peak RSS under 150 MB at 500 x 250 (it must not grow with the fleet); " +
       "1,000 x 250 in one cycle within 60 s (deno task bench --fleet 1000x250 --runs 1).",
   );
+  // With --fleet, only when asked (--shared-quota): they take a minute or two.
+  if (fleets.length === 0 || values["shared-quota"]) {
+    const shared = await sharedQuotaCases(tool);
+    console.log(`\n${formatTable(shared, Object.keys(shared[0]))}`);
+    console.log("Target: 0 failed clients in both: throttling is a reason to slow down, not to fail.");
+  }
   const memory = await memoryCase(500, 1000);
   const mb = (bytes: number) => (bytes / MB).toFixed(1);
   console.log(
