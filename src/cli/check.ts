@@ -3,12 +3,13 @@
  * line each; with --live, one cheap call per client through its real
  * credentials. Exit 0 all good, 1 a live check failed, 2 a file is wrong.
  */
-import { basename } from "node:path";
+import { basename, join } from "node:path";
 import { notBoth, parseFlags, profileFlag, regionFlag, trimmed } from "./parse.ts";
 import { checkConfigFiles, type ConfigCheck } from "../config/check.ts";
 import { profileOfConfigFile } from "../config/client_config.ts";
 import { findClientConfigFiles, misnamedFileLine, readSettings } from "../config/load.ts";
-import { configDirInputs } from "../config/paths.ts";
+import { configDirInputs, defaultOutboxDir, defaultOutputDir } from "../config/paths.ts";
+import { setAsideFiles } from "../sinks/outbox.ts";
 import { missingProfileChecker } from "../aws/profile_files.ts";
 import { connectClientFor } from "../connect/client.ts";
 import { kpiColumns } from "../connect/columns.ts";
@@ -20,7 +21,8 @@ import { readUserText } from "../util/text.ts";
 /** Its lines in `--help` (under "Commands:"). */
 export const CHECK_HELP = `  check                 validate every config and settings file, one line each
     --profile PROFILE   only that client's file (default: --all)
-    --live              also prove credentials, Region, instance and queues with one call per client`;
+    --live              also prove credentials, Region, instance and queues with one call per client
+    --outbox-dir DIR    whose set-aside rows to list (default: outbox beside the output folder)`;
 
 export const CHECK_OPTIONS = {
   all: { type: "boolean" },
@@ -28,6 +30,7 @@ export const CHECK_OPTIONS = {
   live: { type: "boolean" },
   "config-dir": { type: "string" },
   region: { type: "string" },
+  "outbox-dir": { type: "string" },
 } as const;
 
 export interface CheckArgs {
@@ -36,6 +39,7 @@ export interface CheckArgs {
   readonly live: boolean;
   readonly configDir?: string;
   readonly region?: string;
+  readonly outboxDir?: string;
 }
 
 /** `connect-metrics check [--all | --profile P] [--live]` */
@@ -48,6 +52,7 @@ export function parseCheckArgs(argv: string[]): CheckArgs {
     live: values.live ?? false,
     configDir: trimmed(values["config-dir"]),
     region: regionFlag(values.region),
+    outboxDir: trimmed(values["outbox-dir"]),
   };
 }
 
@@ -108,6 +113,18 @@ export async function checkCommand(argv: string[]): Promise<number> {
     console.log(`FAIL  ${basename(path)}: ${misnamedFileLine(path).replace(`${path}: `, "")}`);
   }
   for (const stray of strays) console.log(`warn  ${basename(stray.path)}: ${stray.why}`);
+  // Rows the outbox set aside are kept, not sent: said here, since a run says so only once.
+  const outboxDir = args.outboxDir ?? defaultOutboxDir(defaultOutputDir());
+  for (const { name, why } of await setAsideFiles(outboxDir)) {
+    console.log(
+      `warn  ${join(outboxDir, name)}: rows set aside as ${why}` +
+        (why === "refused"
+          ? ` (other columns than the dataset's); rename it to ${name.slice(0, -".refused".length)} to send it once ` +
+            "the dataset has its columns"
+          : " (not a JSON array of rows)") +
+        "; removed after outboxMaxDays",
+    );
+  }
   const failing = checks.filter((c) => c.problems.length > 0).length + misnamed.length + (settingsFailed ? 1 : 0);
   // With --live, the files that pass are still proved; those that fail are said to be skipped, never left out silently.
   const liveFailures = args.live ? await liveCheck(checks, misnamed, args.region) : 0;

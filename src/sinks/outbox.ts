@@ -66,6 +66,15 @@ function parseStamp(text: string): number {
 
 let sequence = 0;
 
+/** The files of `dir` set aside as unreadable or refused, oldest first; none when there is no such folder. */
+export async function setAsideFiles(dir: string): Promise<{ name: string; why: "unreadable" | "refused" }[]> {
+  const names = await Array.fromAsync(Deno.readDir(dir)).catch(() => []);
+  return names.flatMap((entry) => {
+    const why = entry.isFile ? entry.name.match(SET_ASIDE)?.[1] : undefined;
+    return why ? [{ name: entry.name, why: why as "unreadable" | "refused" }] : [];
+  }).sort((a, b) => (a.name < b.name ? -1 : 1));
+}
+
 export class PushOutbox {
   /** Locked claim files of the files this run is sending, by path. */
   readonly #claims = new Map<string, Deno.FsFile>();

@@ -238,6 +238,24 @@ Deno.test("check --live: a queue deleted in Connect is a warning, as a run leave
   });
 });
 
+Deno.test("check lists the rows the outbox set aside, and how to send refused ones again", async () => {
+  await withWorkspace(async (ws) => {
+    await Deno.mkdir(join(ws.dir, "outbox"));
+    await Deno.writeTextFile(join(ws.dir, "outbox", "20261201T090000000Z-000001-deadbeef.json.refused"), "[]");
+    await Deno.writeTextFile(join(ws.dir, "outbox", "20261201T090100000Z-000002-deadbeef.json.unreadable"), "{");
+    const result = await ws.run(["check"]);
+    assertEquals(result.code, 0, result.stderr);
+    assertMatch(
+      result.stdout,
+      /\nwarn {2}.*outbox\/20261201T090000000Z-000001-deadbeef\.json\.refused: rows set aside as refused \(other columns than the dataset's\); rename it to 20261201T090000000Z-000001-deadbeef\.json to send it once the dataset has its columns; removed after outboxMaxDays\n/,
+    );
+    assertMatch(
+      result.stdout,
+      /\nwarn {2}.*\.json\.unreadable: rows set aside as unreadable \(not a JSON array of rows\)/,
+    );
+  });
+});
+
 Deno.test("check --live with one broken file: the others are still proved, the broken one said skipped; exit 2", async () => {
   await withWorkspace(async (ws) => {
     await Deno.writeTextFile(configPath(ws, "broken-dev"), '{ "clientName": ');
