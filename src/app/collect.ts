@@ -37,6 +37,8 @@ export interface ConnectAccess {
   readonly pacer?: RequestPacer;
   /** How long one AWS request (Connect's, or STS's for a role) may take (tests shorten it); then the SDK retries it. */
   readonly requestTimeoutMs?: number;
+  /** Until when (epoch ms) throttled requests are sent again after the SDK's retries (FetchContext.throttledUntil). */
+  readonly throttledUntil?: number;
 }
 
 export interface CollectOptions extends ConnectAccess {
@@ -78,6 +80,7 @@ export async function collectClient(client: ClientToCollect, options: CollectOpt
       instanceId: config.instanceId,
       configFile: config.file,
       oldestContactAgeUnit: settings.oldestContactAgeUnit,
+      throttledUntil: options.throttledUntil,
     });
     const missingQueues = config.queues.filter((q) => fetched.missingQueues.has(q.id));
     if (missingQueues.length === config.queues.length) {

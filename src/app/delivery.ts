@@ -20,8 +20,6 @@ export interface PushSetup {
   readonly columns: readonly string[];
   /** How long a one-shot run goes on sending earlier runs' rows (settings.json pushBacklogSeconds). */
   readonly backlogMs: number;
-  /** How long a one-shot run may take in all (settings.json runSeconds). */
-  readonly runMs: number;
 }
 
 /** Where the push URL may come from, besides settings.json: the flag's value and the environment. */
@@ -57,7 +55,6 @@ export function preparePush(
     limits: batchLimitsFor(push.datasetMode),
     columns: rowColumns(columns),
     backlogMs: push.backlogSeconds * 1000,
-    runMs: push.runSeconds * 1000,
   };
 }
 

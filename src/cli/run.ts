@@ -172,8 +172,11 @@ export async function run(args: RunArgs, options: { tables: boolean }): Promise<
   tellPlan(plan, reporter);
   const { push, multi } = plan;
   let teller: CycleTeller | undefined;
-  /** One cycle; with --push, no backlog file is started after `pushDeadline`, and nothing is sent after `pushStopBy`. */
-  const once = async (clients: typeof plan.clients, pushDeadline?: number, pushStopBy?: number) => {
+  /**
+   * One cycle, over by `runUntil`: throttled calls are sent again until then, and with --push nothing is still sent
+   * after it; no backlog file is started after `pushDeadline`.
+   */
+  const once = async (clients: typeof plan.clients, runUntil: number, pushDeadline?: number) => {
     teller = new CycleTeller(plan, clients, reporter, {
       multi,
       tables: options.tables,
@@ -184,7 +187,8 @@ export async function run(args: RunArgs, options: { tables: boolean }): Promise<
       push,
       region: args.region,
       pushDeadline,
-      pushStopBy,
+      pushStopBy: runUntil,
+      throttledUntil: runUntil,
       keepRows: options.tables,
       onClientStarted: teller.onClientStarted,
       onClientDone: teller.onClientDone,
@@ -205,8 +209,8 @@ export async function run(args: RunArgs, options: { tables: boolean }): Promise<
       // A run scheduled every minute keeps fetching every minute, however long the backlog or slow Power BI.
       const report = await once(
         plan.clients,
+        started + plan.settings.settings.push.runSeconds * 1000,
         push ? started + push.backlogMs : undefined,
-        push ? started + push.runMs : undefined,
       );
       return runExitCode(report, multi);
     } finally {
@@ -220,7 +224,7 @@ export async function run(args: RunArgs, options: { tables: boolean }): Promise<
     reporter.info(WATCH_WORDS.watching(everyMs));
     await watch(async (due) => {
       try {
-        await once(await plan.replan(), watchPushDeadline(due, everyMs), due);
+        await once(await plan.replan(), due, watchPushDeadline(due, everyMs));
       } catch (error) {
         // A config broken mid-watch is reported each cycle; the watch goes on.
         reporter.failure(error);

@@ -3,6 +3,7 @@ import type { Agent as HttpAgent } from "node:http";
 import type { Agent as HttpsAgent } from "node:https";
 import { ConnectClient, type ConnectClientConfig } from "@aws-sdk/client-connect";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { isThrottled } from "./errors.ts";
 import { processPacer, type RequestPacer } from "./pacing.ts";
 import { clientCredentials } from "../aws/credentials.ts";
 import { envProxy, REQUEST_TIMEOUT_MS, requestHandlerOptions, timeoutOptions } from "../aws/http.ts";
@@ -86,7 +87,7 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
         pacer.succeeded(options.accountId, region, operation);
         return result;
       } catch (error) {
-        if (isThrottling(error)) pacer.throttled(options.accountId, region, operation);
+        if (isThrottled(error)) pacer.throttled(options.accountId, region, operation);
         throw error;
       }
     },
@@ -94,13 +95,6 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
     { step: "finalizeRequest", priority: "low", name: "connectMetricsPacing" },
   );
   return client;
-}
-
-/** Connect's answer when the account's quota is used up (by anyone): a reason to slow down. */
-function isThrottling(error: unknown): boolean {
-  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return e?.name === "ThrottlingException" || e?.name === "TooManyRequestsException" ||
-    e?.$metadata?.httpStatusCode === 429;
 }
 
 /** Whose credentials and which Region: a client config plus the profile that named it. */

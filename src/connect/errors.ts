@@ -23,6 +23,13 @@ const CREDENTIAL_CODES = new Set([
   "ExpiredToken",
 ]);
 
+/** Connect's answer when the account's quota is used up (by anyone): a reason to slow down. */
+export function isThrottled(error: unknown): boolean {
+  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } } | undefined;
+  return e?.name === "ThrottlingException" || e?.name === "TooManyRequestsException" ||
+    e?.$metadata?.httpStatusCode === 429;
+}
+
 /**
  * Connect's answer to a queue it does not have (deleted in Connect but still
  * in the config): not documented, so either form is taken. A 404

@@ -6,7 +6,7 @@ import { type ConnectClient, paginateGetCurrentMetricData, paginateGetMetricData
 import { metricKey, normaliseValue, oldestContactAgeUnit } from "./catalogue.ts";
 import type { OldestContactAgeUnit } from "../config/settings.ts";
 import type { MetricsPlan } from "./plan.ts";
-import { describeConnectError, isQueueNotFound } from "./errors.ts";
+import { describeConnectError, isQueueNotFound, isThrottled } from "./errors.ts";
 
 /** queue id -> metric key -> value. A queue with no data has no entry. */
 export type QueueValues = Map<string, Map<string, number>>;
@@ -26,6 +26,13 @@ export interface FetchContext {
   readonly configFile: string;
   /** Overrides the catalogue's OLDEST_CONTACT_AGE rule (settings.json). */
   readonly oldestContactAgeUnit?: OldestContactAgeUnit;
+  /**
+   * Until when (epoch ms) a request still throttled after the SDK's own
+   * retries is sent again: the quota is shared, so throttling is a reason to
+   * slow down (the pacer has), not to fail, while the run's time lasts.
+   */
+  readonly throttledUntil?: number;
+  readonly now?: () => number;
 }
 
 /** Runs the plan's requests concurrently (the pacer spaces them). */
@@ -78,6 +85,13 @@ export async function fetchMetrics(
     try {
       await work(input);
     } catch (error) {
+      const now = context.now ?? Date.now;
+      if (isThrottled(error) && context.throttledUntil !== undefined && now() < context.throttledUntil) {
+        const attempts = (error as { $metadata?: { attempts?: number } }).$metadata?.attempts ?? 1;
+        requests += attempts;
+        retries += attempts;
+        return await request(operation, input, work);
+      }
       const queues = input.Filters?.Queues ?? [];
       if (!isQueueNotFound(error, queues) || queues.length === 0) {
         const region = await client.config.region().catch(() => undefined);

@@ -192,3 +192,38 @@ Deno.test("Connect's quota used by someone else: pacing learns the rate it gets,
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("throttled past the SDK's own retries: sent again while the run's time lasts, not a failed client", async () => {
+  const server = await startEmulatorServer({ model: new ConnectModel(9) });
+  const dir = await Deno.makeTempDir({ prefix: "connect-metrics-cycle-" });
+  try {
+    const [fleet] = addGeneratedFleet(server.model, { accounts: 1, queuesPerInstance: 5, region: "eu-west-2" });
+    // Someone else holds the account's quota for both requests' five SDK attempts.
+    server.connect.failNext(10, 429, "ThrottlingException");
+    const options = {
+      outputDir: dir,
+      credentials: { accessKeyId: "AKIACYCLETEST0000001", secretAccessKey: "cycle-test-secret" },
+      endpoint: server.url,
+      pacer: new RequestPacer(),
+    };
+    const report = await runCycle(plansFor([fleet]), { ...options, throttledUntil: Date.now() + 60_000 });
+    assertEquals(report.results[0].error, undefined);
+    assertEquals(report.results[0].rows, 5);
+    assert.ok(
+      report.results[0].retries >= 7,
+      `the throttled calls were counted as retries: ${report.results[0].retries}`,
+    );
+
+    // With no time left, the SDK's attempts are all there are: the client fails, saying why.
+    server.connect.failNext(10, 429, "ThrottlingException");
+    const late = await runCycle(plansFor([fleet]), {
+      ...options,
+      pacer: new RequestPacer(),
+      throttledUntil: Date.now(),
+    });
+    assertMatch(String(late.results[0].error?.message), /Throttl/);
+  } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
