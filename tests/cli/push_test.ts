@@ -433,11 +433,11 @@ Deno.test("--every with a long backlog (Power BI was down): sent over several cy
     const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
     try {
       let first = await readUntil(reader, /^watching: /m);
-      const started = Date.now();
       const done = /1 of 1 client\(s\) ok/;
       if (!done.test(first)) first += await readUntil(reader, done);
-      // Sending all 80 takes 16 s; the first cycle stops starting them before its 10 s interval is out.
-      assert.ok(Date.now() - started < 10_000, `the first cycle took ${Date.now() - started} ms`);
+      // Sending all 80 takes at least 16 s at Power BI's quota: the first cycle stops starting them before its 10 s
+      // interval is out, and says how many still wait. (Its wall time is not asserted: with the whole suite on two
+      // cores it once took 18 s; the rows it sent, and those still waiting, show where it stopped.)
       assertMatch(
         first,
         /pushed (\d+) row\(s\) \(\1 of them waiting from earlier runs\) .*; (\d+) row\(s\) still waiting in the outbox go with the next push \(oldest first\)/,
