@@ -474,7 +474,8 @@ Deno.test("a Power BI that hangs cannot hold a one-shot run past runSeconds: it 
     const seconds = (Date.now() - started) / 1000;
     ws.server.powerBi.releaseHanging();
     assertEquals(result.code, 1, result.stderr);
-    assert.ok(seconds < 15, `the run took ${seconds} s, for a runSeconds of 10 and a request timeout of 600`);
+    // Without the bound it would wait out the 600 s timeout, five times; the slack is for a loaded machine's start-up.
+    assert.ok(seconds >= 10 && seconds < 30, `the run took ${seconds} s, for a runSeconds of 10 and a timeout of 600`);
     assertMatch(result.stderr, /^error: Power BI had not taken the rows when the run's time was up \(last: no answer/);
     assertMatch(result.stderr, /3 row\(s\) in 1 file\(s\) are kept in .*outbox/);
     assertEquals((await ws.outboxFiles()).length, 1);
