@@ -181,3 +181,17 @@ export async function stopWatch(child: Deno.ChildProcess, reader: ReadableStream
   await reader.cancel().catch(() => {});
   await child.stderr.cancel().catch(() => {});
 }
+
+/** Every name and text of the files a run left under `dir` (not the set-up's own .aws and config): what a secret must not reach. */
+export async function textsLeftIn(dir: string): Promise<string[]> {
+  const texts: string[] = [];
+  const walk = async (path: string) => {
+    for await (const entry of Deno.readDir(path)) {
+      const full = join(path, entry.name);
+      if (entry.isDirectory && entry.name !== ".aws" && entry.name !== "config") await walk(full);
+      if (entry.isFile) texts.push(entry.name, await Deno.readTextFile(full));
+    }
+  };
+  await walk(dir);
+  return texts;
+}

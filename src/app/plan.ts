@@ -74,7 +74,6 @@ export type ClientPlan = ReadyClient | BrokenClient;
 export const isReady = (plan: ClientPlan): plan is ReadyClient => !("error" in plan);
 
 export interface RunPlan {
-  readonly request: RunRequest;
   /** More than one client: each failure is its own, and the exit code is 1 for any. */
   readonly multi: boolean;
   readonly clients: readonly ClientPlan[];
@@ -115,7 +114,6 @@ export async function planRun(request: RunRequest): Promise<RunPlan> {
     ...(push ? lookAlikeRowWarnings(ready.map((c) => c.config)).values() : []),
   ];
   return {
-    request,
     multi,
     clients,
     settings,

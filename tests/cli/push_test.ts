@@ -15,6 +15,7 @@ import {
   SECRET_KEY,
   seedConfig,
   stopWatch,
+  textsLeftIn,
   withWorkspace,
   type Workspace,
   writeAwsProfile,
@@ -55,15 +56,7 @@ async function withPushWorkspace(fn: (ws: PushWorkspace) => Promise<void>, colum
 
 /** Every byte the user could see: stdout, stderr and every file the run left. */
 async function assertNoSecrets(dir: string, results: CliResult[]) {
-  const texts = results.flatMap((r) => [r.stdout, r.stderr]);
-  const walk = async (path: string) => {
-    for await (const entry of Deno.readDir(path)) {
-      const full = join(path, entry.name);
-      if (entry.isDirectory && entry.name !== ".aws" && entry.name !== "config") await walk(full);
-      if (entry.isFile) texts.push(entry.name, await Deno.readTextFile(full));
-    }
-  };
-  await walk(dir);
+  const texts = [...results.flatMap((r) => [r.stdout, r.stderr]), ...await textsLeftIn(dir)];
   for (const text of texts) {
     for (const secret of [PUSH_KEY, SECRET_KEY, ACCESS_KEY]) {
       assert.ok(!text.includes(secret), `a secret leaked into: ${text.slice(0, 200)}`);

@@ -8,7 +8,7 @@
  */
 import { join } from "node:path";
 import { assert, assertEquals } from "../assert.ts";
-import { ACCESS_KEY, RUN_ARGS, SECRET_KEY, withWorkspace } from "../helpers.ts";
+import { ACCESS_KEY, RUN_ARGS, SECRET_KEY, textsLeftIn, withWorkspace } from "../helpers.ts";
 import { DEFAULT_COLUMNS } from "../../src/connect/catalogue.ts";
 import type { PowerBiFault } from "../../src/simulator/powerbi_handler.ts";
 import { datasetColumns } from "../../src/sinks/powerbi_schema.ts";
@@ -34,20 +34,6 @@ async function rowsIn(dir: string): Promise<string[]> {
     for (const row of JSON.parse(await Deno.readTextFile(join(dir, entry.name)))) keys.push(key(row));
   }
   return keys;
-}
-
-/** Every text a user could see: what the runs printed, and every file left under `dir` but the set-up's own. */
-async function everyText(dir: string, printed: string[]): Promise<string[]> {
-  const texts = [...printed];
-  const walk = async (path: string) => {
-    for await (const entry of Deno.readDir(path)) {
-      const full = join(path, entry.name);
-      if (entry.isDirectory && entry.name !== ".aws" && entry.name !== "config") await walk(full);
-      if (entry.isFile) texts.push(entry.name, await Deno.readTextFile(full));
-    }
-  };
-  await walk(dir);
-  return texts;
 }
 
 Deno.test("the fault suite: whatever Power BI does, every row written is delivered or waiting, and no secret shows", async (t) => {
@@ -80,7 +66,7 @@ Deno.test("the fault suite: whatever Power BI does, every row written is deliver
         const lost = [...produced].filter((row) => !delivered().has(row));
         assertEquals(lost, [], `${name}: of ${produced.size} rows written, these never reached Power BI`);
         assertEquals(await rowsIn(join(ws.dir, "outbox")), [], "nothing left waiting");
-        for (const text of await everyText(ws.dir, printed)) {
+        for (const text of [...printed, ...await textsLeftIn(ws.dir)]) {
           for (const secret of [PUSH_KEY, SECRET_KEY, ACCESS_KEY]) {
             assert.ok(!text.includes(secret), `${name}: a secret leaked into: ${text.slice(0, 200)}`);
           }
