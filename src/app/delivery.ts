@@ -6,15 +6,18 @@ import type { LoadedSettings } from "../config/load.ts";
 import { type MetricColumn, rowColumns } from "../connect/catalogue.ts";
 import type { MetricRow } from "../rows/flatten.ts";
 import { type DroppedRows, type OutboxFile, PushOutbox } from "../sinks/outbox.ts";
-import { type BatchLimits, batchLimitsFor, PowerBiPusher, splitIntoBatches } from "../sinks/powerbi.ts";
+import { type BatchLimits, splitIntoBatches } from "../sinks/batches.ts";
+import { EVENT_HUBS_BATCH_LIMITS, EventHubsSender } from "../sinks/eventhubs.ts";
+import { batchLimitsFor, PowerBiPusher } from "../sinks/powerbi.ts";
 import { type PushReport, pushRows } from "../sinks/push.ts";
-import { PUSH_URL_ENV, type PushTarget, resolvePushTarget } from "../sinks/push_target.ts";
+import { EVENT_HUBS_ENV, PUSH_URL_ENV, type PushTarget, resolvePushTarget } from "../sinks/push_target.ts";
+import type { Sender } from "../sinks/sender.ts";
 
 /** Everything a push needs. */
 export interface PushSetup {
   readonly target: PushTarget;
   readonly outbox: PushOutbox;
-  readonly pusher: PowerBiPusher;
+  readonly pusher: Sender;
   readonly limits: BatchLimits;
   /** The columns of the rows this run pushes (PushPlan.columns). */
   readonly columns: readonly string[];
@@ -22,7 +25,7 @@ export interface PushSetup {
   readonly backlogMs: number;
 }
 
-/** Where the push URL may come from, besides settings.json: the flag's value and the environment. */
+/** Where the push destination may come from, besides settings.json and the environment: the flag's value. */
 export interface PushRequest {
   readonly url?: string;
   readonly outboxDir: string;
@@ -39,7 +42,9 @@ export function preparePush(
   const target = resolvePushTarget({
     flag: request.url,
     env: env(PUSH_URL_ENV),
+    envEventHubs: env(EVENT_HUBS_ENV),
     settings: push.powerBiUrl,
+    settingsEventHubs: push.eventHubConnectionString,
     settingsFile: loaded.file,
     settingsMisnamed: loaded.misnamed,
   });
@@ -51,8 +56,11 @@ export function preparePush(
       Date.now,
       target.tag,
     ),
-    pusher: new PowerBiPusher(target, { timeoutMs: push.timeoutSeconds * 1000, maxAttempts: push.attempts }),
-    limits: batchLimitsFor(push.datasetMode),
+    pusher: new (target.kind === "eventhubs" ? EventHubsSender : PowerBiPusher)(target, {
+      timeoutMs: push.timeoutSeconds * 1000,
+      maxAttempts: push.attempts,
+    }),
+    limits: target.kind === "eventhubs" ? EVENT_HUBS_BATCH_LIMITS : batchLimitsFor(push.datasetMode),
     columns: rowColumns(columns),
     backlogMs: push.backlogSeconds * 1000,
   };
@@ -79,7 +87,7 @@ export interface DeliveryOptions {
   readonly onDropped?: (dropped: DroppedRows) => void;
 }
 
-/** Sends `rows` (and any backlog) to Power BI. */
+/** Sends `rows` (and any backlog) to the push destination. */
 export function deliverRows(
   rows: readonly MetricRow[],
   setup: PushSetup,

@@ -1,13 +1,13 @@
 /**
  * No arguments on an interactive console: the exe was double-clicked. Run
- * every client with settings.json's push URL and interval, show tables,
+ * every client with settings.json's push destination and interval, show tables,
  * and keep the window open until Enter, also after an error.
  */
 import { printError } from "./log.ts";
 import { run, type RunArgs } from "./run.ts";
 import { loadSettings } from "../config/load.ts";
 import { appDir, configDirInputs, defaultOutboxDir, defaultOutputDir } from "../config/paths.ts";
-import { PUSH_URL_ENV } from "../sinks/push_target.ts";
+import { EVENT_HUBS_ENV, PUSH_URL_ENV } from "../sinks/push_target.ts";
 import { EXIT, exitCodeFor } from "../util/errors.ts";
 
 export async function doubleClick(): Promise<number> {
@@ -19,7 +19,10 @@ export async function doubleClick(): Promise<number> {
       profiles: [],
       all: true,
       outputDir,
-      push: settings.push.powerBiUrl || Deno.env.get(PUSH_URL_ENV) ? {} : undefined,
+      push: settings.push.powerBiUrl || settings.push.eventHubConnectionString || Deno.env.get(PUSH_URL_ENV) ||
+          Deno.env.get(EVENT_HUBS_ENV)
+        ? {}
+        : undefined,
       outboxDir: defaultOutboxDir(outputDir),
       everyMs: settings.everyMs,
       verbosity: "normal",

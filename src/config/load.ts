@@ -95,7 +95,9 @@ export async function readSettings(dir: string): Promise<LoadedSettings> {
 async function editedExampleLine(dir: string): Promise<string | undefined> {
   for (const path of [join(dir, SETTINGS_EXAMPLE_FILE), join(dirname(dir), SETTINGS_EXAMPLE_FILE)]) {
     const example = await readJsonObject(path);
-    const url = Object.entries(example ?? {}).find(([key]) => looseName(key) === looseName("powerBiUrl"))?.[1];
+    const url = Object.entries(example ?? {}).find(([key]) =>
+      [looseName("powerBiUrl"), looseName("eventHubConnectionString")].includes(looseName(key))
+    )?.[1];
     if (typeof url === "string" && url.trim() !== "") {
       return `${path}: not read, as it is the example, and a push URL has been pasted into it; ` +
         `save it as ${join(dir, SETTINGS_FILE)} (the file runs read)`;

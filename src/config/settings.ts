@@ -55,6 +55,8 @@ export function datasetModeOf(text: string): DatasetMode | undefined {
 /** How `--push` behaves; the URL itself is a secret. */
 export interface PushSettings {
   readonly powerBiUrl?: string;
+  /** A Fabric Eventstream's (or any event hub's) connection string, instead of powerBiUrl. */
+  readonly eventHubConnectionString?: string;
   readonly datasetMode: DatasetMode;
   readonly timeoutSeconds: number;
   readonly attempts: number;
@@ -105,6 +107,7 @@ const KNOWN_FIELDS = new Set([
   "renameColumns",
   "oldestContactAgeUnit",
   "powerBiUrl",
+  "eventHubConnectionString",
   "powerBiDatasetMode",
   "every",
   "logRetentionDays",
@@ -157,6 +160,12 @@ export function parseSettings(
     if (typeof fields.powerBiUrl !== "string") bad("powerBiUrl", "the Power BI push URL as text");
     registerSecret(fields.powerBiUrl as string);
     if (fields.powerBiUrl.trim() !== "") push.powerBiUrl = fields.powerBiUrl.trim();
+  }
+  if (fields.eventHubConnectionString !== undefined) {
+    const value = fields.eventHubConnectionString;
+    if (typeof value !== "string") bad("eventHubConnectionString", "the Eventstream's connection string as text");
+    registerSecret(value as string);
+    if (value.trim() !== "") push.eventHubConnectionString = value.trim();
   }
   if (fields.powerBiDatasetMode !== undefined) {
     const mode = typeof fields.powerBiDatasetMode === "string" ? datasetModeOf(fields.powerBiDatasetMode) : undefined;

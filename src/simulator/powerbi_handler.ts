@@ -8,10 +8,8 @@ import type { MetricRow } from "../rows/flatten.ts";
 import { POWER_BI_LIMITS } from "../sinks/powerbi.ts";
 import type { DatasetColumn } from "../sinks/powerbi_schema.ts";
 import { SlidingWindow } from "../util/sliding_window.ts";
+import { DROP_CONNECTION, FAULT_CONTROL_HELP, FaultQueue } from "./faults.ts";
 import { fakeGuid } from "./fleet.ts";
-
-/** A handler returns this to close the connection without answering, as a broken network does. */
-export const DROP_CONNECTION = Symbol("drop connection");
 
 export interface SimDataset {
   readonly tenant: string;
@@ -30,12 +28,6 @@ export interface PowerBiRequestRecord {
   readonly at: number;
 }
 
-/** What the next requests meet instead of normal service. */
-export type PowerBiFault =
-  | { readonly kind: "status"; readonly status: number; readonly retryAfter?: string; readonly message?: string }
-  | { readonly kind: "drop" }
-  | { readonly kind: "hang" };
-
 const STRING_MAX = 4_000;
 const ISO_DATETIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,9})?)?(Z|[+-]\d\d:\d\d)?$/;
 
@@ -47,10 +39,8 @@ const powerBiError = (status: number, code: string, message: string, headers: Re
 export class PowerBiEmulator {
   readonly datasets = new Map<string, SimDataset>();
   readonly requests: PowerBiRequestRecord[] = [];
-  /** Added before every answer. */
-  delayMs = 0;
-  readonly #faults: { fault: PowerBiFault; remaining: number }[] = [];
-  readonly #hanging = new Set<() => void>();
+  /** What the next requests meet instead of normal service. */
+  readonly faults = new FaultQueue();
   readonly #now: () => number;
 
   constructor(options: { now?: () => number } = {}) {
@@ -83,27 +73,6 @@ export class PowerBiEmulator {
     return `${baseUrl}/beta/${dataset.tenant}/datasets/${dataset.id}/rows?key=${encodeURIComponent(dataset.key)}`;
   }
 
-  /** The next `count` push requests meet `fault`. */
-  injectFault(fault: PowerBiFault, count = 1): void {
-    this.#faults.push({ fault, remaining: count });
-  }
-
-  clearFaults(): void {
-    this.#faults.length = 0;
-    this.delayMs = 0;
-  }
-
-  /** Answers every hanging request (with a 500) so the server can close. */
-  releaseHanging(): void {
-    for (const release of this.#hanging) release();
-    this.#hanging.clear();
-  }
-
-  /** Requests waiting on a "hang" fault. */
-  get hangingCount(): number {
-    return this.#hanging.size;
-  }
-
   handles(url: URL): boolean {
     return url.pathname.startsWith("/beta/") || url.pathname.startsWith("/emulator/");
   }
@@ -116,11 +85,10 @@ export class PowerBiEmulator {
       return powerBiError(404, "NotFound", "No HTTP resource was found that matches the request URI");
     }
     const body = await request.text();
-    const fault = this.#takeFault();
-    if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
+    const fault = await this.faults.take();
     if (fault?.kind === "drop") return DROP_CONNECTION;
     if (fault?.kind === "hang") {
-      await new Promise<void>((resolve) => this.#hanging.add(resolve));
+      await this.faults.hang();
       return DROP_CONNECTION;
     }
     const response = fault?.kind === "status"
@@ -138,13 +106,6 @@ export class PowerBiEmulator {
       at: this.#now(),
     });
     return response;
-  }
-
-  #takeFault(): PowerBiFault | undefined {
-    const next = this.#faults[0];
-    if (!next) return undefined;
-    if (--next.remaining <= 0) this.#faults.shift();
-    return next.fault;
   }
 
   #push(datasetId: string, key: string | null, body: string): Response {
@@ -215,22 +176,7 @@ export class PowerBiEmulator {
     }
     if (request.method === "POST" && url.pathname === "/emulator/faults") {
       const spec = await request.json().catch(() => null) as Record<string, unknown> | null;
-      const kind = spec?.kind;
-      const count = typeof spec?.count === "number" ? spec.count : 1;
-      if (kind === "drop" || kind === "hang") this.injectFault({ kind }, count);
-      else if (kind === "status" && typeof spec?.status === "number") {
-        this.injectFault({
-          kind,
-          status: spec.status,
-          ...(typeof spec.retryAfter === "string" ? { retryAfter: spec.retryAfter } : {}),
-        }, count);
-      } else if (kind === "delay" && typeof spec?.ms === "number") this.delayMs = spec.ms;
-      else if (kind === "clear") this.clearFaults();
-      else {
-        return json(400, {
-          message: 'expected {"kind": "status"|"drop"|"hang"|"delay"|"clear", "status"?, "count"?, "ms"?}',
-        });
-      }
+      if (!this.faults.control(spec)) return json(400, { message: FAULT_CONTROL_HELP });
       return json(200, { ok: true });
     }
     return json(404, { message: `Nothing is served at ${url.pathname}` });

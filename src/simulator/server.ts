@@ -1,13 +1,16 @@
 /**
  * Serving the emulators over loopback HTTP: one node:http server on one
- * port for both, which can also do what a real network does and Deno.serve
- * cannot: drop a connection mid-request, with no answer at all.
+ * port for all three (Connect, Power BI, Event Hubs), which can also do
+ * what a real network does and Deno.serve cannot: drop a connection
+ * mid-request, with no answer at all.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ConnectModel } from "./connect_model.ts";
 import { ConnectEmulator, type ConnectHandlerOptions } from "./connect_handler.ts";
-import { DROP_CONNECTION, PowerBiEmulator } from "./powerbi_handler.ts";
+import { EventHubsEmulator } from "./eventhubs_handler.ts";
+import { DROP_CONNECTION } from "./faults.ts";
+import { PowerBiEmulator } from "./powerbi_handler.ts";
 
 export interface EmulatorServer {
   /** Both emulators, e.g. http://127.0.0.1:43210 */
@@ -18,6 +21,8 @@ export interface EmulatorServer {
   /** The Power BI emulator: the same server as `url`. */
   readonly powerBiUrl: string;
   readonly powerBi: PowerBiEmulator;
+  /** The Event Hubs emulator (a Fabric Eventstream's custom endpoint): the same server as `url`. */
+  readonly eventHubs: EventHubsEmulator;
   /** Stops listening, answers hanging requests and closes every connection. */
   close(): Promise<void>;
 }
@@ -28,20 +33,22 @@ export interface EmulatorServerOptions extends ConnectHandlerOptions {
   readonly model?: ConnectModel;
 }
 
-/** The largest request body either emulator takes (Power BI's requests are far smaller). */
+/** The largest request body any emulator takes (the push destinations' are far smaller, and checked by them). */
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
-/** Starts both emulators on 127.0.0.1; only loopback is ever served. */
+/** Starts the emulators on 127.0.0.1; only loopback is ever served. */
 export function startEmulatorServer(options: EmulatorServerOptions = {}): Promise<EmulatorServer> {
   const model = options.model ?? new ConnectModel();
   const connect = new ConnectEmulator(model, options);
   const powerBi = new PowerBiEmulator({ now: options.now });
+  const eventHubs = new EventHubsEmulator({ now: options.now });
   const route = async (request: Request, remote: string): Promise<Response | typeof DROP_CONNECTION> => {
     const url = new URL(request.url);
-    if (powerBi.handles(url)) {
+    const push = eventHubs.handles(url) ? eventHubs : powerBi.handles(url) ? powerBi : undefined;
+    if (push) {
       // One request per connection, as the Power BI emulator always served: a client's HTTP stack would
       // otherwise quietly resend a request whose reused connection was dropped, and no drop would be seen.
-      const response = await powerBi.handle(request);
+      const response = await push.handle(request);
       if (response !== DROP_CONNECTION) response.headers.set("connection", "close");
       return response;
     }
@@ -72,9 +79,11 @@ export function startEmulatorServer(options: EmulatorServerOptions = {}): Promis
         model,
         powerBiUrl: url,
         powerBi,
+        eventHubs,
         close: () =>
           new Promise<void>((done) => {
-            powerBi.releaseHanging();
+            powerBi.faults.releaseHanging();
+            eventHubs.faults.releaseHanging();
             server.close(() => done());
             server.closeAllConnections();
           }),

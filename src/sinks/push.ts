@@ -1,11 +1,13 @@
 /**
  * `--push`: this run's rows join the outbox, then the whole outbox goes to
- * Power BI oldest first, each file deleted only after Power BI took it.
+ * the destination (Power BI or Event Hubs) oldest first, each file deleted
+ * only after the destination took it.
  */
 import type { MetricRow } from "../rows/flatten.ts";
 import { PushError } from "../util/errors.ts";
 import type { DroppedRows, OutboxFile, PushOutbox } from "./outbox.ts";
-import { type BatchLimits, type PowerBiPusher, splitIntoBatches } from "./powerbi.ts";
+import { type BatchLimits, splitIntoBatches } from "./batches.ts";
+import type { Sender } from "./sender.ts";
 
 export interface PushReport {
   readonly sentFiles: number;
@@ -44,7 +46,7 @@ export interface PushPlan {
   readonly queued?: readonly OutboxFile[];
   /** The outbox bound was applied already this cycle, before any rows were added (runCycle does). */
   readonly boundApplied?: boolean;
-  readonly pusher: PowerBiPusher;
+  readonly pusher: Sender;
   readonly limits: BatchLimits;
   /** Called as soon as the bound drops rows, before any sending. */
   readonly onDropped?: (dropped: DroppedRows) => void;

@@ -276,7 +276,7 @@ Deno.test("--push: the URL from settings.json, or from the flag; none at all is 
 Deno.test("Power BI down: exit 1, the file written, the rows kept; the next run delivers them first", async () => {
   await withPushWorkspace(async (ws) => {
     await writeSettings(ws, { powerBiUrl: ws.pushUrl, pushAttempts: 1 });
-    ws.server.powerBi.injectFault({ kind: "status", status: 503, message: "Service Unavailable" }, 10);
+    ws.server.powerBi.faults.inject({ kind: "status", status: 503, message: "Service Unavailable" }, 10);
     const down = await ws.run([...RUN_ARGS, "--push"]);
     assertEquals(down.code, 1);
     assertMatch(down.stdout, /TradeUK DEV: 3 queues/);
@@ -287,7 +287,7 @@ Deno.test("Power BI down: exit 1, the file written, the rows kept; the next run 
     const file = JSON.parse(await Deno.readTextFile(join(ws.dir, "output", "tradeuk-dev-metric-data.json")));
     assertEquals((await ws.outboxFiles()).length, 1);
 
-    ws.server.powerBi.clearFaults();
+    ws.server.powerBi.faults.clear();
     const up = await ws.run([...RUN_ARGS, "--push"]);
     assertEquals(up.code, 0, up.stderr);
     assertMatch(up.stdout, /pushed 6 row\(s\) \(3 of them waiting from earlier runs\)/);
@@ -405,7 +405,7 @@ Deno.test("two runs pushing from one folder at once (the open exe and the schedu
     await queueBacklog(ws, 10);
     await writeSettings(ws, { powerBiUrl: ws.pushUrl });
     // Slow enough answers that both runs are sending the backlog at the same time.
-    ws.server.powerBi.delayMs = 150;
+    ws.server.powerBi.faults.delayMs = 150;
     const [a, b] = await Promise.all([ws.run([...RUN_ARGS, "--push"]), ws.run([...RUN_ARGS, "--push"])]);
     assertEquals([a.code, b.code], [0, 0], a.stderr + b.stderr);
     const backlogDate = sampleRows(1)[0].Date;
@@ -461,11 +461,11 @@ Deno.test("a revoked key (403): one line, no retry, the key never shown", async 
 Deno.test("a Power BI that hangs cannot hold a one-shot run past runSeconds: it ends, the rows wait", async () => {
   await withPushWorkspace(async (ws) => {
     await writeSettings(ws, { runSeconds: 10, pushTimeoutSeconds: 600 });
-    ws.server.powerBi.injectFault({ kind: "hang" }, 100);
+    ws.server.powerBi.faults.inject({ kind: "hang" }, 100);
     const started = Date.now();
     const result = await ws.run([...RUN_ARGS, "--push"], { CONNECT_METRICS_POWERBI_URL: ws.pushUrl });
     const seconds = (Date.now() - started) / 1000;
-    ws.server.powerBi.releaseHanging();
+    ws.server.powerBi.faults.releaseHanging();
     assertEquals(result.code, 1, result.stderr);
     // Without the bound it would wait out the 600 s timeout, five times; the slack is for a loaded machine's start-up.
     assert.ok(seconds >= 10 && seconds < 30, `the run took ${seconds} s, for a runSeconds of 10 and a timeout of 600`);
@@ -477,18 +477,18 @@ Deno.test("a Power BI that hangs cannot hold a one-shot run past runSeconds: it 
 
 Deno.test("a run killed with SIGKILL mid-push loses no row: the next run delivers it", async () => {
   await withPushWorkspace(async (ws) => {
-    ws.server.powerBi.injectFault({ kind: "hang" });
+    ws.server.powerBi.faults.inject({ kind: "hang" });
     const child = cliCommand([...RUN_ARGS, "--push"], {
       cwd: ws.dir,
       env: { ...ws.env, CONNECT_METRICS_POWERBI_URL: ws.pushUrl },
     }).spawn();
-    for (let i = 0; i < 200 && ws.server.powerBi.hangingCount === 0; i++) {
+    for (let i = 0; i < 200 && ws.server.powerBi.faults.hangingCount === 0; i++) {
       await new Promise((r) => setTimeout(r, 50));
     }
-    assertEquals(ws.server.powerBi.hangingCount, 1, "the push request is in flight");
+    assertEquals(ws.server.powerBi.faults.hangingCount, 1, "the push request is in flight");
     child.kill("SIGKILL");
     await child.output();
-    ws.server.powerBi.releaseHanging();
+    ws.server.powerBi.faults.releaseHanging();
     assertEquals(ws.dataset.rows.length, 0, "the killed run's request never arrived");
     const killedRows = JSON.parse(await Deno.readTextFile(join(ws.dir, "output", "tradeuk-dev-metric-data.json")));
 
@@ -563,7 +563,7 @@ Deno.test("the outbox's disk is full: this run's rows go from memory; if Power B
       );
       assertEquals(ws.dataset.rows.length, 3, "delivered, though the disk could keep none of them");
 
-      ws.server.powerBi.injectFault({ kind: "status", status: 503 }, 100);
+      ws.server.powerBi.faults.inject({ kind: "status", status: 503 }, 100);
       await writeSettings(ws, { pushAttempts: 1 });
       const down = await ws.run(args, env);
       assertEquals(down.code, 1, down.stderr);

@@ -10,12 +10,12 @@ import { join } from "node:path";
 import { assert, assertEquals } from "../assert.ts";
 import { ACCESS_KEY, RUN_ARGS, SECRET_KEY, textsLeftIn, withWorkspace } from "../helpers.ts";
 import { DEFAULT_COLUMNS } from "../../src/connect/catalogue.ts";
-import type { PowerBiFault } from "../../src/simulator/powerbi_handler.ts";
+import type { Fault } from "../../src/simulator/faults.ts";
 import { datasetColumns } from "../../src/sinks/powerbi_schema.ts";
 
 const PUSH_KEY = "FAULT-SUITE-KEY-3c9e1f7a5b2d4e60";
 
-const FAULTS: [string, PowerBiFault, number][] = [
+const FAULTS: [string, Fault, number][] = [
   ["503 twice, then up", { kind: "status", status: 503 }, 2],
   ["a 500 storm past every attempt", { kind: "status", status: 500 }, 20],
   ["429 with Retry-After", { kind: "status", status: 429, retryAfter: "1" }, 2],
@@ -48,7 +48,7 @@ Deno.test("the fault suite: whatever Power BI does, every row written is deliver
         );
         const produced = new Set<string>();
         const printed: string[] = [];
-        ws.server.powerBi.injectFault(fault, count);
+        ws.server.powerBi.faults.inject(fault, count);
         const during = await ws.run([...RUN_ARGS, "--push"], env);
         printed.push(during.stdout, during.stderr);
         for (const row of await rowsIn(join(ws.dir, "output"))) produced.add(row);
@@ -57,8 +57,8 @@ Deno.test("the fault suite: whatever Power BI does, every row written is deliver
         const lostDuring = [...produced].filter((row) => !delivered().has(row) && !waiting.has(row));
         assertEquals(lostDuring, [], `${name}: rows neither delivered nor waiting (exit ${during.code})`);
 
-        ws.server.powerBi.clearFaults();
-        ws.server.powerBi.releaseHanging();
+        ws.server.powerBi.faults.clear();
+        ws.server.powerBi.faults.releaseHanging();
         const after = await ws.run([...RUN_ARGS, "--push"], env);
         printed.push(after.stdout, after.stderr);
         assertEquals(after.code, 0, `${name}: ${after.stderr}`);

@@ -112,14 +112,14 @@ Deno.test("pushRows: Power BI down keeps every row; the next run sends the backl
       limits: batchLimitsFor("Streaming"),
     });
 
-    server.powerBi.injectFault({ kind: "status", status: 503 }, 100);
+    server.powerBi.faults.inject({ kind: "status", status: 503 }, 100);
     const error = await rejects(() => pushRows(sampleRows(200, RUN_1), plan()), PushError);
     assertMatch(error.message, /HTTP 503.* 200 row\(s\) in \d+ file\(s\) are kept in .*outbox and will be sent by/);
     assertEquals(dataset.rows.length, 0);
     const waiting = await new PushOutbox(dir).pending();
     assert.ok(waiting.length > 1, "a streaming dataset's 15 KB limit splits 200 rows");
 
-    server.powerBi.clearFaults();
+    server.powerBi.faults.clear();
     const setup = plan();
     const report = await pushRows(sampleRows(2, RUN_2), setup);
     assertEquals(report.sentRows, 202);
@@ -221,7 +221,7 @@ Deno.test("pushRows: two push URLs sharing an outbox never send each other's row
       JSON.stringify(sampleRows(1, OLDER)),
     );
 
-    server.powerBi.injectFault({ kind: "status", status: 503 }, 1);
+    server.powerBi.faults.inject({ kind: "status", status: 503 }, 1);
     await rejects(() => pushRows(sampleRows(2, RUN_1), plan(testTarget)), PushError);
     assertEquals(test.rows.length, 0, "the test dashboard was down: its rows wait");
 
@@ -244,7 +244,7 @@ Deno.test("pushRows with a deadline (watch mode): a long backlog goes over sever
       limits: batchLimitsFor("Push"),
       ...(deadline === undefined ? {} : { deadline, now: () => 1_000 }),
     });
-    server.powerBi.injectFault({ kind: "status", status: 503 }, 3);
+    server.powerBi.faults.inject({ kind: "status", status: 503 }, 3);
     for (const date of [RUN_1, RUN_2, OLDER]) await rejects(() => pushRows(sampleRows(2, date), plan()), PushError);
     assertEquals(dataset.rows.length, 0, "Power BI was down for three runs");
 

@@ -7,13 +7,9 @@ import { sampleRows } from "../helpers.ts";
 import { DEFAULT_COLUMNS } from "../../src/connect/catalogue.ts";
 import { type EmulatorServer, startEmulatorServer } from "../../src/simulator/server.ts";
 import type { SimDataset } from "../../src/simulator/powerbi_handler.ts";
-import {
-  batchLimitsFor,
-  parseRetryAfter,
-  POWER_BI_LIMITS,
-  PowerBiPusher,
-  splitIntoBatches,
-} from "../../src/sinks/powerbi.ts";
+import { splitIntoBatches } from "../../src/sinks/batches.ts";
+import { batchLimitsFor, POWER_BI_LIMITS, PowerBiPusher } from "../../src/sinks/powerbi.ts";
+import { parseRetryAfter } from "../../src/sinks/sender.ts";
 import { datasetColumns } from "../../src/sinks/powerbi_schema.ts";
 import { parsePushUrl } from "../../src/sinks/push_target.ts";
 import { ConfigError, PushError, UsageError } from "../../src/util/errors.ts";
@@ -73,8 +69,8 @@ Deno.test("pacing keeps to Power BI's count, not the send times: a slow first re
   await withPowerBi(async ({ server, dataset, pusher }) => {
     // The first request reaches Power BI 300 ms after it was sent (a new connection), the next ones at once. Paced
     // by send times, the sixth would go 1 s after the first was sent and arrive within 1 s of its arrival: a 429.
-    server.powerBi.delayMs = 300;
-    setTimeout(() => server.powerBi.delayMs = 0, 100);
+    server.powerBi.faults.delayMs = 300;
+    setTimeout(() => server.powerBi.faults.delayMs = 0, 100);
     const p = pusher({ maxAttempts: 1 });
     for (let i = 0; i < 6; i++) await p.post(sampleRows(1));
     assertEquals(server.powerBi.requests.map((r) => r.status), Array(6).fill(200));
@@ -128,7 +124,7 @@ Deno.test("the fault matrix: what Power BI answers, what the pusher does", async
     });
 
     await t.step("429 with Retry-After: waits that long, then delivers", async () => {
-      server.powerBi.injectFault({ kind: "status", status: 429, retryAfter: "1" });
+      server.powerBi.faults.inject({ kind: "status", status: 429, retryAfter: "1" });
       const p = pusher();
       const started = Date.now();
       await p.post(rows);
@@ -138,7 +134,7 @@ Deno.test("the fault matrix: what Power BI answers, what the pusher does", async
     });
 
     await t.step("500 twice, then 200: delivered after two retries", async () => {
-      server.powerBi.injectFault({ kind: "status", status: 500 }, 2);
+      server.powerBi.faults.inject({ kind: "status", status: 500 }, 2);
       const p = pusher();
       await p.post(rows);
       assertEquals(p.counts, { requests: 3, retries: 2, rows: 3 });
@@ -146,7 +142,7 @@ Deno.test("the fault matrix: what Power BI answers, what the pusher does", async
     });
 
     await t.step("no answer within the timeout: retried", async () => {
-      server.powerBi.injectFault({ kind: "hang" });
+      server.powerBi.faults.inject({ kind: "hang" });
       const p = pusher({ timeoutMs: 300 });
       await p.post(rows);
       assertEquals(p.counts.requests, 2);
@@ -154,7 +150,7 @@ Deno.test("the fault matrix: what Power BI answers, what the pusher does", async
     });
 
     await t.step("connection dropped mid-request: retried", async () => {
-      server.powerBi.injectFault({ kind: "drop" });
+      server.powerBi.faults.inject({ kind: "drop" });
       const p = pusher();
       await p.post(rows);
       assertEquals(p.counts.requests, 2);
@@ -162,12 +158,12 @@ Deno.test("the fault matrix: what Power BI answers, what the pusher does", async
     });
 
     await t.step("a 5xx that never ends: a bounded number of attempts, then a PushError", async () => {
-      server.powerBi.injectFault({ kind: "status", status: 503 }, 10);
+      server.powerBi.faults.inject({ kind: "status", status: 503 }, 10);
       const p = pusher({ maxAttempts: 3 });
       const error = await rejects(() => p.post(rows), PushError);
       assertMatch(error.message, /did not take the rows after 3 attempt\(s\): HTTP 503/);
       assertEquals(p.counts.requests, 3);
-      server.powerBi.clearFaults();
+      server.powerBi.faults.clear();
     });
 
     await t.step("400 with Power BI's message: no retry", async () => {
