@@ -2,13 +2,16 @@
  * Delivery of a cycle's rows: everything `--push` needs, resolved before any
  * work (so a bad URL is exit 2), and one push of the rows and the backlog.
  */
+import type { ClientConfig } from "../config/client_config.ts";
 import type { LoadedSettings } from "../config/load.ts";
+import type { DatasetMode } from "../config/settings.ts";
 import { type MetricColumn, rowColumns } from "../connect/catalogue.ts";
 import type { MetricRow } from "../rows/flatten.ts";
 import { type DroppedRows, type OutboxFile, PushOutbox } from "../sinks/outbox.ts";
 import { type BatchLimits, splitIntoBatches } from "../sinks/batches.ts";
 import { EVENT_HUBS_BATCH_LIMITS, EventHubsSender } from "../sinks/eventhubs.ts";
 import { batchLimitsFor, PowerBiPusher } from "../sinks/powerbi.ts";
+import { type PowerBiBudget, powerBiBudget } from "../sinks/powerbi_budget.ts";
 import { type PushReport, pushRows } from "../sinks/push.ts";
 import { EVENT_HUBS_ENV, PUSH_URL_ENV, type PushTarget, resolvePushTarget } from "../sinks/push_target.ts";
 import type { Sender } from "../sinks/sender.ts";
@@ -23,6 +26,8 @@ export interface PushSetup {
   readonly columns: readonly string[];
   /** How long a one-shot run goes on sending earlier runs' rows (settings.json pushBacklogSeconds). */
   readonly backlogMs: number;
+  /** The Power BI dataset's mode (settings.json powerBiDatasetMode); Event Hubs has none. */
+  readonly datasetMode: DatasetMode;
 }
 
 /** Where the push destination may come from, besides settings.json and the environment: the flag's value. */
@@ -63,7 +68,26 @@ export function preparePush(
     limits: target.kind === "eventhubs" ? EVENT_HUBS_BATCH_LIMITS : batchLimitsFor(push.datasetMode),
     columns: rowColumns(columns),
     backlogMs: push.backlogSeconds * 1000,
+    datasetMode: push.datasetMode,
   };
+}
+
+/**
+ * What these clients every `everyMs` send the Power BI dataset, against its
+ * limits; undefined when the rows go to Event Hubs, which has no such limits.
+ */
+export function pushBudget(
+  clients: readonly ClientConfig[],
+  setup: Pick<PushSetup, "columns" | "datasetMode"> & { readonly target?: PushTarget },
+  everyMs: number,
+): PowerBiBudget | undefined {
+  if (setup.target?.kind === "eventhubs") return undefined;
+  return powerBiBudget({
+    clients: clients.map((c) => ({ clientName: c.clientName, queueNames: c.queues.map((q) => q.name) })),
+    columns: setup.columns,
+    everyMs,
+    mode: setup.datasetMode,
+  });
 }
 
 /**

@@ -7,7 +7,12 @@ import { basename, join } from "node:path";
 import { notBoth, parseFlags, profileFlag, regionFlag, trimmed } from "./parse.ts";
 import { checkConfigFiles, type ConfigCheck } from "../config/check.ts";
 import { profileOfConfigFile } from "../config/client_config.ts";
-import { findClientConfigFiles, misnamedFileLine, readSettings } from "../config/load.ts";
+import { findClientConfigFiles, type LoadedSettings, misnamedFileLine, readSettings } from "../config/load.ts";
+import { describeBudget } from "./report.ts";
+import { pushBudget } from "../app/delivery.ts";
+import type { ClientConfig } from "../config/client_config.ts";
+import { rowColumns } from "../connect/catalogue.ts";
+import { EVENT_HUBS_ENV, PUSH_URL_ENV, type PushTarget, resolvePushTarget } from "../sinks/push_target.ts";
 import { configDirInputs, defaultOutboxDir, defaultOutputDir } from "../config/paths.ts";
 import { setAsideFiles } from "../sinks/outbox.ts";
 import { missingProfileChecker } from "../aws/profile_files.ts";
@@ -70,9 +75,11 @@ export async function checkCommand(argv: string[]): Promise<number> {
   const args = parseCheckArgs(argv);
   const { dir, paths, misnamed, strays } = await findClientConfigFiles(configDirInputs(args.configDir), args.profile);
   let settingsFailed = false;
+  let loaded: LoadedSettings | undefined;
 
   try {
     const settings = await readSettings(dir);
+    loaded = settings;
     if (settings.misnamed) {
       settingsFailed = true; // the user's settings, the push URL among them, would not be used
       console.log(`FAIL  settings.json: ${settings.misnamed}`);
@@ -113,6 +120,9 @@ export async function checkCommand(argv: string[]): Promise<number> {
     console.log(`FAIL  ${basename(path)}: ${misnamedFileLine(path).replace(`${path}: `, "")}`);
   }
   for (const stray of strays) console.log(`warn  ${basename(stray.path)}: ${stray.why}`);
+  const configs = checks.flatMap((c) => c.config && c.problems.length === 0 ? [c.config] : []);
+  const budget = loaded && !loaded.misnamed && configs.length > 0 ? budgetLine(loaded, configs) : undefined;
+  if (budget) console.log(budget);
   // Rows the outbox set aside are kept, not sent: said here, since a run says so only once.
   const outboxDir = args.outboxDir ?? defaultOutboxDir(defaultOutputDir());
   for (const { name, why } of await setAsideFiles(outboxDir)) {
@@ -137,6 +147,31 @@ export async function checkCommand(argv: string[]): Promise<number> {
     return EXIT.failure;
   }
   return EXIT.ok;
+}
+
+/**
+ * What the clients that passed send a Power BI dataset at settings.json's
+ * "every" (else a run a minute, as a scheduled task), against its limits;
+ * nothing when the rows go to Event Hubs.
+ */
+function budgetLine(loaded: LoadedSettings, configs: readonly ClientConfig[]): string | undefined {
+  const { settings, file } = loaded;
+  let target: PushTarget | undefined;
+  try {
+    target = resolvePushTarget({
+      env: Deno.env.get(PUSH_URL_ENV),
+      envEventHubs: Deno.env.get(EVENT_HUBS_ENV),
+      settings: settings.push.powerBiUrl,
+      settingsEventHubs: settings.push.eventHubConnectionString,
+    });
+  } catch {
+    // No destination yet, or a bad one (a --push run says so): the budget is for the Power BI dataset to come.
+  }
+  const everyMs = settings.everyMs ?? 60_000;
+  const mode = settings.push.datasetMode;
+  const columns = rowColumns(kpiColumns(settings.columns, file));
+  const budget = pushBudget(configs, { columns, datasetMode: mode, target }, everyMs);
+  return budget && `${budget.remedy ? "warn  " : "ok    "}${describeBudget(budget, everyMs, mode)}`;
 }
 
 /** One cheap call per client whose file passed; a `live` line each, skipped ones too. Returns the failures. */

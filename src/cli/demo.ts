@@ -1,7 +1,8 @@
 /**
  * `connect-metrics demo`: the whole pipeline, through the real AWS SDK,
  * against the built-in Connect emulator, then `--push` to the built-in
- * Power BI emulator, each on a free loopback port.
+ * Power BI emulator and to the Event Hubs one (a Fabric Eventstream), all
+ * on a free loopback port.
  */
 import { join } from "node:path";
 import { parseFlags } from "./parse.ts";
@@ -16,11 +17,12 @@ import { ROW_KEY_COLUMNS } from "../connect/catalogue.ts";
 import { ConnectModel } from "../simulator/connect_model.ts";
 import { addConfiguredInstances } from "../simulator/fleet.ts";
 import { startEmulatorServer } from "../simulator/server.ts";
+import { SIMULATED_HUB } from "./simulate.ts";
 import { datasetColumns } from "../sinks/powerbi_schema.ts";
 
 /** Its lines in `--help` (under "Commands:"). */
 export const DEMO_HELP =
-  `  demo                  the whole pipeline against the built-in Connect and Power BI emulators`;
+  `  demo                  the whole pipeline against the built-in Connect, Power BI and Event Hubs emulators`;
 
 export const DEMO_PROFILE = "capita-tradeuk-dev";
 
@@ -101,6 +103,19 @@ export async function demoCommand(argv: string[]): Promise<number> {
     console.log(`\nPower BI emulator on ${server.powerBiUrl}; pushing as --push would:`);
     console.log(describePush(await deliverRows(rows, push), push.target));
     console.log(`Power BI emulator received ${dataset.rows.length} rows for dataset ${dataset.id}`);
+
+    // Fabric Real-Time Intelligence: the same rows to an Eventstream's custom endpoint (an event hub).
+    const hub = server.eventHubs.addHub(SIMULATED_HUB);
+    const fabric = preparePush(
+      { url: server.eventHubs.connectionString(server.url, hub), outboxDir: join(configDir, "outbox") },
+      plan.settings,
+      client.columns,
+    );
+    console.log(
+      `\nEvent Hubs emulator (a Fabric Eventstream's custom endpoint); pushing as --push CONNECTION-STRING would:`,
+    );
+    console.log(describePush(await deliverRows(rows, fabric), fabric.target));
+    console.log(`Event Hubs emulator received ${hub.events.length} events in event hub ${hub.name}`);
     return 0;
   } finally {
     await server.close();

@@ -10,6 +10,9 @@ import { formatTable } from "../util/table.ts";
 import { displayProxy } from "../aws/proxy.ts";
 import type { ClientResult, CycleCallbacks, CycleReport, DoneClient } from "../app/cycle.ts";
 import type { PushSetup } from "../app/delivery.ts";
+import type { DatasetMode } from "../config/settings.ts";
+import { POWER_BI_LIMITS } from "../sinks/powerbi.ts";
+import type { PowerBiBudget } from "../sinks/powerbi_budget.ts";
 import { isReady, type RunPlan } from "../app/plan.ts";
 import { ROW_KEY_COLUMNS } from "../connect/catalogue.ts";
 import type { DroppedRows } from "../sinks/outbox.ts";
@@ -66,10 +69,46 @@ export function describePush(report: PushReport, target: PushTarget): string {
     (report.retries > 0 ? `, ${report.retries} retried` : "") + notKept + waiting;
 }
 
-/** Said loudly, as soon as it happens: rows the outbox bound dropped never reach Power BI. */
+const count = (n: number) => Math.round(n).toLocaleString("en-GB");
+
+/** "40 minutes", "5.6 hours", "3 days". */
+function span(ms: number): string {
+  const minutes = ms / 60_000;
+  if (minutes < 120) return `${Math.floor(minutes)} minute${Math.floor(minutes) === 1 ? "" : "s"}`;
+  if (minutes < 48 * 60) return `${Math.round(minutes / 6) / 10} hours`;
+  return `${Math.round(minutes / 1440)} days`;
+}
+
+/**
+ * The Power BI budget in one line: what the fleet sends, what the dataset
+ * will hold ("keeps the last 40 minutes of 20 clients"), and, when Power BI
+ * will refuse it or fall behind, why and what to do instead.
+ */
+export function describeBudget(budget: PowerBiBudget, everyMs: number, mode: DatasetMode): string {
+  const { clients, rowsPerCycle, rowsPerHour, requestsPerCycle, fifoWindowMs } = budget;
+  const fleet = `${clients} client(s) (${count(rowsPerCycle)} queues) every ${everyMs / 1000} s`;
+  const keeps = fifoWindowMs * 1.0001 < everyMs
+    ? `keeps only the newest ${count(POWER_BI_LIMITS.fifoRows)} of each cycle's ${count(rowsPerCycle)} rows`
+    : `keeps the last ${span(fifoWindowMs)} of ${clients} client(s)`;
+  const holds = budget.storesRows
+    ? `the ${mode} dataset ${keeps} with basicFIFO retention (without it, it is full at ` +
+      `${count(POWER_BI_LIMITS.maxRowsWithoutFifo)} rows in ${span(budget.hoursToFillWithoutFifo * 3_600_000)} ` +
+      "and refuses more)"
+    : `a Streaming dataset stores no rows (its tiles show the latest); as Push or PushStreaming with basicFIFO it ` +
+      `would keep ${keeps.replace(/^keeps /, "")}`;
+  const line = `Power BI: ${fleet} send ${count(rowsPerHour)} rows an hour in ${requestsPerCycle} request(s) a ` +
+    `cycle; ${holds}`;
+  if (!budget.remedy) return line;
+  const { remedy } = budget;
+  return `${line}. It will not fit: ${budget.problems.join("; ")}. Instead: --every ${remedy.everyMs / 1000}s or ` +
+    `longer, one dataset (push URL) per ${remedy.clientsPerDataset} client(s), or Fabric (--push with an ` +
+    "Eventstream's connection string; docs/delivery.md)";
+}
+
+/** Said loudly, as soon as it happens: rows the outbox bound dropped never reach the destination. */
 export function describeDropped(dropped: DroppedRows, push: PushSetup): string {
   return `outbox ${push.outbox.dir}: DROPPED ${dropped.rows} row(s) in ${dropped.files} file(s) ${dropped.reason}; ` +
-    `they never reached Power BI`;
+    `they never reached ${push.target.service}`;
 }
 
 /** What a push left for the user to know: files for another dataset, unreadable or refused files. */
@@ -79,7 +118,9 @@ export function pushWarnings(report: PushReport, push: PushSetup): string[] {
   if (other.files > 0) {
     warnings.push(
       `outbox ${push.outbox.dir}: ${other.rows} row(s) in ${other.files} file(s) wait for another Power BI dataset ` +
-        `(another push URL's; files *-for-${other.tags.join(".json, *-for-")}.json); they go when a run pushes ` +
+        `or event hub (another push URL's or connection string's; files *-for-${
+          other.tags.join(".json, *-for-")
+        }.json); they go when a run pushes ` +
         `to it, else are dropped after ${push.outbox.bound.maxAgeDays} days`,
     );
   }

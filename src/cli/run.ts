@@ -9,10 +9,11 @@ import { join } from "node:path";
 import { from2019Flags, splitOptionalPush } from "./compat.ts";
 import { dailyLogReporter, errorLines, isInteractive, type LogFormat, Reporter, type Verbosity } from "./log.ts";
 import { notBoth, parseFlags, profileFlag, regionFlag, required, trimmed } from "./parse.ts";
-import { CycleTeller, describeInterrupted, tellPlan, WATCH_WORDS } from "./report.ts";
+import { CycleTeller, describeBudget, describeInterrupted, tellPlan, WATCH_WORDS } from "./report.ts";
 import { onInterrupt, stopOnSignals } from "./signals.ts";
 import { runCycle, runExitCode } from "../app/cycle.ts";
-import { planRun, type RunRequest } from "../app/plan.ts";
+import { pushBudget } from "../app/delivery.ts";
+import { isReady, planRun, type RunRequest } from "../app/plan.ts";
 import { watch, watchPushDeadline } from "../app/watch.ts";
 import { appDir, DEFAULT_OUTPUT_DIR, defaultOutboxDir, defaultOutputDir, userStateDir } from "../config/paths.ts";
 import { MIN_INTERVAL_MS } from "../config/settings.ts";
@@ -222,6 +223,12 @@ export async function run(args: RunArgs, options: { tables: boolean }): Promise<
   const stop = stopOnSignals(() => reporter.info(WATCH_WORDS.stopping));
   try {
     reporter.info(WATCH_WORDS.watching(everyMs));
+    const budget = push && pushBudget(plan.clients.filter(isReady).map((c) => c.config), push, everyMs);
+    if (budget && push) {
+      const line = describeBudget(budget, everyMs, push.datasetMode);
+      if (budget.remedy) reporter.warn(line);
+      else reporter.info(line);
+    }
     await watch(async (due) => {
       try {
         await once(await plan.replan(), due, watchPushDeadline(due, everyMs));

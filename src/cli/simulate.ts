@@ -1,7 +1,7 @@
 /**
  * `connect-metrics simulate`: the Connect emulator as a server, for the AWS
  * CLI, boto3 or this tool (AWS_ENDPOINT_URL_CONNECT=http://127.0.0.1:PORT),
- * and the Power BI emulator beside it for `--push`.
+ * and the Power BI and Event Hubs emulators beside it for `--push`.
  */
 import { integer, parseFlags, trimmed } from "./parse.ts";
 import { UsageError } from "../util/errors.ts";
@@ -15,7 +15,7 @@ import { datasetColumns } from "../sinks/powerbi_schema.ts";
 
 /** Its lines in `--help` (under "Commands:"). */
 export const SIMULATE_HELP =
-  `  simulate              serve the Connect and Power BI emulators on 127.0.0.1 for other tools
+  `  simulate              serve the Connect, Power BI and Event Hubs emulators on 127.0.0.1 for other tools
     --port N            port to listen on (default 8484; 0 picks a free one)
     --config-dir DIR    serve the instances and queues of these config files
     --fleet N --queues N  without config files: N accounts of N queues (default 3 x 10)
@@ -32,6 +32,14 @@ export const SIMULATE_OPTIONS = {
 } as const;
 
 export const DEFAULT_SIMULATOR_PORT = 8484;
+
+/** The event hub simulate and demo serve. */
+export const SIMULATED_HUB = "connect-metrics";
+
+/** The same key every time for a seed, so that a walkthrough or a script can name the connection string. */
+export function simulatedHubKey(seed: number): string {
+  return btoa(fakeGuid("eventhub-key", seed).replaceAll("-", "")).slice(0, 43) + "=";
+}
 
 export interface SimulateArgs {
   readonly port: number;
@@ -94,6 +102,12 @@ Power BI emulator on the same port, one ${dataset.mode} dataset with the columns
   push URL (the emulator's own key): ${server.powerBi.pushUrl(server.powerBiUrl, dataset)}
   rows received: GET ${server.powerBiUrl}/emulator/datasets/${dataset.id}/rows
   faults: POST ${server.powerBiUrl}/emulator/faults {"kind": "status", "status": 503, "count": 2}`);
+  const hub = server.eventHubs.addHub(SIMULATED_HUB, { key: simulatedHubKey(args.seed) });
+  console.log(`
+Event Hubs emulator on the same port, as a Fabric Eventstream's custom endpoint (--push takes its connection string):
+  connection string (the emulator's own key): ${server.eventHubs.connectionString(server.url, hub)}
+  events received: GET ${server.url}/emulator/eventhubs/${hub.name}/events
+  faults: POST ${server.url}/emulator/eventhubs/faults {"kind": "status", "status": 503, "count": 2}`);
   const first = model.instances.values().next().value!;
   const queue = [...first.queues.values()][0];
   console.log(`

@@ -1,7 +1,7 @@
 /**
- * The push outbox: rows waiting for Power BI, one file per request body,
+ * The push outbox: rows waiting for Power BI (or Event Hubs), one file per request body,
  * beside the output folder. Rows are written here before they are sent and
- * a file is deleted only after Power BI's 200, so a run that dies at any
+ * a file is deleted only after the destination took it, so a run that dies at any
  * moment loses nothing (a row may arrive twice, never zero times). Each
  * file names the dataset it is for, so that two scheduled tasks pushing to
  * two datasets (a test and a live dashboard) never send each other's rows.
@@ -149,7 +149,7 @@ export class PushOutbox {
     return name;
   }
 
-  /** After Power BI's 200. A file already gone (another run sent it) is fine. */
+  /** After the destination took it (200, 201). A file already gone (another run sent it) is fine. */
   async remove(file: OutboxFile): Promise<void> {
     await Deno.remove(file.path).catch((error) => {
       if (!(error instanceof Deno.errors.NotFound)) throw error;

@@ -18,6 +18,14 @@ export const POWER_BI_LIMITS = {
   bytesPerStreamingRequest: 15_000,
   requestsPerSecond: { limit: 5, windowMs: 1_000 } satisfies WindowQuota,
   requestsPerMinute: { limit: 120, windowMs: 60_000 } satisfies WindowQuota,
+  /** Push and PushStreaming datasets: rows a dataset takes an hour; more are refused. */
+  rowsPerHour: 1_000_000,
+  /** Rows a table keeps under basicFIFO retention: the newest, the oldest dropped. */
+  fifoRows: 200_000,
+  /** Rows a table without FIFO retention holds before it refuses more. */
+  maxRowsWithoutFifo: 5_000_000,
+  /** Once a table holds this many rows, only 120 POST requests an hour are taken. */
+  largeTableRows: 250_000,
 } as const;
 
 /** The batch limits for a dataset of this mode. */

@@ -373,7 +373,7 @@ Deno.test("rows waiting in the outbox for another push URL's dataset are left fo
     assertEquals(ws.dataset.rows.length, 3, "this run's rows only");
     assertMatch(
       result.stderr,
-      /^warning: outbox .*outbox: 4 row\(s\) in 1 file\(s\) wait for another Power BI dataset \(another push URL's; files \*-for-0badcafe\.json\); they go when a run pushes to it, else are dropped after 7 days\n/m,
+      /^warning: outbox .*outbox: 4 row\(s\) in 1 file\(s\) wait for another Power BI dataset or event hub \(another push URL's or connection string's; files \*-for-0badcafe\.json\); they go when a run pushes to it, else are dropped after 7 days\n/m,
     );
     assertEquals(await ws.outboxFiles(), [theirs]);
   });
