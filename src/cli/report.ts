@@ -86,22 +86,25 @@ function span(ms: number): string {
  */
 export function describeBudget(budget: PowerBiBudget, everyMs: number, mode: DatasetMode): string {
   const { clients, rowsPerCycle, rowsPerHour, requestsPerCycle, fifoWindowMs } = budget;
-  const fleet = `${clients} client(s) (${count(rowsPerCycle)} queues) every ${everyMs / 1000} s`;
+  const ofClients = `${clients} client${clients === 1 ? "" : "s"}`;
+  const fleet = `${ofClients} (${count(rowsPerCycle)} queues) every ${everyMs / 1000} s`;
   const keeps = fifoWindowMs * 1.0001 < everyMs
     ? `keeps only the newest ${count(POWER_BI_LIMITS.fifoRows)} of each cycle's ${count(rowsPerCycle)} rows`
-    : `keeps the last ${span(fifoWindowMs)} of ${clients} client(s)`;
+    : `keeps the last ${span(fifoWindowMs)} of ${ofClients}`;
   const holds = budget.storesRows
     ? `the ${mode} dataset ${keeps} with basicFIFO retention (without it, it is full at ` +
       `${count(POWER_BI_LIMITS.maxRowsWithoutFifo)} rows in ${span(budget.hoursToFillWithoutFifo * 3_600_000)} ` +
       "and refuses more)"
     : `a Streaming dataset stores no rows (its tiles show the latest); as Push or PushStreaming with basicFIFO it ` +
       `would keep ${keeps.replace(/^keeps /, "")}`;
-  const line = `Power BI: ${fleet} send ${count(rowsPerHour)} rows an hour in ${requestsPerCycle} request(s) a ` +
-    `cycle; ${holds}`;
+  const line = `Power BI: ${fleet} send ${count(rowsPerHour)} rows an hour in ${requestsPerCycle} ` +
+    `request${requestsPerCycle === 1 ? "" : "s"} a cycle; ${holds}`;
   if (!budget.remedy) return line;
   const { remedy } = budget;
   return `${line}. It will not fit: ${budget.problems.join("; ")}. Instead: --every ${remedy.everyMs / 1000}s or ` +
-    `longer, one dataset (push URL) per ${remedy.clientsPerDataset} client(s), or Fabric (--push with an ` +
+    `longer, one dataset (push URL) per ${remedy.clientsPerDataset} client${
+      remedy.clientsPerDataset === 1 ? "" : "s"
+    }, or Fabric (--push with an ` +
     "Eventstream's connection string; docs/delivery.md)";
 }
 

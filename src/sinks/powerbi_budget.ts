@@ -53,10 +53,10 @@ export function powerBiBudget(input: BudgetInput): PowerBiBudget {
   const rowsPerHour = Math.round(rowsPerCycle * cyclesPerHour);
   const requestsPerCycle = splitIntoBatches(rows, batchLimitsFor(input.mode)).length;
   const { requestsPerMinute, requestsPerSecond } = POWER_BI_LIMITS;
-  // The quota windows let a burst through, then one request per window's share.
+  // Cycle after cycle the windows are never empty: each request takes its share of each window.
   const pushMs = Math.max(
-    Math.max(0, requestsPerCycle - requestsPerMinute.limit) / requestsPerMinute.limit * requestsPerMinute.windowMs,
-    Math.max(0, requestsPerCycle - requestsPerSecond.limit) / requestsPerSecond.limit * requestsPerSecond.windowMs,
+    requestsPerCycle / requestsPerMinute.limit * requestsPerMinute.windowMs,
+    requestsPerCycle / requestsPerSecond.limit * requestsPerSecond.windowMs,
   );
   const storesRows = input.mode !== "Streaming";
   const problems: string[] = [];
@@ -77,7 +77,7 @@ export function powerBiBudget(input: BudgetInput): PowerBiBudget {
   const fitsEveryMs = Math.max(
     input.everyMs,
     storesRows ? rowsPerCycle * HOUR / POWER_BI_LIMITS.rowsPerHour : 0,
-    requestsPerCycle * requestsPerMinute.windowMs / requestsPerMinute.limit,
+    pushMs,
   );
   const clients = input.clients.length;
   return {

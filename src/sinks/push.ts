@@ -103,7 +103,9 @@ export async function pushRows(rows: readonly MetricRow[], plan: PushPlan): Prom
     } catch (error) {
       if (!(error instanceof PushError)) throw error;
       throw new PushError(
-        `${error.message}. ${rows.length - sentFromMemory} row(s) of this run are lost: the outbox ${outbox.dir} ` +
+        `${error.message.replace(/\.$/, "")}. ${
+          rows.length - sentFromMemory
+        } row(s) of this run are lost: the outbox ${outbox.dir} ` +
           `could not keep them (${notKept.reason})`,
         "free space on that disk, or give --outbox-dir a folder on another",
         error.status,
@@ -174,7 +176,9 @@ export async function pushRows(rows: readonly MetricRow[], plan: PushPlan): Prom
         const waiting = files.slice(first);
         const waitingRows = await outbox.countRows(waiting);
         throw new PushError(
-          `${error.message}. ${waitingRows} row(s) in ${waiting.length} file(s) are kept in ${outbox.dir} ` +
+          `${
+            error.message.replace(/\.$/, "")
+          }. ${waitingRows} row(s) in ${waiting.length} file(s) are kept in ${outbox.dir} ` +
             `and will be sent by the next --push run`,
           error.hint,
           error.status,

@@ -20,7 +20,12 @@ Deno.test("demo: rows flow from the emulator through the SDK into output/tradeuk
       result.stdout,
       /\npushed 6 row\(s\) to http:\/\/127\.0\.0\.1:\d+\/beta\/…\/rows\?key=\*\*\* in 1 request/,
     );
-    assertMatch(result.stdout, /\nPower BI emulator received 6 rows for dataset [0-9a-f-]+\n$/);
+    assertMatch(result.stdout, /\nPower BI emulator received 6 rows for dataset [0-9a-f-]+\n/);
+    assertMatch(
+      result.stdout,
+      /\npushed 6 row\(s\) to Event Hubs sb:\/\/127\.0\.0\.1:\d+\/connect-metrics in 1 request\(s\)\n/,
+    );
+    assertMatch(result.stdout, /\nEvent Hubs emulator received 6 events in event hub connect-metrics\n$/);
     assert.ok(!(await Deno.stat(join(dir, "outbox")).catch(() => null)), "the demo leaves no outbox behind");
     const rows = JSON.parse(await Deno.readTextFile(join(dir, "output", "tradeuk-dev-metric-data.json")));
     assertEquals(rows.length, 6);

@@ -38,3 +38,77 @@ Deno.test("schema prints the dataset's columns and types and the PostDataset bod
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+/** The columns of `.create table T (['A']: type, ...)` and the mapping's JSON, read back out of schema --fabric's output. */
+function fabricSchema(stdout: string) {
+  const create = stdout.match(/^\.create table (\w+) \((.*)\)$/m)!;
+  const columns = [...create[2].matchAll(/\['((?:[^'\\]|\\.)*)'\]: (\w+)/g)].map((m) => [m[1], m[2]]);
+  const mapping = stdout.match(/^\.create-or-alter table (\w+) ingestion json mapping "(\w+)" @'(.*)'$/m)!;
+  return {
+    table: create[1],
+    columns,
+    mappingTable: mapping[1],
+    mappingName: mapping[2],
+    mapping: JSON.parse(mapping[3].replaceAll("''", "'")) as {
+      column: string;
+      datatype: string;
+      Properties: { Path: string };
+    }[],
+  };
+}
+
+Deno.test("schema --fabric: the Eventhouse table and its JSON mapping hold every column, default and added", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "connect-metrics-schema-" });
+  try {
+    await Deno.mkdir(join(dir, "config"));
+    const plain = await runCli(["schema", "--fabric"], { cwd: dir });
+    assertEquals(plain.code, 0, plain.stderr);
+    const defaults = fabricSchema(plain.stdout);
+    assertEquals(defaults.columns, [
+      ["Date", "datetime"],
+      ["Client", "string"],
+      ["QueueName", "string"],
+      ...["Call", "CONTACTS_HANDLED", "Abandoned", "Agents", "AGENTS_ON_CALL", "MaxOCW", "InQueue", "ACW", "Available"]
+        .map((c) => [c, "real"]),
+    ]);
+    assertEquals([defaults.table, defaults.mappingTable, defaults.mappingName], [
+      "ConnectMetrics",
+      "ConnectMetrics",
+      "ConnectMetricsMapping",
+    ]);
+    // Each column from the event's property of the same name, with the table's type.
+    assertEquals(defaults.mapping.map((m) => [m.column, m.datatype]), defaults.columns);
+    assertEquals(defaults.mapping.map((m) => m.Properties.Path).slice(0, 4), [
+      "$.Date",
+      "$.Client",
+      "$.QueueName",
+      "$.Call",
+    ]);
+
+    await Deno.writeTextFile(
+      join(dir, "config", "settings.json"),
+      JSON.stringify({
+        renameColumns: { Call: "Queued" },
+        addColumns: [{ column: "AHT", metric: "HANDLE_TIME" }, {
+          column: "Service level 60",
+          metric: "SERVICE_LEVEL",
+          threshold: 60,
+        }],
+      }),
+    );
+    const added = fabricSchema((await runCli(["schema", "--fabric"], { cwd: dir })).stdout);
+    assertEquals(added.columns.slice(3, 4), [["Queued", "real"]]);
+    assertEquals(added.columns.slice(-2), [["AHT", "real"], ["Service level 60", "real"]]);
+    assertEquals(added.mapping.at(-1)!.Properties.Path, "$['Service level 60']", "a name with spaces, bracketed");
+    assertEquals(added.mapping.map((m) => m.column), added.columns.map(([c]) => c));
+
+    const both = await runCli(["schema", "--fabric", "--mode", "Push"], { cwd: dir });
+    assertEquals(both.code, 2);
+    assertMatch(
+      both.stderr,
+      /^error: give --mode \(a Power BI dataset\) or --fabric \(an Eventhouse table\), not both\n/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
