@@ -31,10 +31,12 @@ export const RUN_HELP = `Fetch one client's metrics (the 2019 command line):
                         started in the Windows folder, as a scheduled task is)
   --region REGION       the AWS Region (default: the config's region, then AWS_REGION or
                         AWS_DEFAULT_REGION, then the AWS profile's)
-  --push [URL]          also send the rows to a Power BI push URL; better than a URL here
+  --push [URL]          also send the rows to a Power BI push URL, or to a Fabric Eventstream
+                        (its Event Hubs connection string); better than either here
                         (visible to other processes): CONNECT_METRICS_POWERBI_URL or
-                        "powerBiUrl" in config/settings.json
-  --outbox-dir DIR      rows waiting for Power BI (default: outbox beside the output folder)
+                        "powerBiUrl" in config/settings.json; for Fabric,
+                        CONNECT_METRICS_EVENTHUB_CONNECTION_STRING or "eventHubConnectionString"
+  --outbox-dir DIR      rows waiting to be pushed (default: outbox beside the output folder)
 
 Many clients, on a schedule:
   --all                 every config/*-instance-queues.json; failures are isolated, a summary ends the run

@@ -76,6 +76,19 @@ Deno.test("README: the two-minute walkthrough runs as written, and does what it 
     );
     const rows = JSON.parse(await Deno.readTextFile(join(dir, "output", "client01-dev-metric-data.json")));
     assertEquals(rows.length, 10);
+    // 6: the same rows as events, through the Event Hubs emulator's connection string; the Eventhouse table for them.
+    assertMatch(stdout, /pushed 10 row\(s\) to Event Hubs sb:\/\/127\.0\.0\.1:8484\/connect-metrics in 1 request/);
+    assertMatch(
+      stdout,
+      /\n\{"hub":"connect-metrics","events":\[\{"Date":"[^"]+","Client":"Client01","QueueName":"Queue 0001"/,
+      "what the Event Hubs emulator received",
+    );
+    assertMatch(stdout, /\n\.create table ConnectMetrics \(\['Date'\]: datetime, /);
+    const hubKey = "NThlODkxNmNiYzU3NDE0OWEyNDk1YjJhMjg2YTVmMDc=";
+    const shown = `${stdout}\n${result.stderr}`.split("\n").filter((line) => line.includes(hubKey));
+    assertEquals(shown.map((line) => line.replace(/Endpoint=\S+/, "CS")), [
+      "  connection string (the emulator's own key): CS",
+    ]);
     // The emulator prints its own push URL, key and all, for the walkthrough to copy; the tool never prints it.
     const key = "aa966c638eff44a6a74054b17c4681f4";
     const printed = `${stdout}\n${result.stderr}`.split("\n").filter((line) => line.includes(key));
