@@ -1,6 +1,6 @@
 /**
  * The house's one rule of imports (../shared/STYLE.md): main.ts -> cli/ ->
- * app/ -> {sinks, rows, connect, aws, config} -> util/, never back up, with
+ * app/ -> {display, sinks, rows, connect, aws, config} -> util/, never back up, with
  * simulator/ beside them as the dev wing; and bench/ uses app/, never cli/.
  */
 import { join, relative } from "node:path";
@@ -16,6 +16,7 @@ const RANK: Record<string, number> = {
   rows: 3,
   sinks: 3,
   simulator: 4,
+  display: 4,
   app: 5,
   cli: 6,
   bench: 6,

@@ -94,6 +94,13 @@ export function printError(error: unknown): void {
 }
 
 export class Reporter {
+  /**
+   * Set while the console is a redrawn screen (watch mode on a terminal):
+   * what would be printed goes here instead, already redacted; the log file
+   * gets every line as always.
+   */
+  divert?: (level: Level, line: string) => void;
+
   /** `logFile` may be a function: watch mode moves to a new daily file at midnight. */
   constructor(
     readonly verbosity: Verbosity = "normal",
@@ -103,25 +110,31 @@ export class Reporter {
 
   /** What the run did (shown unless --quiet). */
   info(message: string, fields?: Record<string, unknown>): void {
-    if (this.verbosity !== "quiet") console.log(redact(message));
+    if (this.verbosity !== "quiet") this.#print("info", message);
     this.#log("info", message, fields);
   }
 
   /** More detail (shown with --verbose; always logged). */
   detail(message: string, fields?: Record<string, unknown>): void {
-    if (this.verbosity === "verbose") console.log(redact(message));
+    if (this.verbosity === "verbose") this.#print("detail", message);
     this.#log("detail", message, fields);
   }
 
   warn(message: string, fields?: Record<string, unknown>): void {
-    console.error(redact(`warning: ${message}`));
+    this.#print("warn", `warning: ${message}`);
     this.#log("warn", message, fields);
   }
 
   /** A failure the user must see, even with --quiet. */
   error(message: string, fields?: Record<string, unknown>): void {
-    console.error(redact(message));
+    this.#print("error", message);
     this.#log("error", message, fields);
+  }
+
+  #print(level: Level, message: string): void {
+    if (this.divert) this.divert(level, redact(message));
+    else if (level === "warn" || level === "error") console.error(redact(message));
+    else console.log(redact(message));
   }
 
   /** An error as `printError` shows it (`error:` and `hint:` lines), `prefix` naming whose it is. */

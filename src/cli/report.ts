@@ -146,8 +146,16 @@ export const WATCH_WORDS = {
   stopped: "stopped",
   skipped: (skipped: number, tookMs: number, next: number) =>
     `the cycle took ${(tookMs / 1000).toFixed(1)} s, longer than --every: skipped ${skipped} run(s); ` +
-    `next at ${new Date(next).toLocaleTimeString()}`,
+    `next at ${clock(next)}`,
+  /** A separator with the time, so that a log of many cycles reads as cycles. */
+  cycle: (number: number, at: number) => `--- cycle ${number} at ${clock(at)} ---`,
+  next: (at: number) => `next cycle at ${clock(at)}`,
 } as const;
+
+/** 19:07:03, whatever the machine's locale. */
+function clock(ms: number): string {
+  return new Date(ms).toLocaleTimeString("en-GB", { hour12: false });
+}
 
 /** What a one-shot run stopped by Ctrl+C kept, and what it did not. */
 export function describeInterrupted(written: number, total: number, push?: PushSetup): string {
@@ -160,8 +168,11 @@ export function describeInterrupted(written: number, total: number, push?: PushS
 /** About as much of an error as keeps the summary within a console window's width. */
 const SUMMARY_OUTCOME_CHARS = 60;
 
-/** The end-of-run table: per client rows, API calls, retries, time and outcome. */
-export function formatSummary(report: CycleReport): string {
+/**
+ * The end-of-run table: per client rows, API calls, retries, time and
+ * outcome; then the push, or plainly that there was none (`pushing` false).
+ */
+export function formatSummary(report: CycleReport, pushing = true): string {
   const table = formatTable(
     report.results.map((r) => ({
       Client: r.plan.label,
@@ -183,7 +194,9 @@ export function formatSummary(report: CycleReport): string {
     ? "; push FAILED (the error above says which rows wait and where)"
     : report.push
     ? `; ${report.push.sentRows} row(s) pushed`
-    : "";
+    : pushing
+    ? ""
+    : "; not pushed (no --push): no dashboard was updated";
   return `${table}\n${report.results.length - failed} of ${report.results.length} client(s) ok in ${
     (report.ms / 1000).toFixed(1)
   } s${push}`;
@@ -253,7 +266,9 @@ export class CycleTeller implements CycleCallbacks {
     if (report.pushError) reporter.failure(report.pushError);
     if (this.options.multi) {
       const failed = report.results.some((r) => r.error) || report.pushError;
-      (failed ? reporter.error.bind(reporter) : reporter.info.bind(reporter))(formatSummary(report));
+      (failed ? reporter.error.bind(reporter) : reporter.info.bind(reporter))(
+        formatSummary(report, this.plan.push !== undefined),
+      );
     }
   }
 

@@ -10,6 +10,7 @@ import { from2019Flags, splitOptionalPush } from "./compat.ts";
 import { dailyLogReporter, errorLines, isInteractive, type LogFormat, Reporter, type Verbosity } from "./log.ts";
 import { notBoth, parseFlags, profileFlag, regionFlag, required, trimmed } from "./parse.ts";
 import { CycleTeller, describeBudget, describeInterrupted, tellPlan, WATCH_WORDS } from "./report.ts";
+import { Displays } from "./displays.ts";
 import { onInterrupt, stopOnSignals } from "./signals.ts";
 import { runCycle, runExitCode } from "../app/cycle.ts";
 import { pushBudget } from "../app/delivery.ts";
@@ -17,7 +18,9 @@ import { isReady, planRun, type RunRequest } from "../app/plan.ts";
 import { watch, watchPushDeadline } from "../app/watch.ts";
 import { appDir, DEFAULT_OUTPUT_DIR, defaultOutboxDir, defaultOutputDir, userStateDir } from "../config/paths.ts";
 import { MIN_INTERVAL_MS } from "../config/settings.ts";
+import { parseServeAddress, type ServeAddress } from "../display/server.ts";
 import { cannotAppendTo } from "../util/atomic_file.ts";
+import { redact } from "../util/redact.ts";
 import { ConfigError, UsageError } from "../util/errors.ts";
 import { parseInterval } from "../util/time.ts";
 
@@ -44,7 +47,12 @@ Many clients, on a schedule:
   --quiet, -q           only errors (and the summary when something failed)
   --verbose, -v         also where configs were found and per-client timings
   --log-file FILE       log here; without a console the log is logs/connect-metrics-DATE.log
-  --log-format FORMAT   text (default) or json`;
+  --log-format FORMAT   text (default) or json
+
+Seeing it (with --every on a terminal, one screen is redrawn each cycle):
+  --table               also print each client's rows as a table
+  --serve [HOST:]PORT   a web wallboard, /metrics for Prometheus and /rows.json on this port,
+                        on 127.0.0.1 unless a host is given; a one-shot run serves until Ctrl+C`;
 
 export const RUN_OPTIONS = {
   client: { type: "string" },
@@ -62,6 +70,8 @@ export const RUN_OPTIONS = {
   verbose: { type: "boolean", short: "v" },
   "log-file": { type: "string" },
   "log-format": { type: "string" },
+  table: { type: "boolean" },
+  serve: { type: "string" },
 } as const;
 
 /** What to run (app/plan.ts), and how this command shows it. */
@@ -71,6 +81,10 @@ export interface RunArgs extends RunRequest {
   readonly verbosity: Verbosity;
   readonly logFile?: string;
   readonly logFormat: LogFormat;
+  /** Each client's rows as a table. */
+  readonly table?: boolean;
+  /** `--serve`: the wallboard's address. */
+  readonly serve?: ServeAddress;
 }
 
 /**
@@ -101,6 +115,10 @@ export function parseRunArgs(argv: string[]): RunArgs {
       );
     }
   }
+  const serve = values.serve === undefined ? undefined : parseServeAddress(values.serve);
+  if (values.serve !== undefined && !serve) {
+    throw new UsageError(`--serve expects a port, or HOST:PORT (e.g. 8080 or 0.0.0.0:8080), got "${values.serve}"`);
+  }
   const logFormat = (values["log-format"] ?? "text").toLowerCase();
   if (logFormat !== "text" && logFormat !== "json") {
     throw new UsageError(`--log-format expects text or json, got "${logFormat}"`);
@@ -119,6 +137,8 @@ export function parseRunArgs(argv: string[]): RunArgs {
     verbosity: values.quiet ? "quiet" : values.verbose ? "verbose" : "normal",
     logFile: values["log-file"],
     logFormat,
+    table: values.table ?? false,
+    serve,
   };
 }
 type LogArgs = Pick<RunArgs, "logFile" | "verbosity" | "logFormat">;
@@ -143,7 +163,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   let args: RunArgs | undefined;
   try {
     args = parseRunArgs(argv);
-    return await run(args, { tables: false });
+    return await run(args, { tables: args.table ?? false });
   } catch (error) {
     await logFailure(error, args);
     throw error; // main prints it and exits 2 (or 1)
@@ -166,7 +186,13 @@ async function logFailure(error: unknown, args: LogArgs | undefined): Promise<vo
   for (const line of errorLines(error)) reporter?.record("error", line);
 }
 
-/** Runs what `args` ask: one cycle, or a watch; `tables` shows each client's rows (double-clicked). */
+/** What is running, as the screen's and the wallboard's title says it. */
+function titleOf(args: RunArgs, pushing: boolean): string {
+  const who = args.all ? "--all" : args.profiles.map((p) => `--profile ${p}`).join(" ");
+  return `connect-metrics ${who}${pushing ? " --push" : ""}`;
+}
+
+/** Runs what `args` ask: one cycle, or a watch; `tables` shows each client's rows (double-clicked, --table). */
 export async function run(args: RunArgs, options: { tables: boolean }): Promise<number> {
   const started = Date.now();
   // Found before any work, so exit 2: bad flags, no config files, a bad settings.json, a bad push URL.
@@ -174,16 +200,30 @@ export async function run(args: RunArgs, options: { tables: boolean }): Promise<
   const reporter = await openReporter(args, plan.settings.settings.logRetentionDays);
   tellPlan(plan, reporter);
   const { push, multi } = plan;
+  // Watch mode on a terminal: one screen, redrawn each cycle, instead of lines that scroll away.
+  const screen = args.everyMs !== undefined && Deno.stdout.isTerminal() && args.verbosity !== "quiet";
+  const displays = await Displays.open({
+    screen,
+    serve: args.serve,
+    title: titleOf(args, push !== undefined),
+    everyMs: args.everyMs,
+    thresholds: plan.settings.settings.thresholds,
+  }, reporter);
   let teller: CycleTeller | undefined;
+  let cycles = 0;
   /**
    * One cycle, over by `runUntil`: throttled calls are sent again until then, and with --push nothing is still sent
-   * after it; no backlog file is started after `pushDeadline`.
+   * after it; no backlog file is started after `pushDeadline`. `nextAt`: when the next cycle starts (watch mode).
    */
-  const once = async (clients: typeof plan.clients, runUntil: number, pushDeadline?: number) => {
+  const once = async (clients: typeof plan.clients, runUntil: number, pushDeadline?: number, nextAt?: number) => {
+    const number = ++cycles;
+    const cycleStart = Date.now();
+    if (args.everyMs) reporter.info(WATCH_WORDS.cycle(number, cycleStart));
+    displays?.cycleStarted(number, cycleStart, clients.length);
     teller = new CycleTeller(plan, clients, reporter, {
       multi,
-      tables: options.tables,
-      progress: multi && Deno.stdout.isTerminal() && args.verbosity !== "quiet",
+      tables: options.tables && !screen,
+      progress: multi && !screen && Deno.stdout.isTerminal() && args.verbosity !== "quiet",
     });
     const report = await runCycle(clients, {
       outputDir: args.outputDir,
@@ -192,60 +232,83 @@ export async function run(args: RunArgs, options: { tables: boolean }): Promise<
       pushDeadline,
       pushStopBy: runUntil,
       throttledUntil: runUntil,
-      keepRows: options.tables,
+      keepRows: options.tables || displays !== undefined,
       onClientStarted: teller.onClientStarted,
-      onClientDone: teller.onClientDone,
+      onClientDone: (index, result) => {
+        teller!.onClientDone(index, result);
+        displays?.clientDone();
+      },
       onPushStarted: teller.onPushStarted,
       onDropped: teller.onDropped,
     });
     teller.finish(report);
+    await displays?.cycleDone(report, push, nextAt);
+    if (nextAt) reporter.info(WATCH_WORDS.next(nextAt));
     return report;
   };
 
-  if (!args.everyMs) {
-    // Ctrl+C ends a one-shot run at once, saying what it kept: the clients done are written (and queued).
-    const interrupted = onInterrupt(() => {
-      reporter.warn(describeInterrupted(teller?.writtenCount ?? 0, plan.clients.length, push));
-      Deno.exit(130);
+  try {
+    if (!args.everyMs) {
+      let code: number;
+      // Ctrl+C ends a one-shot run at once, saying what it kept: the clients done are written (and queued).
+      const interrupted = onInterrupt(() => {
+        reporter.warn(describeInterrupted(teller?.writtenCount ?? 0, plan.clients.length, push));
+        Deno.exit(130);
+      });
+      try {
+        // A run scheduled every minute keeps fetching every minute, however long the backlog or slow Power BI.
+        const report = await once(
+          plan.clients,
+          started + plan.settings.settings.push.runSeconds * 1000,
+          push ? started + push.backlogMs : undefined,
+        );
+        code = runExitCode(report, multi);
+      } finally {
+        interrupted.dispose();
+      }
+      if (displays?.wallboard) {
+        // The wallboard shows this run's figures until Ctrl+C; they go stale on the page as time passes.
+        const stop = stopOnSignals(() => {});
+        reporter.info(`serving the wallboard at ${displays.wallboard.url} until Ctrl+C`);
+        await new Promise<void>((resolve) => stop.signal.addEventListener("abort", () => resolve(), { once: true }));
+        stop.dispose();
+      }
+      return code;
+    }
+
+    const everyMs = args.everyMs;
+    const stop = stopOnSignals(() => {
+      reporter.info(WATCH_WORDS.stopping);
+      displays?.notice(WATCH_WORDS.stopping);
     });
     try {
-      // A run scheduled every minute keeps fetching every minute, however long the backlog or slow Power BI.
-      const report = await once(
-        plan.clients,
-        started + plan.settings.settings.push.runSeconds * 1000,
-        push ? started + push.backlogMs : undefined,
-      );
-      return runExitCode(report, multi);
-    } finally {
-      interrupted.dispose();
-    }
-  }
-
-  const everyMs = args.everyMs;
-  const stop = stopOnSignals(() => reporter.info(WATCH_WORDS.stopping));
-  try {
-    reporter.info(WATCH_WORDS.watching(everyMs));
-    const budget = push && pushBudget(plan.clients.filter(isReady).map((c) => c.config), push, everyMs);
-    if (budget && push) {
-      const line = describeBudget(budget, everyMs, push.datasetMode);
-      if (budget.remedy) reporter.warn(line);
-      else reporter.info(line);
-    }
-    await watch(async (due) => {
-      try {
-        await once(await plan.replan(), due, watchPushDeadline(due, everyMs));
-      } catch (error) {
-        // A config broken mid-watch is reported each cycle; the watch goes on.
-        reporter.failure(error);
+      reporter.info(WATCH_WORDS.watching(everyMs));
+      const budget = push && pushBudget(plan.clients.filter(isReady).map((c) => c.config), push, everyMs);
+      if (budget && push) {
+        const line = describeBudget(budget, everyMs, push.datasetMode);
+        if (budget.remedy) reporter.warn(line);
+        else reporter.info(line);
       }
-    }, {
-      intervalMs: everyMs,
-      stop: stop.signal,
-      onSkipped: (skipped, tookMs, next) => reporter.warn(WATCH_WORDS.skipped(skipped, tookMs, next)),
-    });
-    reporter.info(WATCH_WORDS.stopped);
-    return 0;
+      await watch(async (due) => {
+        try {
+          await once(await plan.replan(), due, watchPushDeadline(due, everyMs), due);
+        } catch (error) {
+          // A config broken mid-watch is reported each cycle; the watch goes on.
+          reporter.failure(error);
+          displays?.notice(...errorLines(error).map(redact));
+        }
+      }, {
+        intervalMs: everyMs,
+        stop: stop.signal,
+        onSkipped: (skipped, tookMs, next) => reporter.warn(WATCH_WORDS.skipped(skipped, tookMs, next)),
+      });
+      await displays?.close();
+      reporter.info(WATCH_WORDS.stopped);
+      return 0;
+    } finally {
+      stop.dispose();
+    }
   } finally {
-    stop.dispose();
+    await displays?.close();
   }
 }

@@ -8,6 +8,7 @@ import { ConfigError } from "../util/errors.ts";
 import { registerSecret } from "../util/redact.ts";
 import { parseInterval } from "../util/time.ts";
 import { isObject, parseConfigJson, unknownFieldWarnings, withKnownNames } from "./json.ts";
+import { DEFAULT_THRESHOLDS, parseThresholds, type Thresholds } from "./thresholds.ts";
 
 /** The shortest "every" (and --every): Connect's real-time metrics change by the second, but its quota is shared. */
 export const MIN_INTERVAL_MS = 10_000;
@@ -38,6 +39,8 @@ export interface Settings {
   readonly everyMs?: number;
   /** Daily logs older than this many days are deleted. */
   readonly logRetentionDays: number;
+  /** When the wallboard's tiles turn amber and red. */
+  readonly thresholds: Thresholds;
 }
 
 export const DEFAULT_LOG_RETENTION_DAYS = 14;
@@ -90,6 +93,7 @@ export const DEFAULT_SETTINGS: Settings = {
   columns: { renamed: [], added: [] },
   push: DEFAULT_PUSH_SETTINGS,
   logRetentionDays: DEFAULT_LOG_RETENTION_DAYS,
+  thresholds: DEFAULT_THRESHOLDS,
 };
 
 /** Number fields of settings.json: [field, PushSettings key, min, max]. */
@@ -111,6 +115,7 @@ const KNOWN_FIELDS = new Set([
   "powerBiDatasetMode",
   "every",
   "logRetentionDays",
+  "thresholds",
   ...PUSH_NUMBERS.map(([field]) => field),
 ]);
 
@@ -208,6 +213,7 @@ export function parseSettings(
       push,
       ...(everyMs ? { everyMs } : {}),
       logRetentionDays: logRetentionDays,
+      thresholds: fields.thresholds === undefined ? DEFAULT_THRESHOLDS : parseThresholds(fields.thresholds, file),
     },
     warnings,
   };
