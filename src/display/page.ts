@@ -119,7 +119,7 @@ function tile(client, t) {
   box.append(
     main,
     small([["agentsAvailable", "available", t.agentsAvailable], ["agentsOnContact", "on contact", t.agentsOnContact],
-      ["agentsAfterContactWork", "after-contact work", t.agentsAfterContactWork]]),
+      ["agentsAfterContactWork", "in ACW", t.agentsAfterContactWork]]),
     small([["handled", "handled today", t.handled], ["abandoned", "abandoned", t.abandoned, t.levels.abandoned]]),
   );
   return box;

@@ -82,9 +82,7 @@ async function screenMatching(reader: ReadableStreamDefaultReader<string>, until
     if (done) break;
     text += value;
     // A screen is drawn from the cursor's home to the clear-below that ends it.
-    const frames = [...text.matchAll(FRAME)].map((m) =>
-      m[1].replace(ANSI, "").replace(/\r/g, "")
-    );
+    const frames = [...text.matchAll(FRAME)].map((m) => m[1].replace(ANSI, "").replace(/\r/g, ""));
     const found = frames.findLast((f) => until.test(f));
     if (found !== undefined) return found.replace(/\n$/, "").split("\n");
   }
@@ -173,5 +171,30 @@ Deno.test("--table prints each client's rows of a one-shot run", async () => {
     assertEquals(result.code, 0, result.stderr);
     assertMatch(result.stdout, /\nClient +QueueName +Call +CONTACTS_HANDLED .*\n[- ]+\nClient01 +Queue 0001 /);
     assertMatch(result.stdout, /\nClient01 +Queue 0003 /);
+  });
+});
+
+Deno.test("--serve: a bad address, or a port another program has, is exit 2 in one line, before any call", async () => {
+  await withFleet(1, 2, async ({ dir, env }) => {
+    const bad = await runCli(["--all", "--serve", "localhost:http"], { cwd: dir, env });
+    assertEquals(bad.code, 2);
+    assertEquals(
+      bad.stderr.split("\n")[0],
+      'error: --serve expects a port, or HOST:PORT (e.g. 8080 or 0.0.0.0:8080), got "localhost:http"',
+    );
+    const taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    try {
+      const { port } = taken.addr as Deno.NetAddr;
+      const result = await runCli(["--all", "--serve", String(port)], { cwd: dir, env });
+      assertEquals(result.code, 2);
+      assertEquals(
+        result.stderr.split("\n")[0],
+        `error: --serve 127.0.0.1:${port}: port ${port} is in use, by another program; give another port, or 0 for a free one`,
+      );
+      const written = await Array.fromAsync(Deno.readDir(join(dir, "output"))).catch(() => []);
+      assertEquals(written.map((e) => e.name), [], "no client was fetched");
+    } finally {
+      taken.close();
+    }
   });
 });
