@@ -84,6 +84,12 @@ Deno.test("README: the two-minute walkthrough runs as written, and does what it 
       "what the Event Hubs emulator received",
     );
     assertMatch(stdout, /\n\.create table ConnectMetrics \(\['Date'\]: datetime, /);
+    // 7: the wallboard's /metrics, from a one-shot run that serves until it is stopped.
+    assertMatch(stdout, /^wallboard on http:\/\/127\.0\.0\.1:8080\/ /m);
+    assertMatch(
+      stdout,
+      /\nconnect_queue_contacts_in_queue\{client="Client01",environment="DEV",queue="Queue 0001"\} \d+\n/,
+    );
     const hubKey = "NThlODkxNmNiYzU3NDE0OWEyNDk1YjJhMjg2YTVmMDc=";
     const shown = `${stdout}\n${result.stderr}`.split("\n").filter((line) => line.includes(hubKey));
     assertEquals(shown.map((line) => line.replace(/Endpoint=\S+/, "CS")), [
@@ -93,8 +99,9 @@ Deno.test("README: the two-minute walkthrough runs as written, and does what it 
     const key = "aa966c638eff44a6a74054b17c4681f4";
     const printed = `${stdout}\n${result.stderr}`.split("\n").filter((line) => line.includes(key));
     assertEquals(printed.map((line) => line.replace(/http\S+/, "URL")), ["  push URL (the emulator's own key): URL"]);
-    // kill %1 stopped the emulators: the port is free again.
+    // kill %1 stopped the emulators, kill %2 the wallboard: the ports are free again.
     Deno.listen({ hostname: "127.0.0.1", port: 8484 }).close();
+    Deno.listen({ hostname: "127.0.0.1", port: 8080 }).close();
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -13,7 +13,7 @@ import { ConnectModel } from "../../src/simulator/connect_model.ts";
 import { addConfiguredInstances } from "../../src/simulator/fleet.ts";
 import { startEmulatorServer } from "../../src/simulator/server.ts";
 import { datasetColumns } from "../../src/sinks/powerbi_schema.ts";
-import { DEFAULT_COLUMNS } from "../../src/connect/catalogue.ts";
+import { kpiColumns } from "../../src/connect/columns.ts";
 
 const XSS = "<img src=x onerror=alert(1)>";
 const QUOTED = 'Sales "VIP" \\ London';
@@ -98,7 +98,13 @@ Deno.test({
     const dir = await Deno.makeTempDir({ prefix: "connect-metrics-wallboard-" });
     let offset = 0;
     const server = await startEmulatorServer({ model: new ConnectModel(11), now: () => Date.now() + offset });
-    const dataset = server.powerBi.addDataset(datasetColumns(DEFAULT_COLUMNS), { key: PUSH_KEY });
+    const added = [{ column: "AHT", metric: "HANDLE_TIME" }, {
+      column: "SL60",
+      metric: "SERVICE_LEVEL",
+      threshold: 60,
+    }];
+    const columns = kpiColumns({ renamed: [], added }, "settings.json");
+    const dataset = server.powerBi.addDataset(datasetColumns(columns), { key: PUSH_KEY });
     try {
       const path = await writeConfig(join(dir, "config"), "capita-tradeuk-dev", CONFIG);
       addConfiguredInstances(server.model, [parseClientConfig(JSON.stringify(CONFIG), path).config]);
@@ -110,6 +116,7 @@ Deno.test({
       await Deno.writeTextFile(
         join(dir, "config", "settings.json"),
         JSON.stringify({
+          addColumns: added,
           thresholds: { clients: { TradeUK: { queues: { BasicQueue: { contactsInQueue: { amber: 0, red: 0 } } } } } },
         }),
       );
@@ -184,6 +191,12 @@ Deno.test({
             assertEquals(values.get(`connect_queue_agents_available|${labels}`), row.Available);
             assertEquals(values.get(`connect_queue_contacts_handled_today|${labels}`), row.CONTACTS_HANDLED);
             assertEquals(values.get(`connect_queue_contacts_abandoned_today|${labels}`), row.Abandoned);
+            // Added columns: an average in seconds, and a service level as a ratio with its threshold as a label.
+            assertEquals(values.get(`connect_queue_handle_time_avg_today_seconds|${labels}`), row.AHT);
+            assertEquals(
+              values.get(`connect_queue_service_level_avg_today_ratio|${labels}|threshold_seconds=60`),
+              Number(row.SL60) / 100,
+            );
           }
           assertEquals(values.get("connect_metrics_failed_clients|"), 0);
           assertEquals(values.get("connect_metrics_outbox_rows|"), 0);
