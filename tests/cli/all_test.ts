@@ -69,7 +69,10 @@ Deno.test("--all: one broken client is reported, the others are written; exit 1 
     );
     assertMatch(result.stderr, /\nnotepad-prod +0 +0 +0 +0 +FAILED: .*\.json\.txt: not read/);
     assertMatch(result.stderr, /\nTradeUK DEV +3 +2 +0 +[\d.]+ +ok\n/);
-    assertMatch(result.stderr, /\n2 of 5 client\(s\) ok in [\d.]+ s; not pushed \(no --push\): no dashboard was updated\n$/);
+    assertMatch(
+      result.stderr,
+      /\n2 of 5 client\(s\) ok in [\d.]+ s; not pushed \(no --push\): no dashboard was updated\n$/,
+    );
     const rows = result.stderr.split("\n").filter((l) => / (ok|FAILED: .*)$/.test(l)).map((l) => l.split(/ {2,}/)[0]);
     assertEquals(rows, ["Acme PROD", "broken-prod", "TradeUK DEV", "Gone PROD", "notepad-prod"], "file-name order");
     // Each failure whole above the table; in it, a cell short enough for a console window, without folders.
