@@ -71,6 +71,9 @@ export function describePush(report: PushReport, target: PushTarget): string {
 
 const count = (n: number) => Math.round(n).toLocaleString("en-GB");
 
+/** Requests a minute: whole from 10, else to one decimal place ("0.2", "7.5"). */
+const perMinute = (n: number) => (n >= 10 ? count(n) : String(Math.round(n * 10) / 10));
+
 /** "40 minutes", "5.6 hours", "3 days". */
 function span(ms: number): string {
   const minutes = ms / 60_000;
@@ -98,7 +101,10 @@ export function describeBudget(budget: PowerBiBudget, everyMs: number, mode: Dat
     : `a Streaming dataset stores no rows (its tiles show the latest); as Push or PushStreaming with basicFIFO it ` +
       `would keep ${keeps.replace(/^keeps /, "")}`;
   const line = `Power BI: ${fleet} send ${count(rowsPerHour)} rows an hour in ${requestsPerCycle} ` +
-    `request${requestsPerCycle === 1 ? "" : "s"} a cycle; ${holds}`;
+    `request${requestsPerCycle === 1 ? "" : "s"} a cycle (${
+      perMinute(requestsPerCycle * 60_000 / everyMs)
+    } a minute, of ` +
+    `Power BI's ${POWER_BI_LIMITS.requestsPerMinute.limit}); ${holds}`;
   if (!budget.remedy) return line;
   const { remedy } = budget;
   return `${line}. It will not fit: ${budget.problems.join("; ")}. Instead: --every ${remedy.everyMs / 1000}s or ` +

@@ -1,6 +1,6 @@
 /**
  * What a fleet sends a Power BI dataset, against the dataset's limits: rows
- * an hour, requests a cycle, how much history the table keeps, and whether
+ * an hour, requests a cycle and a minute, how much history the table keeps, and whether
  * Power BI will refuse it. The limits are POWER_BI_LIMITS; this is arithmetic.
  */
 import type { DatasetMode } from "../config/settings.ts";

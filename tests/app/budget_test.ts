@@ -25,7 +25,7 @@ Deno.test("20 x 250 every 60 s: 300,000 rows an hour, and a FIFO dataset keeps t
   const line = describeBudget(b, 60_000, "Push");
   assertMatch(
     line,
-    /^Power BI: 20 clients \(5,000 queues\) every 60 s send 300,000 rows an hour in 1 request a cycle; /,
+    /^Power BI: 20 clients \(5,000 queues\) every 60 s send 300,000 rows an hour in 1 request a cycle \(1 a minute, of Power BI's 120\); /,
   );
   assertMatch(line, /the Push dataset keeps the last 40 minutes of 20 clients with basicFIFO retention/);
   assertMatch(line, /without it, it is full at 5,000,000 rows in 16\.7 hours and refuses more/);
