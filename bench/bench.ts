@@ -11,6 +11,7 @@
  */
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import process from "node:process";
 import { parseArgs } from "node:util";
 import { runCycle } from "../src/app/cycle.ts";
 import { clientFromConfig, type ReadyClient } from "../src/app/plan.ts";
@@ -98,11 +99,26 @@ function toolCommand(exe: string | undefined, withoutGcPolicy = false): string[]
   return [Deno.execPath(), "run", "-q", "-P", "--config", config, ...flags, main];
 }
 
+/** The source run with the exe's flags and V8's GC trace on stdout: where a one-shot run's GC time goes. */
+function tracedToolCommand(): string[] {
+  const config = fileURLToPath(new URL("../deno.json", import.meta.url));
+  const main = fileURLToPath(new URL("../main.ts", import.meta.url));
+  const flags = RUNTIME_FLAGS.map((flag) => flag.startsWith("--v8-flags=") ? `${flag},--trace-gc` : flag);
+  return [Deno.execPath(), "run", "-q", "-P", "--config", config, ...flags, main];
+}
+
+/** Milliseconds of GC pauses in V8's --trace-gc lines ("..., 1.2 / 0.0 ms ..."). */
+export function gcPauseMs(trace: string): number {
+  let ms = 0;
+  for (const m of trace.matchAll(/^\[\d+:0x[0-9a-f]+\].*?MB, ([\d.]+) \/ [\d.]+ ms/gm)) ms += Number(m[1]);
+  return ms;
+}
+
 /**
  * One `--all` run of `tool` over the files of writeFleetFiles, as Task
  * Scheduler runs the exe: its wall time and peak RSS (NaN without GNU time).
  */
-async function oneShotRun(tool: readonly string[], dir: string, endpoint: string) {
+async function oneShotRun(tool: readonly string[], dir: string, endpoint: string, keepStdout = false) {
   const configDir = join(dir, "config");
   const args = [
     ...[...tool, "--all", "--quiet", "--config-dir", configDir, "--output-dir", join(dir, "output")],
@@ -111,31 +127,48 @@ async function oneShotRun(tool: readonly string[], dir: string, endpoint: string
   const measured = await hasGnuTime;
   const rssFile = join(dir, "maxrss");
   const started = performance.now();
-  const { code, stderr } = await new Deno.Command(measured ? GNU_TIME : args[0], {
-    args: measured ? ["-f", "%M", "-o", rssFile, ...args] : args.slice(1),
+  const { code, stderr, stdout } = await new Deno.Command(measured ? GNU_TIME : args[0], {
+    args: measured ? ["-f", "%M %U %S", "-o", rssFile, ...args] : args.slice(1),
     env: {
       AWS_ENDPOINT_URL_CONNECT: endpoint,
       AWS_SHARED_CREDENTIALS_FILE: join(dir, "credentials"),
       AWS_CONFIG_FILE: join(dir, "aws-config"),
     },
-    stdout: "null",
+    stdout: keepStdout ? "piped" : "null",
     stderr: "piped",
   }).output();
   const seconds = (performance.now() - started) / 1000;
   if (code !== 0) throw new Error(`the one-shot run failed: ${new TextDecoder().decode(stderr)}`);
-  const peakKb = measured ? Number((await Deno.readTextFile(rssFile)).trim().split("\n").at(-1)) : NaN;
-  return { seconds, peakMb: peakKb / 1024 };
+  const [peakKb, user, system] = measured
+    ? (await Deno.readTextFile(rssFile)).trim().split("\n").at(-1)!.split(" ").map(Number)
+    : [NaN, NaN, NaN];
+  return {
+    seconds,
+    peakMb: peakKb / 1024,
+    cpuSeconds: user + system,
+    stdout: keepStdout ? new TextDecoder().decode(stdout) : "",
+  };
 }
 
 const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[values.length >> 1];
 
-/** Calls needed / 5 per second per account and API (accounts in parallel), plus one round trip. */
-function lowerBoundSeconds(queues: number): number {
+/** What a process of the tool costs before its first request (Deno's start-up), measured on this kind of machine. */
+const START_UP_FLOOR_S = 0.17;
+
+/**
+ * The quota's floor for one cycle: per account and API (both APIs and all
+ * accounts in parallel), the calls beyond the bucket's burst at its rate,
+ * plus one round trip. `startUp` adds a process's start-up (a one-shot run).
+ */
+export function floorSeconds(queues: number, startUp = false): number {
   const callsPerApi = Math.ceil(queues / MAX_QUEUES_PER_REQUEST);
-  const rate = Math.min(
-    ...(["GetCurrentMetricData", "GetMetricData"] as ConnectOperation[]).map((op) => CONNECT_QUOTAS[op].ratePerSecond),
+  const slowest = Math.max(
+    ...(["GetCurrentMetricData", "GetMetricData"] as ConnectOperation[]).map((op) => {
+      const { ratePerSecond, burst } = CONNECT_QUOTAS[op];
+      return Math.max(0, callsPerApi - burst) / ratePerSecond;
+    }),
   );
-  return callsPerApi / rate + LATENCY_MS / 1000;
+  return (startUp ? START_UP_FLOOR_S : 0) + slowest + LATENCY_MS / 1000;
 }
 
 /** `connect-metrics simulate` in its own process, so that its work and memory are not counted as the tool's. */
@@ -180,6 +213,35 @@ async function startSimulator(accounts: number, queues: number): Promise<{ url: 
   };
 }
 
+/** The 2019 way: bench/connectmetrics_2019.py (boto3) once per config file, one client after another. */
+async function way2019Seconds(dir: string, endpoint: string): Promise<number> {
+  const script = fileURLToPath(new URL("./connectmetrics_2019.py", import.meta.url));
+  const configDir = join(dir, "config");
+  const files = (await Array.fromAsync(Deno.readDir(configDir))).map((e) => e.name).filter((n) =>
+    n.endsWith("-instance-queues.json")
+  ).sort();
+  const outputDir = join(dir, "output-2019");
+  await Deno.mkdir(outputDir, { recursive: true });
+  const started = performance.now();
+  for (const file of files) {
+    const { code, stderr } = await new Deno.Command("python3", {
+      args: [script, join(configDir, file), outputDir],
+      env: {
+        AWS_ENDPOINT_URL_CONNECT: endpoint,
+        AWS_SHARED_CREDENTIALS_FILE: join(dir, "credentials"),
+        AWS_CONFIG_FILE: join(dir, "aws-config"),
+      },
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    if (code !== 0) throw new Error(`the 2019 way failed for ${file}: ${new TextDecoder().decode(stderr)}`);
+  }
+  return (performance.now() - started) / 1000;
+}
+
+/** The 2019 way is timed up to this many accounts: one process a client, it takes about 0.6 s each. */
+let MAX_2019_ACCOUNTS = 20;
+
 async function throughputCase(name: string, accounts: number, queues: number, tool: readonly string[]) {
   // The same seeded fleet the simulator serves.
   const fleet = addGeneratedFleet(new ConnectModel(), { accounts, queuesPerInstance: queues, region: REGION });
@@ -199,11 +261,15 @@ async function throughputCase(name: string, accounts: number, queues: number, to
     await cycle();
     const walls: number[] = [];
     const results = [];
+    let cpuMicros = 0;
     for (let run = 0; run < WARM_CYCLES; run++) {
       await new Promise((resolve) => setTimeout(resolve, WARM_UP_PAUSE_MS));
+      const cpu = process.cpuUsage();
       const started = performance.now();
       results.push(await cycle());
       walls.push((performance.now() - started) / 1000);
+      const used = process.cpuUsage(cpu);
+      cpuMicros += used.user + used.system;
     }
     const wall = median(walls);
     await writeFleetFiles(fleet, dir);
@@ -212,20 +278,35 @@ async function throughputCase(name: string, accounts: number, queues: number, to
       await new Promise((resolve) => setTimeout(resolve, WARM_UP_PAUSE_MS));
       oneShots.push(await oneShotRun(tool, dir, simulator.url));
     }
+    await new Promise((resolve) => setTimeout(resolve, WARM_UP_PAUSE_MS));
+    const traced = await oneShotRun(tracedToolCommand(), dir, simulator.url, true);
+    let way2019: number | undefined;
+    if (accounts <= MAX_2019_ACCOUNTS) {
+      await new Promise((resolve) => setTimeout(resolve, WARM_UP_PAUSE_MS));
+      way2019 = await way2019Seconds(dir, simulator.url);
+    }
     const peaks = oneShots.map((r) => r.peakMb);
-    const bound = lowerBoundSeconds(queues);
+    const floor = floorSeconds(queues);
     const clientResults = results.flatMap((r) => r.results);
     const sum = (f: (r: (typeof clientResults)[number]) => number) => clientResults.reduce((n, r) => n + f(r), 0);
+    const calls = sum((r) => r.requests) / WARM_CYCLES;
+    const oneShot = median(oneShots.map((r) => r.seconds));
     return {
       Case: name,
-      "Wall s": Number(wall.toFixed(2)),
-      "API calls": sum((r) => r.requests) / WARM_CYCLES,
+      "Warm s": Number(wall.toFixed(2)),
+      "Floor s": Number(floor.toFixed(2)),
+      "x floor": Number((wall / floor).toFixed(2)),
+      "One-shot s": Number(oneShot.toFixed(2)),
+      "x floor+start": Number((oneShot / floorSeconds(queues, true)).toFixed(2)),
+      "2019 way s": way2019 === undefined ? "-" : Number(way2019.toFixed(2)),
+      "x 2019": way2019 === undefined ? "-" : Number((oneShot / way2019).toFixed(3)),
+      "API calls": calls,
       // The emulator answers nothing but 200 and 429 here, so every retry was a throttled call.
       Throttled: sum((r) => r.retries),
-      "Failed clients": clientResults.filter((r) => r.error).length,
-      "Bound s": Number(bound.toFixed(2)),
-      Ratio: Number((wall / bound).toFixed(2)),
-      "One-shot s": Number(median(oneShots.map((r) => r.seconds)).toFixed(2)),
+      Failed: clientResults.filter((r) => r.error).length,
+      "CPU ms/req": Number((cpuMicros / 1000 / (calls * WARM_CYCLES)).toFixed(2)),
+      "Start-up s": Number(Math.max(0, oneShot - wall).toFixed(2)),
+      "GC ms": Number(gcPauseMs(traced.stdout).toFixed(0)),
       "Peak RSS MB": peaks.some(Number.isNaN)
         ? "n/a"
         : `${median(peaks).toFixed(0)} (max ${Math.max(...peaks).toFixed(0)})`,
@@ -361,8 +442,10 @@ if (import.meta.main) {
       runs: { type: "string" },
       "without-gc-policy": { type: "boolean" },
       "shared-quota": { type: "boolean" },
+      "max-2019-accounts": { type: "string" },
     },
   });
+  if (values["max-2019-accounts"]) MAX_2019_ACCOUNTS = Number(values["max-2019-accounts"]) || 0;
   if (values.runs) ONE_SHOT_RUNS = Math.max(1, Number(values.runs) || 1);
   // --fleet 500x250 (repeatable): these fleets instead of the standard cases.
   const fleets = (values.fleet ?? []).map((f) => f.match(/^(\d+)x(\d+)$/)).map((m, i) => {
@@ -390,13 +473,19 @@ if (import.meta.main) {
   }
   console.log(formatTable(rows, Object.keys(rows[0])));
   console.log(
-    `\nWall s: the median of ${WARM_CYCLES} warm cycles, in-process; API calls per cycle; throttled calls and failed` +
-      ` clients in all ${WARM_CYCLES}. Bound: calls per API per account / 5 per second` +
-      " (accounts in parallel) + one round trip." +
-      `\nOne-shot s and Peak RSS: the median of ${ONE_SHOT_RUNS} runs of a whole \`${toolName} --all\` process,` +
-      ` start-up included (peak RSS read by GNU time; "n/a" without GNU's ${GNU_TIME}).` +
-      "\nTargets: no failed calls; peak RSS under 150 MB at 500 x 250 (it must not grow with the fleet); " +
-      "1,000 x 250 in one cycle within 60 s (deno task bench --fleet 1000x250 --runs 1).",
+    `\nWarm s: the median of ${WARM_CYCLES} warm cycles in-process (as in watch mode). Floor: per account and API, the` +
+      " calls beyond the quota's burst of 8 at 5 a second (accounts and APIs in parallel), plus one round trip;" +
+      ` x floor+start adds Deno's start-up (${START_UP_FLOOR_S} s) to it for the one-shot run.` +
+      `\nOne-shot s and Peak RSS: the median of ${ONE_SHOT_RUNS} whole \`${toolName} --all\` processes, as a scheduler` +
+      ` runs them (peak RSS read by GNU time; "n/a" without GNU's ${GNU_TIME}). 2019 way: bench/connectmetrics_2019.py` +
+      ` (boto3), one process a client, one client after another, as the PowerShell wrapper ran it (up to ${MAX_2019_ACCOUNTS}` +
+      " accounts). API calls a cycle; throttled calls and failed clients in all warm cycles." +
+      "\nCPU ms/req: the tool's own CPU (user + system) in the warm cycles, per API request (the emulator runs in" +
+      " another process). Start-up s: one-shot minus warm (start-up, profile files, credentials). GC ms: V8's GC" +
+      " pauses in one one-shot run (--trace-gc)." +
+      "\nTargets: 20 x 250 at most 0.05 x the 2019 way and 2 x its floor; one account of 1,000 queues or more at most" +
+      " 1.1 x its floor; CPU at most 3 ms a request; 1,000 x 250 in one cycle under 30 s with peak RSS under 200 MB" +
+      " (deno task bench --fleet 1000x250 --runs 1).",
   );
   // With --fleet, only when asked (--shared-quota): they take a minute or two.
   if (fleets.length === 0 || values["shared-quota"]) {
