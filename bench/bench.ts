@@ -13,12 +13,15 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import process from "node:process";
 import { parseArgs } from "node:util";
+import { ConnectClient, GetCurrentMetricDataCommand, GetMetricDataCommand } from "@aws-sdk/client-connect";
 import { runCycle } from "../src/app/cycle.ts";
 import { clientFromConfig, type ReadyClient } from "../src/app/plan.ts";
 import { formatTable } from "../src/util/table.ts";
 import { type ClientConfig, configFileName } from "../src/config/client_config.ts";
 import { DEFAULT_SETTINGS } from "../src/config/settings.ts";
 import { RequestPacer } from "../src/connect/pacing.ts";
+import { planRequests } from "../src/connect/plan.ts";
+import { todaySoFar } from "../src/connect/window.ts";
 import { CONNECT_QUOTAS, type ConnectOperation, MAX_QUEUES_PER_REQUEST } from "../src/connect/quotas.ts";
 import { ConnectModel } from "../src/simulator/connect_model.ts";
 import { addGeneratedFleet, type FleetInstance } from "../src/simulator/fleet.ts";
@@ -127,7 +130,7 @@ async function oneShotRun(tool: readonly string[], dir: string, endpoint: string
   const measured = await hasGnuTime;
   const rssFile = join(dir, "maxrss");
   const started = performance.now();
-  const { code, stderr, stdout } = await new Deno.Command(measured ? GNU_TIME : args[0], {
+  const output = await new Deno.Command(measured ? GNU_TIME : args[0], {
     args: measured ? ["-f", "%M %U %S", "-o", rssFile, ...args] : args.slice(1),
     env: {
       AWS_ENDPOINT_URL_CONNECT: endpoint,
@@ -138,7 +141,7 @@ async function oneShotRun(tool: readonly string[], dir: string, endpoint: string
     stderr: "piped",
   }).output();
   const seconds = (performance.now() - started) / 1000;
-  if (code !== 0) throw new Error(`the one-shot run failed: ${new TextDecoder().decode(stderr)}`);
+  if (output.code !== 0) throw new Error(`the one-shot run failed: ${new TextDecoder().decode(output.stderr)}`);
   const [peakKb, user, system] = measured
     ? (await Deno.readTextFile(rssFile)).trim().split("\n").at(-1)!.split(" ").map(Number)
     : [NaN, NaN, NaN];
@@ -146,7 +149,7 @@ async function oneShotRun(tool: readonly string[], dir: string, endpoint: string
     seconds,
     peakMb: peakKb / 1024,
     cpuSeconds: user + system,
-    stdout: keepStdout ? new TextDecoder().decode(stdout) : "",
+    stdout: keepStdout ? new TextDecoder().decode(output.stdout) : "",
   };
 }
 
@@ -213,6 +216,49 @@ async function startSimulator(accounts: number, queues: number): Promise<{ url: 
   };
 }
 
+/**
+ * What the AWS SDK alone costs a request: a plain ConnectClient (the SDK's
+ * defaults, none of this tool's pacing, pooling or flattening) sends the
+ * same requests the tool plans for each client, accounts at once, each
+ * API's requests one after another (below the quota's burst); CPU per request.
+ */
+async function sdkAloneCpuMs(clients: readonly ReadyClient[], endpoint: string): Promise<number> {
+  const sdkClients = clients.map(() => new ConnectClient({ region: REGION, endpoint, credentials: CREDENTIALS }));
+  const round = () =>
+    Promise.all(clients.map(async (c, i) => {
+      const plan = planRequests({
+        instanceId: c.config.instanceId,
+        queues: c.config.queues,
+        channels: c.config.channels,
+        columns: c.columns,
+        window: todaySoFar(Date.now(), c.config.timeZone),
+      });
+      const client = sdkClients[i];
+      let sent = 0;
+      await Promise.all([
+        (async () => {
+          for (const input of plan.current) sent += (await client.send(new GetCurrentMetricDataCommand(input))) ? 1 : 0;
+        })(),
+        (async () => {
+          for (const input of plan.historical) sent += (await client.send(new GetMetricDataCommand(input))) ? 1 : 0;
+        })(),
+      ]);
+      return sent;
+    })).then((counts) => counts.reduce((a, b) => a + b, 0));
+  await round(); // warm, as the tool's cycles are
+  let requests = 0;
+  let micros = 0;
+  for (let run = 0; run < WARM_CYCLES; run++) {
+    await new Promise((resolve) => setTimeout(resolve, WARM_UP_PAUSE_MS));
+    const cpu = process.cpuUsage();
+    requests += await round();
+    const used = process.cpuUsage(cpu);
+    micros += used.user + used.system;
+  }
+  for (const c of sdkClients) c.destroy();
+  return micros / 1000 / requests;
+}
+
 /** The 2019 way: bench/connectmetrics_2019.py (boto3) once per config file, one client after another. */
 async function way2019Seconds(dir: string, endpoint: string): Promise<number> {
   const script = fileURLToPath(new URL("./connectmetrics_2019.py", import.meta.url));
@@ -272,6 +318,7 @@ async function throughputCase(name: string, accounts: number, queues: number, to
       cpuMicros += used.user + used.system;
     }
     const wall = median(walls);
+    const sdkAlone = await sdkAloneCpuMs(clients, simulator.url);
     await writeFleetFiles(fleet, dir);
     const oneShots = [];
     for (let run = 0; run < ONE_SHOT_RUNS; run++) {
@@ -305,6 +352,7 @@ async function throughputCase(name: string, accounts: number, queues: number, to
       Throttled: sum((r) => r.retries),
       Failed: clientResults.filter((r) => r.error).length,
       "CPU ms/req": Number((cpuMicros / 1000 / (calls * WARM_CYCLES)).toFixed(2)),
+      "SDK alone ms/req": Number(sdkAlone.toFixed(2)),
       "Start-up s": Number(Math.max(0, oneShot - wall).toFixed(2)),
       "GC ms": Number(gcPauseMs(traced.stdout).toFixed(0)),
       "Peak RSS MB": peaks.some(Number.isNaN)
@@ -481,7 +529,8 @@ if (import.meta.main) {
       ` (boto3), one process a client, one client after another, as the PowerShell wrapper ran it (up to ${MAX_2019_ACCOUNTS}` +
       " accounts). API calls a cycle; throttled calls and failed clients in all warm cycles." +
       "\nCPU ms/req: the tool's own CPU (user + system) in the warm cycles, per API request (the emulator runs in" +
-      " another process). Start-up s: one-shot minus warm (start-up, profile files, credentials). GC ms: V8's GC" +
+      " another process). SDK alone: the same requests from a plain ConnectClient (the SDK's defaults), per request:" +
+      " the difference is what the tool adds. Start-up s: one-shot minus warm (start-up, profile files, credentials). GC ms: V8's GC" +
       " pauses in one one-shot run (--trace-gc)." +
       "\nTargets: 20 x 250 at most 0.05 x the 2019 way and 2 x its floor; one account of 1,000 queues or more at most" +
       " 1.1 x its floor; CPU at most 3 ms a request; 1,000 x 250 in one cycle under 30 s with peak RSS under 200 MB" +

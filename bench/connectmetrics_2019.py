@@ -28,24 +28,33 @@ def main(path, output_dir):
     now = datetime.datetime.now(datetime.timezone.utc)
     end = now.replace(minute=now.minute - now.minute % 5, second=0, microsecond=0)
     start = end.replace(hour=0, minute=0)
+    def pages(call, **kwargs):
+        """Every page of a call, following NextToken (botocore has no paginator for these)."""
+        while True:
+            page = call(**kwargs)
+            yield page
+            if not page.get("NextToken"):
+                return
+            kwargs["NextToken"] = page["NextToken"]
+
+    def record(page):
+        for result in page["MetricResults"]:
+            for c in result["Collections"]:
+                rows[result["Dimensions"]["Queue"]["Id"]][c["Metric"]["Name"]] = c.get("Value") or 0
+
     for i in range(0, len(queue_ids), 100):
-        batch = queue_ids[i:i + 100]
-        filters = {"Queues": batch, "Channels": ["VOICE"]}
-        for page in connect.get_paginator("get_current_metric_data").paginate(
-                InstanceId=config["instanceId"], Filters=filters, Groupings=["QUEUE"],
-                CurrentMetrics=[{"Name": m, "Unit": "SECONDS" if m == "OLDEST_CONTACT_AGE" else "COUNT"}
-                                for m in CURRENT]):
-            for result in page["MetricResults"]:
-                for c in result["Collections"]:
-                    rows[result["Dimensions"]["Queue"]["Id"]][c["Metric"]["Name"]] = c.get("Value") or 0
+        filters = {"Queues": queue_ids[i:i + 100], "Channels": ["VOICE"]}
+        for page in pages(connect.get_current_metric_data, InstanceId=config["instanceId"], Filters=filters,
+                          Groupings=["QUEUE"],
+                          CurrentMetrics=[{"Name": m, "Unit": "SECONDS" if m == "OLDEST_CONTACT_AGE" else "COUNT"}
+                                          for m in CURRENT]):
+            record(page)
         if end > start:
-            for page in connect.get_paginator("get_metric_data").paginate(
-                    InstanceId=config["instanceId"], StartTime=start, EndTime=end, Filters=filters,
-                    Groupings=["QUEUE"],
-                    HistoricalMetrics=[{"Name": m, "Unit": "COUNT", "Statistic": "SUM"} for m in HISTORICAL]):
-                for result in page["MetricResults"]:
-                    for c in result["Collections"]:
-                        rows[result["Dimensions"]["Queue"]["Id"]][c["Metric"]["Name"]] = c.get("Value") or 0
+            for page in pages(connect.get_metric_data, InstanceId=config["instanceId"], StartTime=start, EndTime=end,
+                              Filters=filters, Groupings=["QUEUE"],
+                              HistoricalMetrics=[{"Name": m, "Unit": "COUNT", "Statistic": "SUM"}
+                                                 for m in HISTORICAL]):
+                record(page)
     date = datetime.datetime.now().isoformat()
     out = [dict(Date=date, Client=config["clientName"], QueueName=config["queues"][q], **rows[q]) for q in queue_ids]
     name = "%s-%s-metric-data.json" % (config["clientName"].lower(), config["environment"].lower())

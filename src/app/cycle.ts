@@ -10,7 +10,8 @@ import { deliverRows, type PushSetup, queueRows } from "./delivery.ts";
 import { type ClientPlan, isReady, type ReadyClient } from "./plan.ts";
 import type { Queue } from "../config/client_config.ts";
 import { rereadProfileFiles } from "../aws/credentials.ts";
-import { ConnectionPool, DEFAULT_MAX_CONNECTIONS } from "../connect/client.ts";
+import { ConnectionPool, connectionsFor } from "../connect/client.ts";
+import { MAX_QUEUES_PER_REQUEST } from "../connect/quotas.ts";
 import type { TimeWindow } from "../connect/window.ts";
 import type { MetricRow } from "../rows/flatten.ts";
 import type { DroppedRows, OutboxFile } from "../sinks/outbox.ts";
@@ -90,7 +91,15 @@ export async function runCycle(clients: readonly ClientPlan[], options: CycleOpt
   const queued: OutboxFile[] = [];
   const unqueued: MetricRow[] = [];
   let rowsToPush = 0;
-  const connections = new ConnectionPool(DEFAULT_MAX_CONNECTIONS, options.requestTimeoutMs);
+  // Sized from what the quotas let run at once: the clients fetched together, each at its burst on both APIs.
+  const largest = Math.max(0, ...clients.map((c) => (isReady(c) ? c.config.queues.length : 0)));
+  const connections = new ConnectionPool(
+    connectionsFor(
+      Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, clients.length),
+      Math.ceil(largest / MAX_QUEUES_PER_REQUEST),
+    ),
+    options.requestTimeoutMs,
+  );
   const memory = new MemoryPolicy();
   const finish = (index: number, result: ClientResult) => {
     results[index] = result;

@@ -7,7 +7,8 @@ import type { LoadedSettings } from "../config/load.ts";
 import type { DatasetMode } from "../config/settings.ts";
 import { type MetricColumn, rowColumns } from "../connect/catalogue.ts";
 import type { MetricRow } from "../rows/flatten.ts";
-import { type DroppedRows, type OutboxFile, PushOutbox } from "../sinks/outbox.ts";
+import { type DroppedRows, outboxBoundMB, type OutboxFile, PushOutbox } from "../sinks/outbox.ts";
+import { cycleBytes, type FleetShape } from "../rows/sample.ts";
 import { type BatchLimits, splitIntoBatches } from "../sinks/batches.ts";
 import { EVENT_HUBS_BATCH_LIMITS, EventHubsSender } from "../sinks/eventhubs.ts";
 import { batchLimitsFor, PowerBiPusher } from "../sinks/powerbi.ts";
@@ -36,12 +37,17 @@ export interface PushRequest {
   readonly outboxDir: string;
 }
 
-/** The push set-up for these settings and columns; throws a one-line error for a bad URL. */
+/**
+ * The push set-up for these settings and columns; throws a one-line error
+ * for a bad URL. `fleet`: the clients the run fetches, whose rows size the
+ * outbox when settings.json does not.
+ */
 export function preparePush(
   request: PushRequest,
   loaded: Pick<LoadedSettings, "settings" | "file" | "misnamed">,
   columns: readonly MetricColumn[],
   env: (name: string) => string | undefined = (name) => Deno.env.get(name),
+  fleet: readonly ClientConfig[] = [],
 ): PushSetup {
   const { push } = loaded.settings;
   const target = resolvePushTarget({
@@ -53,22 +59,33 @@ export function preparePush(
     settingsFile: loaded.file,
     settingsMisnamed: loaded.misnamed,
   });
+  const senderOptions = { timeoutMs: push.timeoutSeconds * 1000, maxAttempts: push.attempts };
   return {
     target,
     outbox: new PushOutbox(
       request.outboxDir,
-      { maxAgeDays: push.outboxMaxDays, maxMB: push.outboxMaxMB },
+      {
+        maxAgeDays: push.outboxMaxDays,
+        maxMB: push.outboxMaxMB ?? outboxBoundMB(cycleBytes(fleetShape(fleet, rowColumns(columns)))),
+      },
       Date.now,
       target.tag,
     ),
-    pusher: new (target.kind === "eventhubs" ? EventHubsSender : PowerBiPusher)(target, {
-      timeoutMs: push.timeoutSeconds * 1000,
-      maxAttempts: push.attempts,
-    }),
+    pusher: target.kind === "eventhubs"
+      ? new EventHubsSender(target, senderOptions)
+      : new PowerBiPusher(target, senderOptions, push.datasetMode),
     limits: target.kind === "eventhubs" ? EVENT_HUBS_BATCH_LIMITS : batchLimitsFor(push.datasetMode),
     columns: rowColumns(columns),
     backlogMs: push.backlogSeconds * 1000,
     datasetMode: push.datasetMode,
+  };
+}
+
+/** The clients' names and queue names, and the row's columns: what sample rows are made of. */
+function fleetShape(clients: readonly ClientConfig[], columns: readonly string[]): FleetShape {
+  return {
+    clients: clients.map((c) => ({ clientName: c.clientName, queueNames: c.queues.map((q) => q.name) })),
+    columns,
   };
 }
 
@@ -82,12 +99,7 @@ export function pushBudget(
   everyMs: number,
 ): PowerBiBudget | undefined {
   if (setup.target?.kind === "eventhubs") return undefined;
-  return powerBiBudget({
-    clients: clients.map((c) => ({ clientName: c.clientName, queueNames: c.queues.map((q) => q.name) })),
-    columns: setup.columns,
-    everyMs,
-    mode: setup.datasetMode,
-  });
+  return powerBiBudget({ ...fleetShape(clients, setup.columns), everyMs, mode: setup.datasetMode });
 }
 
 /**

@@ -100,7 +100,13 @@ export async function planRun(request: RunRequest): Promise<RunPlan> {
   const settingsDir = sharedDir ?? (clients[0] as ReadyClient).loaded.configDir;
   const settings = await settingsOf.read(settingsDir);
   const push = request.push
-    ? preparePush({ url: request.push.url, outboxDir: request.outboxDir }, settings, settingsOf.columns(settingsDir))
+    ? preparePush(
+      { url: request.push.url, outboxDir: request.outboxDir },
+      settings,
+      settingsOf.columns(settingsDir),
+      undefined,
+      clients.filter(isReady).map((c) => c.config),
+    )
     : undefined;
   const proxy = envProxy(); // a bad HTTPS_PROXY is found here, before any work
   await checkRunFolders(request, push?.outbox.dir);

@@ -11,7 +11,7 @@ import { displayProxy } from "../aws/proxy.ts";
 import type { ClientResult, CycleCallbacks, CycleReport, DoneClient } from "../app/cycle.ts";
 import type { PushSetup } from "../app/delivery.ts";
 import type { DatasetMode } from "../config/settings.ts";
-import { POWER_BI_LIMITS } from "../sinks/powerbi.ts";
+import { POWER_BI_LIMITS, requestQuotasFor } from "../sinks/powerbi.ts";
 import type { PowerBiBudget } from "../sinks/powerbi_budget.ts";
 import { isReady, type RunPlan } from "../app/plan.ts";
 import { ROW_KEY_COLUMNS } from "../connect/catalogue.ts";
@@ -71,6 +71,10 @@ export function describePush(report: PushReport, target: PushTarget): string {
 
 const count = (n: number) => Math.round(n).toLocaleString("en-GB");
 
+/** The requests a minute a dataset of this mode takes, at the tightest of its quotas. */
+const requestsPerMinuteFor = (mode: DatasetMode) =>
+  Math.min(...requestQuotasFor(mode).map((q) => q.limit * 60_000 / q.windowMs));
+
 /** Requests a minute: whole from 10, else to one decimal place ("0.2", "7.5"). */
 const perMinute = (n: number) => (n >= 10 ? count(n) : String(Math.round(n * 10) / 10));
 
@@ -100,11 +104,10 @@ export function describeBudget(budget: PowerBiBudget, everyMs: number, mode: Dat
       "and refuses more)"
     : `a Streaming dataset stores no rows (its tiles show the latest); as Push or PushStreaming with basicFIFO it ` +
       `would keep ${keeps.replace(/^keeps /, "")}`;
+  const minute = perMinute(requestsPerCycle * 60_000 / everyMs);
   const line = `Power BI: ${fleet} send ${count(rowsPerHour)} rows an hour in ${requestsPerCycle} ` +
-    `request${requestsPerCycle === 1 ? "" : "s"} a cycle (${
-      perMinute(requestsPerCycle * 60_000 / everyMs)
-    } a minute, of ` +
-    `Power BI's ${POWER_BI_LIMITS.requestsPerMinute.limit}); ${holds}`;
+    `request${requestsPerCycle === 1 ? "" : "s"} a cycle (${minute} a minute, of the ` +
+    `${count(requestsPerMinuteFor(mode))} a ${mode} dataset takes); ${holds}`;
   if (!budget.remedy) return line;
   const { remedy } = budget;
   return `${line}. It will not fit: ${budget.problems.join("; ")}. Instead: --every ${remedy.everyMs / 1000}s or ` +

@@ -64,7 +64,8 @@ export interface PushSettings {
   readonly timeoutSeconds: number;
   readonly attempts: number;
   readonly outboxMaxDays: number;
-  readonly outboxMaxMB: number;
+  /** Undefined: sized from the fleet (sinks/outbox.ts outboxBoundMB). */
+  readonly outboxMaxMB?: number;
   /**
    * How long a one-shot run goes on sending rows of earlier runs (a backlog
    * after Power BI was down) before leaving the rest to the next run, so
@@ -84,7 +85,6 @@ export const DEFAULT_PUSH_SETTINGS: PushSettings = {
   timeoutSeconds: 30,
   attempts: 5,
   outboxMaxDays: 7,
-  outboxMaxMB: 50,
   backlogSeconds: 45,
   runSeconds: 55,
 };

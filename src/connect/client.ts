@@ -5,6 +5,7 @@ import { ConnectClient, type ConnectClientConfig } from "@aws-sdk/client-connect
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { isThrottled } from "./errors.ts";
 import { processPacer, type RequestPacer } from "./pacing.ts";
+import { CONNECT_QUOTAS } from "./quotas.ts";
 import { clientCredentials } from "../aws/credentials.ts";
 import { envProxy, REQUEST_TIMEOUT_MS, requestHandlerOptions, timeoutOptions } from "../aws/http.ts";
 import { proxyAwareAgents } from "../aws/proxy.ts";
@@ -30,8 +31,27 @@ export interface ConnectClientOptions {
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 5;
-/** Connections to one endpoint (a Region's Connect) across a run's clients: requests beyond it wait for a free one. */
-export const DEFAULT_MAX_CONNECTIONS = 16;
+/**
+ * The most connections to one endpoint (a Region's Connect) across a run's
+ * clients, however large the fleet: a corporate proxy, which every request
+ * may go through, takes this many from one machine.
+ */
+export const MAX_CONNECTIONS = 64;
+
+/**
+ * Connections a cycle can use at once: each client being fetched sends up
+ * to its quota's burst on each of the two metrics APIs at once (fewer when
+ * it has fewer requests), and no more than MAX_CONNECTIONS. More would only
+ * wait on the quota; fewer make requests the quota allows wait for a socket.
+ */
+export function connectionsFor(clientsAtOnce: number, requestsPerApi: number): number {
+  const perApi = (operation: "GetCurrentMetricData" | "GetMetricData") =>
+    Math.min(CONNECT_QUOTAS[operation].burst, Math.max(1, requestsPerApi));
+  return Math.min(
+    MAX_CONNECTIONS,
+    Math.max(1, clientsAtOnce) * (perApi("GetCurrentMetricData") + perApi("GetMetricData")),
+  );
+}
 
 /** The SDK's own handler, except that one client's destroy() must not close connections the others use. */
 class SharedHttpHandler extends NodeHttpHandler {
@@ -49,7 +69,7 @@ export class ConnectionPool {
   readonly #agents: readonly (HttpAgent | HttpsAgent)[];
   readonly handler: NodeHttpHandler;
 
-  constructor(maxConnections = DEFAULT_MAX_CONNECTIONS, requestTimeoutMs = REQUEST_TIMEOUT_MS) {
+  constructor(maxConnections = MAX_CONNECTIONS, requestTimeoutMs = REQUEST_TIMEOUT_MS) {
     // Through HTTPS_PROXY / HTTP_PROXY when set, as every AWS call of the tool.
     const { httpAgent, httpsAgent } = proxyAwareAgents({ keepAlive: true, maxSockets: maxConnections }, envProxy());
     this.#agents = [httpAgent, httpsAgent];

@@ -5,7 +5,7 @@
  */
 import type { DatasetMode } from "../config/settings.ts";
 import type { MetricRow } from "../rows/flatten.ts";
-import { POWER_BI_LIMITS } from "../sinks/powerbi.ts";
+import { POWER_BI_LIMITS, requestQuotasFor } from "../sinks/powerbi.ts";
 import type { DatasetColumn } from "../sinks/powerbi_schema.ts";
 import { SlidingWindow } from "../util/sliding_window.ts";
 import { DROP_CONNECTION, FAULT_CONTROL_HELP, FaultQueue } from "./faults.ts";
@@ -59,10 +59,8 @@ export class PowerBiEmulator {
       mode: options.mode ?? "Streaming",
       columns,
       rows: [],
-      windows: [
-        new SlidingWindow(POWER_BI_LIMITS.requestsPerSecond, this.#now),
-        new SlidingWindow(POWER_BI_LIMITS.requestsPerMinute, this.#now),
-      ],
+      // Each mode's own quotas: a Streaming dataset's 5 a second, a push model's 120 a minute, PushStreaming both.
+      windows: requestQuotasFor(options.mode ?? "Streaming").map((quota) => new SlidingWindow(quota, this.#now)),
     };
     this.datasets.set(dataset.id, dataset);
     return dataset;

@@ -16,10 +16,23 @@ export interface OutboxBound {
   readonly maxMB: number;
 }
 
-/** settings.json's defaults, their one home. */
+/**
+ * Without outboxMaxMB in settings.json, the outbox holds this many cycles
+ * of the fleet's rows (half an hour of Power BI down, at a run a minute),
+ * never less than the smallest bound nor more than the largest.
+ */
+export const OUTBOX_SIZING = { cycles: 30, minMB: 50, maxMB: 2048 } as const;
+
+/** The outbox's size bound for a fleet whose cycle makes `cycleBytes` of rows. */
+export function outboxBoundMB(cycleBytes: number): number {
+  const mb = Math.ceil(OUTBOX_SIZING.cycles * cycleBytes / (1024 * 1024));
+  return Math.min(OUTBOX_SIZING.maxMB, Math.max(OUTBOX_SIZING.minMB, mb));
+}
+
+/** settings.json's defaults, their one home (the size: a small fleet's). */
 export const DEFAULT_OUTBOX_BOUND: OutboxBound = {
   maxAgeDays: DEFAULT_PUSH_SETTINGS.outboxMaxDays,
-  maxMB: DEFAULT_PUSH_SETTINGS.outboxMaxMB,
+  maxMB: OUTBOX_SIZING.minMB,
 };
 
 /** One waiting request body. */

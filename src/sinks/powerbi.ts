@@ -11,12 +11,17 @@ import type { BatchLimits } from "./batches.ts";
 import type { PushTarget } from "./push_target.ts";
 import { type Attempt, RetryingSender, type SenderOptions } from "./sender.ts";
 
-/** Power BI's limits for push and streaming datasets (shared/reference/power-bi.md). */
+/**
+ * Power BI's limits for push and streaming datasets (shared/reference/power-bi.md; Microsoft Learn, "Push semantic
+ * model limitations" for the push ones, "Real-time streaming in Power BI" for the streaming ones).
+ */
 export const POWER_BI_LIMITS = {
   rowsPerRequest: 10_000,
-  /** Streaming datasets only. */
+  /** Streaming datasets (Streaming, PushStreaming) only. */
   bytesPerStreamingRequest: 15_000,
+  /** Streaming datasets (Streaming, PushStreaming): "5 max requests per second". */
   requestsPerSecond: { limit: 5, windowMs: 1_000 } satisfies WindowQuota,
+  /** Push semantic models (Push, PushStreaming): "120 POST rows requests per minute per semantic model". */
   requestsPerMinute: { limit: 120, windowMs: 60_000 } satisfies WindowQuota,
   /** Push and PushStreaming datasets: rows a dataset takes an hour; more are refused. */
   rowsPerHour: 1_000_000,
@@ -35,17 +40,29 @@ export function batchLimitsFor(mode: DatasetMode): BatchLimits {
     : { maxRows: POWER_BI_LIMITS.rowsPerRequest, maxBytes: POWER_BI_LIMITS.bytesPerStreamingRequest };
 }
 
-/** One pair of quota windows per dataset for the whole process (watch mode reuses them). */
+/**
+ * The request quotas of a dataset of this mode: a Streaming dataset's 5 a
+ * second, a push model's 120 a minute, and both for PushStreaming (a push
+ * model with streaming). Each mode is paced by its own limits only.
+ */
+export function requestQuotasFor(mode: DatasetMode): WindowQuota[] {
+  const { requestsPerSecond, requestsPerMinute } = POWER_BI_LIMITS;
+  return mode === "Push"
+    ? [requestsPerMinute]
+    : mode === "Streaming"
+    ? [requestsPerSecond]
+    : [requestsPerSecond, requestsPerMinute];
+}
+
+/** One set of quota windows per dataset for the whole process (watch mode reuses them). */
 const datasetWindows = new Map<string, SlidingWindow[]>();
 
-function windowsFor(dataset: string, now: () => number): SlidingWindow[] {
-  let windows = datasetWindows.get(dataset);
+function windowsFor(dataset: string, mode: DatasetMode, now: () => number): SlidingWindow[] {
+  const key = `${mode}/${dataset}`;
+  let windows = datasetWindows.get(key);
   if (!windows) {
-    windows = [
-      new SlidingWindow(POWER_BI_LIMITS.requestsPerSecond, now),
-      new SlidingWindow(POWER_BI_LIMITS.requestsPerMinute, now),
-    ];
-    datasetWindows.set(dataset, windows);
+    windows = requestQuotasFor(mode).map((quota) => new SlidingWindow(quota, now));
+    datasetWindows.set(key, windows);
   }
   return windows;
 }
@@ -73,9 +90,10 @@ const HINTS: Record<number, string> = {
 export class PowerBiPusher extends RetryingSender {
   readonly #windows: SlidingWindow[];
 
-  constructor(target: PushTarget, options: SenderOptions = {}) {
+  /** `mode`: the dataset's (settings.json powerBiDatasetMode), whose limits pace the requests. */
+  constructor(target: PushTarget, options: SenderOptions = {}, mode: DatasetMode = "PushStreaming") {
     super(target, options);
-    this.#windows = windowsFor(target.dataset, this.now);
+    this.#windows = windowsFor(target.dataset, mode, this.now);
   }
 
   protected get unreachableHint(): string {

@@ -4,15 +4,12 @@
  * Power BI will refuse it. The limits are POWER_BI_LIMITS; this is arithmetic.
  */
 import type { DatasetMode } from "../config/settings.ts";
-import type { MetricRow } from "../rows/flatten.ts";
+import { type FleetShape, sampleRows } from "../rows/sample.ts";
 import { splitIntoBatches } from "./batches.ts";
-import { batchLimitsFor, POWER_BI_LIMITS } from "./powerbi.ts";
+import { batchLimitsFor, POWER_BI_LIMITS, requestQuotasFor } from "./powerbi.ts";
 
 /** The clients whose rows go to one dataset, each with its queue names (the rows' size depends on them). */
-export interface BudgetInput {
-  readonly clients: readonly { readonly clientName: string; readonly queueNames: readonly string[] }[];
-  /** Every column of a row (Date, Client, QueueName, then the KPI columns). */
-  readonly columns: readonly string[];
+export interface BudgetInput extends FleetShape {
   readonly everyMs: number;
   readonly mode: DatasetMode;
 }
@@ -39,25 +36,16 @@ export interface PowerBiBudget {
 
 const HOUR = 3_600_000;
 
-/** A row as the fleet's would be, with three-digit KPI values: for its size. */
-function sampleRow(clientName: string, queueName: string, columns: readonly string[]): MetricRow {
-  const row: Record<string, string | number> = {};
-  for (const c of columns) row[c] = 100;
-  return { ...row, Date: "2026-01-01T00:00:00.000", Client: clientName, QueueName: queueName } as MetricRow;
-}
-
 export function powerBiBudget(input: BudgetInput): PowerBiBudget {
-  const rows = input.clients.flatMap((c) => c.queueNames.map((q) => sampleRow(c.clientName, q, input.columns)));
+  const rows = sampleRows(input);
   const rowsPerCycle = rows.length;
   const cyclesPerHour = HOUR / input.everyMs;
   const rowsPerHour = Math.round(rowsPerCycle * cyclesPerHour);
   const requestsPerCycle = splitIntoBatches(rows, batchLimitsFor(input.mode)).length;
-  const { requestsPerMinute, requestsPerSecond } = POWER_BI_LIMITS;
-  // Cycle after cycle the windows are never empty: each request takes its share of each window.
-  const pushMs = Math.max(
-    requestsPerCycle / requestsPerMinute.limit * requestsPerMinute.windowMs,
-    requestsPerCycle / requestsPerSecond.limit * requestsPerSecond.windowMs,
-  );
+  // Cycle after cycle the windows are never empty: each request takes its share of each of its mode's windows.
+  const quotas = requestQuotasFor(input.mode);
+  const pushMs = Math.max(...quotas.map((q) => requestsPerCycle / q.limit * q.windowMs));
+  const slowest = quotas.reduce((a, b) => (a.windowMs / a.limit >= b.windowMs / b.limit ? a : b));
   const storesRows = input.mode !== "Streaming";
   const problems: string[] = [];
   if (storesRows && rowsPerHour > POWER_BI_LIMITS.rowsPerHour) {
@@ -70,8 +58,8 @@ export function powerBiBudget(input: BudgetInput): PowerBiBudget {
   if (pushMs > input.everyMs) {
     problems.push(
       `each cycle's ${requestsPerCycle} requests take ${Math.ceil(pushMs / 1000)} s at Power BI's ` +
-        `${requestsPerMinute.limit} a minute, longer than the ${input.everyMs / 1000} s between cycles: ` +
-        "the push cannot keep up",
+        `${slowest.limit} a ${slowest.windowMs === 1_000 ? "second" : "minute"}, longer than the ` +
+        `${input.everyMs / 1000} s between cycles: the push cannot keep up`,
     );
   }
   const fitsEveryMs = Math.max(

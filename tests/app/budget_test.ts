@@ -25,7 +25,7 @@ Deno.test("20 x 250 every 60 s: 300,000 rows an hour, and a FIFO dataset keeps t
   const line = describeBudget(b, 60_000, "Push");
   assertMatch(
     line,
-    /^Power BI: 20 clients \(5,000 queues\) every 60 s send 300,000 rows an hour in 1 request a cycle \(1 a minute, of Power BI's 120\); /,
+    /^Power BI: 20 clients \(5,000 queues\) every 60 s send 300,000 rows an hour in 1 request a cycle \(1 a minute, of the 120 a Push dataset takes\); /,
   );
   assertMatch(line, /the Push dataset keeps the last 40 minutes of 20 clients with basicFIFO retention/);
   assertMatch(line, /without it, it is full at 5,000,000 rows in 16\.7 hours and refuses more/);
@@ -49,13 +49,26 @@ Deno.test("a fleet over 1,000,000 rows an hour: Power BI will refuse it, and the
   assertEquals(budget(b.remedy!.clientsPerDataset, 250, 60_000, "Push").problems, []);
 });
 
-Deno.test("a Streaming dataset the push cannot keep up with is said before the first cycle, with why", () => {
-  const b = budget(40, 250, 60_000, "Streaming");
+Deno.test("each mode by its own limits: 40 x 250 every 60 s fits Push and Streaming, not PushStreaming, said with why", () => {
+  // Push: 10,000 rows a cycle go in one or two requests of the 120 a minute.
+  const push = budget(40, 250, 60_000, "Push");
+  assertEquals([push.requestsPerCycle <= 2, push.problems], [true, []]);
+  // Streaming: 15 KB requests, about 145 a cycle, at 5 a second: half a minute of the cycle.
+  const streaming = budget(40, 250, 60_000, "Streaming");
+  assert.ok(streaming.pushMs > 25_000 && streaming.pushMs < 35_000, `${streaming.pushMs} ms`);
+  assertEquals(streaming.problems, []);
+  // PushStreaming: the same requests, and a push model's 120 a minute as well: over a minute a cycle.
+  const hybrid = budget(40, 250, 60_000, "PushStreaming");
   assertMatch(
-    describeBudget(b, 60_000, "Streaming"),
-    /each cycle's \d+ requests take \d+ s at Power BI's 120 a minute, longer than the 60 s between cycles: the push cannot keep up/,
+    describeBudget(hybrid, 60_000, "PushStreaming"),
+    /each cycle's \d+ requests take 7\d s at Power BI's 120 a minute, longer than the 60 s between cycles: the push cannot keep up/,
   );
-  assertEquals(budget(b.remedy!.clientsPerDataset, 250, 60_000, "Streaming").problems, []);
+  assertEquals(budget(hybrid.remedy!.clientsPerDataset, 250, 60_000, "PushStreaming").problems, []);
+  // A Streaming dataset falls behind too, at 5 a second, with a larger fleet.
+  assertMatch(
+    describeBudget(budget(100, 250, 60_000, "Streaming"), 60_000, "Streaming"),
+    /requests take \d+ s at Power BI's 5 a second, longer than the 60 s between cycles: the push cannot keep up/,
+  );
 });
 
 Deno.test("no budget for Event Hubs, which has no such limits", () => {
@@ -64,4 +77,23 @@ Deno.test("no budget for Event Hubs, which has no such limits", () => {
     "flag",
   );
   assertEquals(pushBudget(fleet(2, 2), { columns: [], datasetMode: "Push", target }, 60_000), undefined);
+});
+
+Deno.test("the outbox's bound comes from the fleet: 30 cycles of its rows, 50 MB to 2 GB, unless settings.json sets one", async () => {
+  const { preparePush } = await import("../../src/app/delivery.ts");
+  const { DEFAULT_SETTINGS } = await import("../../src/config/settings.ts");
+  const url = "https://api.powerbi.com/beta/t/datasets/d/rows?key=budget-test-key";
+  const bound = (fleetOf: ClientConfig[], outboxMaxMB?: number) =>
+    preparePush(
+      { url, outboxDir: "/tmp/outbox-not-made" },
+      { settings: { ...DEFAULT_SETTINGS, push: { ...DEFAULT_SETTINGS.push, outboxMaxMB } } },
+      DEFAULT_COLUMNS,
+      () => undefined,
+      fleetOf,
+    ).outbox.bound.maxMB;
+  assertEquals(bound(fleet(20, 250)), 50, "a small fleet: the least");
+  const large = bound(fleet(200, 1000));
+  assert.ok(large > 1000 && large < 2048, `200 x 1,000: ${large} MB, 30 cycles of about 45 MB`);
+  assertEquals(bound(fleet(1000, 1000)), 2048, "the most");
+  assertEquals(bound(fleet(200, 1000), 5), 5, "settings.json's outboxMaxMB wins");
 });

@@ -22,7 +22,7 @@ import { addConfiguredInstances, fakeGuid } from "../../src/simulator/fleet.ts";
 import { dailyLogFile } from "../../src/cli/log.ts";
 import { CONFIG_EXAMPLE } from "../../src/config/paths.ts";
 import { DEFAULT_COLUMNS } from "../../src/connect/catalogue.ts";
-import { DEFAULT_MAX_CONNECTIONS } from "../../src/connect/client.ts";
+import { connectionsFor } from "../../src/connect/client.ts";
 import { datasetColumns } from "../../src/sinks/powerbi_schema.ts";
 
 /** Another client in its own account, served by the emulator (unless `served` is false). */
@@ -323,8 +323,11 @@ Deno.test("--all over twenty accounts: the clients share a bounded set of connec
     const calls = ws.server.connect.requests;
     assertEquals(calls.length, 20 * 2 * 2 + 2, "2 batches per API per client, and the workspace's own client");
     const connections = new Set(calls.map((r) => r.connection));
+    // 16 clients at once, 2 requests on each API: the pool the quotas call for.
+    const bound = connectionsFor(16, 2);
+    assertEquals(bound, 64);
     assert.ok(
-      connections.size <= DEFAULT_MAX_CONNECTIONS && ws.server.connect.maxInFlight <= DEFAULT_MAX_CONNECTIONS,
+      connections.size <= bound && ws.server.connect.maxInFlight <= bound,
       `${connections.size} connections, ${ws.server.connect.maxInFlight} requests at once`,
     );
     assert.ok(connections.size < 21, "a client uses the connections an earlier one opened");

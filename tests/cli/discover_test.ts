@@ -278,7 +278,7 @@ Deno.test("check: one line per file; a broken or duplicated config is exit 2; --
     assertEquals(ok.stdout.split("\n").filter(Boolean), [
       "ok    settings.json: none (the default columns)",
       `ok    ${PROFILE}-instance-queues.json: TradeUK DEV, 3 queue(s), instance ${INSTANCE}`,
-      "ok    Power BI: 1 client (3 queues) every 60 s send 180 rows an hour in 1 request a cycle (1 a minute, of Power BI's 120); a Streaming " +
+      "ok    Power BI: 1 client (3 queues) every 60 s send 180 rows an hour in 1 request a cycle (1 a minute, of the 300 a Streaming dataset takes); a Streaming " +
       "dataset stores no rows (its tiles show the latest); as Push or PushStreaming with basicFIFO it would keep the " +
       "last 46 days of 1 client",
     ]);

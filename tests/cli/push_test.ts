@@ -431,7 +431,7 @@ Deno.test("--every with a long backlog (Power BI was down): sent over several cy
       // Before the first cycle: what the watch will send the dataset, against Power BI's limits.
       assertMatch(
         first,
-        /\nPower BI: 1 client \(3 queues\) every 10 s send 1,080 rows an hour in 1 request a cycle \(6 a minute, of Power BI's 120\); /,
+        /\nPower BI: 1 client \(3 queues\) every 10 s send 1,080 rows an hour in 1 request a cycle \(6 a minute, of the 300 a Streaming dataset takes\); /,
       );
       // Sending all 80 takes at least 16 s at Power BI's quota: the first cycle stops starting them before its 10 s
       // interval is out, and says how many still wait. (Its wall time is not asserted: with the whole suite on two

@@ -75,7 +75,6 @@ Deno.test("push settings: defaults, values, and one-line errors that never echo 
     timeoutSeconds: 30,
     attempts: 5,
     outboxMaxDays: 7,
-    outboxMaxMB: 50,
     backlogSeconds: 45,
     runSeconds: 55,
   });

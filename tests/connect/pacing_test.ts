@@ -27,3 +27,11 @@ Deno.test("a throttle halves the pace (never below the floor); successes bring i
   assertEquals(pacer.rate(...op), 4.5, "back to the quota, and no higher");
   assertEquals(pacer.rate("222222222222", "eu-west-2", "GetMetricData"), undefined, "each account learns its own");
 });
+
+Deno.test("connections: what the quotas let run at once (each client at its burst on both APIs), at most 64", async () => {
+  const { connectionsFor, MAX_CONNECTIONS } = await import("../../src/connect/client.ts");
+  assertEquals(connectionsFor(1, 1), 2, "one client of a few queues: a request on each API");
+  assertEquals(connectionsFor(1, 10), 16, "one account of 1,000 queues: the burst of 8 on each API");
+  assertEquals(connectionsFor(16, 3), 64, "16 clients of 250 queues would take 96: the bound");
+  assertEquals(MAX_CONNECTIONS, 64);
+});

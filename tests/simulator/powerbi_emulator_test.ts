@@ -55,13 +55,22 @@ Deno.test("Power BI emulator: status codes and messages of the push URL", async 
       assertEquals(answer.status, 400);
       assertMatch(answer.text, /at most 10000/);
     });
-    await t.step("a sixth request within a second: 429 with Retry-After", async () => {
-      const pushUrl = server.powerBi.pushUrl(server.powerBiUrl, push);
+    await t.step("a Streaming dataset: a sixth request within a second is 429 with Retry-After", async () => {
+      const url = server.powerBi.pushUrl(server.powerBiUrl, server.powerBi.addDataset(datasetColumns(DEFAULT_COLUMNS)));
       const answers = [];
-      for (let i = 0; i < 6; i++) answers.push(await post(pushUrl, "[]"));
-      const throttled = answers.find((a) => a.status === 429);
-      assert.ok(throttled, "one of six quick requests is throttled");
-      assertMatch(throttled.retryAfter ?? "", /^\d+$/);
+      for (let i = 0; i < 6; i++) answers.push(await post(url, "[]"));
+      assertEquals(answers.map((a) => a.status), [200, 200, 200, 200, 200, 429]);
+      assertMatch(answers[5].retryAfter ?? "", /^\d+$/);
+    });
+    await t.step("a Push dataset: no per-second limit, but the 121st request within a minute is 429", async () => {
+      const url = server.powerBi.pushUrl(
+        server.powerBiUrl,
+        server.powerBi.addDataset(datasetColumns(DEFAULT_COLUMNS), { mode: "Push" }),
+      );
+      const answers = [];
+      for (let i = 0; i < 121; i++) answers.push((await post(url, "[]")).status);
+      assertEquals(answers.filter((s) => s === 200).length, 120);
+      assertEquals(answers[120], 429);
     });
     await t.step("injected faults over HTTP: a status, then a dropped connection", async () => {
       const control = (body: unknown) =>
