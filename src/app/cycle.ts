@@ -6,7 +6,7 @@
  */
 import { collectClient, type CollectedClient, type ConnectAccess, writeClientOutput } from "./collect.ts";
 import { MemoryPolicy } from "./memory.ts";
-import { deliverRows, type PushSetup, queueRows } from "./delivery.ts";
+import { deliverRows, type DeliveryOptions, type PushSetup, queueRows } from "./delivery.ts";
 import { type ClientPlan, isReady, type ReadyClient } from "./plan.ts";
 import type { Queue } from "../config/client_config.ts";
 import { rereadProfileFiles } from "../aws/credentials.ts";
@@ -115,6 +115,14 @@ export async function runCycle(clients: readonly ClientPlan[], options: CycleOpt
     for (const d of dropped ?? []) options.onDropped?.(d);
     boundApplied = dropped !== undefined;
   }
+  // Rows go out while other clients are still being fetched, a full request at a time, so that a large fleet's push
+  // does not stretch the cycle; what is left goes after the last client, as one push.
+  const early = new EarlyDelivery(options.push, {
+    boundApplied,
+    deadline: options.pushDeadline,
+    stopBy: options.pushStopBy,
+    onDropped: options.onDropped,
+  });
   let next = 0;
   const worker = async () => {
     for (let i = next++; i < clients.length; i = next++) {
@@ -132,7 +140,10 @@ export async function runCycle(clients: readonly ClientPlan[], options: CycleOpt
         if (options.push) {
           const rows = collected.rows;
           rowsToPush += rows.length;
-          await queueRows(rows, options.push).then((files) => queued.push(...files), () => unqueued.push(...rows));
+          await queueRows(rows, options.push).then((files) => {
+            queued.push(...files);
+            early.queued(files, rows.length);
+          }, () => unqueued.push(...rows));
         }
         const path = await writeClientOutput(plan.config, collected.rows, options.outputDir);
         finish(i, {
@@ -163,6 +174,7 @@ export async function runCycle(clients: readonly ClientPlan[], options: CycleOpt
   let pushError: Error | undefined;
   if (options.push) {
     options.onPushStarted?.(rowsToPush);
+    const sentEarly = await early.finished();
     try {
       // Rows the outbox could not take are tried once more, and sent from memory if it takes them now.
       push = await deliverRows(unqueued, options.push, {
@@ -172,11 +184,79 @@ export async function runCycle(clients: readonly ClientPlan[], options: CycleOpt
         stopBy: options.pushStopBy,
         onDropped: options.onDropped,
       });
+      push = combinePushReports(sentEarly, push);
     } catch (error) {
       pushError = error as Error;
     }
   }
   return { results, push, pushError, ms: performance.now() - started };
+}
+
+/**
+ * Pushes started while clients are still being fetched: one at a time,
+ * each once this run's queued rows not yet pushed fill a whole request (so
+ * a small fleet still goes in one push at the end). A failed one stops
+ * them; the push after the last client tries again and reports the error.
+ */
+class EarlyDelivery {
+  readonly #files: OutboxFile[] = [];
+  #pendingRows = 0;
+  #pendingBytes = 0;
+  #running?: Promise<void>;
+  #failed = false;
+  readonly #reports: PushReport[] = [];
+
+  constructor(
+    readonly setup: PushSetup | undefined,
+    readonly options: Omit<DeliveryOptions, "queued">,
+  ) {}
+
+  /** Files this run just queued, holding `rows` rows. */
+  queued(files: readonly OutboxFile[], rows: number): void {
+    if (!this.setup) return;
+    this.#files.push(...files);
+    this.#pendingRows += rows;
+    for (const f of files) this.#pendingBytes += f.bytes;
+    this.#maybeStart();
+  }
+
+  #maybeStart(): void {
+    const setup = this.setup;
+    if (!setup || this.#running || this.#failed) return;
+    const { maxRows, maxBytes } = setup.limits;
+    if (this.#pendingRows < maxRows && (maxBytes === undefined || this.#pendingBytes < maxBytes)) return;
+    this.#pendingRows = 0;
+    this.#pendingBytes = 0;
+    this.#running = deliverRows([], setup, { ...this.options, queued: [...this.#files] })
+      .then((report) => void this.#reports.push(report), () => void (this.#failed = true))
+      .finally(() => {
+        this.#running = undefined;
+        this.#maybeStart();
+      });
+  }
+
+  /** Waits for a push in flight; what the early pushes sent. */
+  async finished(): Promise<PushReport[]> {
+    while (this.#running) await this.#running;
+    this.#failed = true; // none starts after this
+    return this.#reports;
+  }
+}
+
+/** Early pushes and the last one as one report: what was sent in all, what is left after the last. */
+function combinePushReports(early: readonly PushReport[], last: PushReport): PushReport {
+  const sum = (f: (r: PushReport) => number) => [...early, last].reduce((n, r) => n + f(r), 0);
+  return {
+    ...last,
+    sentFiles: sum((r) => r.sentFiles),
+    sentRows: sum((r) => r.sentRows),
+    requests: sum((r) => r.requests),
+    retries: sum((r) => r.retries),
+    backlogRows: sum((r) => r.backlogRows),
+    dropped: [...early.flatMap((r) => r.dropped), ...last.dropped],
+    unreadable: [...early.flatMap((r) => r.unreadable), ...last.unreadable],
+    refused: [...early.flatMap((r) => r.refused), ...last.refused],
+  };
 }
 
 function counts(collected?: CollectedClient) {

@@ -26,7 +26,7 @@ const labels = (pairs: Record<string, string>) =>
   `{${Object.entries(pairs).map(([k, v]) => `${k}="${labelValue(v)}"`).join(",")}}`;
 
 /** The metric name and help of a KPI column, and how its value converts (percent to a ratio). */
-export function metricName(column: MetricColumn): { name: string; help: string; scale: number } {
+export function metricName(column: MetricColumn): { name: string; help: string; divisor: number } {
   const { metric } = column;
   const base = `connect_queue_${metric.name.toLowerCase()}`;
   const source = `Amazon Connect ${metric.name}${
@@ -34,19 +34,19 @@ export function metricName(column: MetricColumn): { name: string; help: string; 
   }`;
   if (metric.api === "current") {
     return metric.unit === "SECONDS"
-      ? { name: `${base}_seconds`, help: `${source}, now, in seconds.`, scale: 1 }
-      : { name: base, help: `${source}, now.`, scale: 1 };
+      ? { name: `${base}_seconds`, help: `${source}, now, in seconds.`, divisor: 1 }
+      : { name: base, help: `${source}, now.`, divisor: 1 };
   }
   const statistic = metric.statistic === "SUM" ? "" : `_${metric.statistic!.toLowerCase()}`;
-  if (metric.unit === "COUNT") return { name: `${base}_today`, help: `${source}, today so far.`, scale: 1 };
+  if (metric.unit === "COUNT") return { name: `${base}_today`, help: `${source}, today so far.`, divisor: 1 };
   if (metric.unit === "PERCENT") {
     return {
       name: `${base}${statistic}_today_ratio`,
       help: `${source}, today so far, as a ratio (0 to 1).`,
-      scale: 0.01,
+      divisor: 100,
     };
   }
-  return { name: `${base}${statistic}_today_seconds`, help: `${source}, today so far, in seconds.`, scale: 1 };
+  return { name: `${base}${statistic}_today_seconds`, help: `${source}, today so far, in seconds.`, divisor: 1 };
 }
 
 const number = (n: number) => (Number.isFinite(n) ? String(n) : "NaN");
@@ -62,7 +62,7 @@ export function prometheusText(board: Board): string {
   const seen = new Set<string>();
   for (const client of board.clients) {
     for (const column of client.columns) {
-      const { name, help, scale } = metricName(column);
+      const { name, help, divisor } = metricName(column);
       const f = family(name, help);
       for (const row of client.rows) {
         const pairs: Record<string, string> = {
@@ -75,7 +75,7 @@ export function prometheusText(board: Board): string {
         // The same metric twice under two column names is one series: the first is kept.
         if (seen.has(series)) continue;
         seen.add(series);
-        f.samples.push(`${series} ${number(Number(row[column.column]) * scale)}`);
+        f.samples.push(`${series} ${number(Number(row[column.column]) / divisor)}`);
       }
     }
   }

@@ -227,3 +227,44 @@ Deno.test("throttled past the SDK's own retries: sent again while the run's time
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("with --push, full requests go while a slow client is still fetching; the rest goes after it, none twice", async () => {
+  const server = await startEmulatorServer({ model: new ConnectModel(8) });
+  const dir = await Deno.makeTempDir({ prefix: "connect-metrics-cycle-" });
+  try {
+    // Two fast clients of 100 queues (each fills a Streaming dataset's 15 KB requests) and a slow one of 3.
+    const fast = addGeneratedFleet(server.model, { accounts: 2, queuesPerInstance: 100, region: "eu-west-2" });
+    const [slow] = addGeneratedFleet(new ConnectModel(9), { accounts: 1, queuesPerInstance: 3, region: "eu-west-2" })
+      .map((f) => ({ ...f, accountId: "333333333333", clientName: "Slow" }));
+    server.model.addInstance({ accountId: slow.accountId, id: slow.instanceId, alias: "slow", queues: slow.queues });
+    server.connect.accountLatencyMs.set(slow.accountId, 1_500);
+    const clients = plansFor([...fast, slow]);
+    const dataset = server.powerBi.addDataset(datasetColumns(clients[0].columns), { mode: "Streaming" });
+    const push = preparePush(
+      { url: server.powerBi.pushUrl(server.powerBiUrl, dataset), outboxDir: join(dir, "outbox") },
+      { settings: DEFAULT_SETTINGS },
+      clients[0].columns,
+    );
+    let slowDoneAt = 0;
+    const report = await runCycle(clients, {
+      outputDir: dir,
+      credentials: { accessKeyId: "AKIACYCLETEST0000001", secretAccessKey: "cycle-test-secret" },
+      endpoint: server.url,
+      pacer: new RequestPacer(),
+      push,
+      onClientDone: (index) => {
+        if (index === 2) slowDoneAt = Date.now();
+      },
+    });
+    assertEquals(report.results.map((r) => r.error), [undefined, undefined, undefined]);
+    const before = server.powerBi.requests.filter((r) => r.at < slowDoneAt && r.status === 200);
+    assert.ok(before.length > 0, "rows reached Power BI before the slow client was done");
+    assertEquals(dataset.rows.length, 203, "every row, once");
+    assertEquals(new Set(dataset.rows.map((r) => `${r.Client}|${r.QueueName}`)).size, 203);
+    assertEquals([report.push?.sentRows, report.push?.requests], [203, server.powerBi.requests.length]);
+    assertEquals([...Deno.readDirSync(join(dir, "outbox"))].filter((e) => e.name.endsWith(".json")), []);
+  } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
