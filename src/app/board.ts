@@ -7,6 +7,7 @@ import type { CycleReport } from "./cycle.ts";
 import type { PushSetup } from "./delivery.ts";
 import { isReady } from "./plan.ts";
 import type { ClientOutcome, PushState } from "../display/board.ts";
+import type { PushError } from "../util/errors.ts";
 import { redact } from "../util/redact.ts";
 
 /** An error in full, its hint after it: what a display shows of a failure. */
@@ -32,13 +33,10 @@ export function clientOutcomes(report: CycleReport): ClientOutcome[] {
   });
 }
 
-/** The push as displays show it: where, what went, what waits (read from the outbox). */
-export async function pushState(report: CycleReport, setup?: PushSetup): Promise<PushState> {
+/** The push as displays show it: where, what went, what waits (as the push counted it: no second read of the outbox). */
+export function pushState(report: CycleReport, setup?: PushSetup): PushState {
   if (!setup) return {};
-  const waiting = await setup.outbox.pending().then((files) =>
-    setup.outbox.countRows(files.filter((f) => setup.outbox.mine(f)))
-  )
-    .catch(() => undefined);
+  const waiting = report.push?.remaining.rows ?? (report.pushError as PushError | undefined)?.waitingRows;
   return {
     destination: setup.target.display,
     ...(report.push ? { sentRows: report.push.sentRows } : {}),

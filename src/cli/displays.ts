@@ -91,7 +91,7 @@ export class Displays {
   }
 
   /** A cycle's end: the board, the screen and every open wallboard page. */
-  async cycleDone(report: CycleReport, push: PushSetup | undefined, nextAt?: number): Promise<void> {
+  cycleDone(report: CycleReport, push: PushSetup | undefined, nextAt?: number): void {
     const running = this.#running;
     this.#running = undefined;
     const endedAt = Date.now();
@@ -103,7 +103,7 @@ export class Displays {
         ...(nextAt ? { nextAt } : {}),
       },
       clientOutcomes(report),
-      await pushState(report, push),
+      pushState(report, push),
     );
     this.wallboard?.changed();
     this.#draw(true);

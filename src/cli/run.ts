@@ -242,7 +242,7 @@ export async function run(args: RunArgs, options: { tables: boolean }): Promise<
       onDropped: teller.onDropped,
     });
     teller.finish(report);
-    await displays?.cycleDone(report, push, nextAt);
+    displays?.cycleDone(report, push, nextAt);
     if (nextAt) reporter.info(WATCH_WORDS.next(nextAt));
     return report;
   };

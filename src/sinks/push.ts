@@ -182,6 +182,7 @@ export async function pushRows(rows: readonly MetricRow[], plan: PushPlan): Prom
             `and will be sent by the next --push run`,
           error.hint,
           error.status,
+          waitingRows,
         );
       }
       for (const sent of group) await outbox.remove(sent);

@@ -31,14 +31,16 @@ export class AwsError extends Error {
   }
 }
 
-/** Power BI refused the rows or could not be reached (exit 1). */
+/** The push destination (Power BI, Event Hubs) refused the rows or could not be reached (exit 1). */
 export class PushError extends Error {
   override name = "PushError";
   constructor(
     message: string,
     readonly hint?: string,
-    /** The HTTP status, when Power BI answered. */
+    /** The HTTP status, when the destination answered. */
     readonly status?: number,
+    /** Rows of this destination left waiting in the outbox, when the push loop counted them. */
+    readonly waitingRows?: number,
   ) {
     super(message);
   }

@@ -115,6 +115,7 @@ Deno.test("pushRows: Power BI down keeps every row; the next run sends the backl
     server.powerBi.faults.inject({ kind: "status", status: 503 }, 100);
     const error = await rejects(() => pushRows(sampleRows(200, RUN_1), plan()), PushError);
     assertMatch(error.message, /HTTP 503.* 200 row\(s\) in \d+ file\(s\) are kept in .*outbox and will be sent by/);
+    assertEquals(error.waitingRows, 200, "the count the displays show as waiting");
     assertEquals(dataset.rows.length, 0);
     const waiting = await new PushOutbox(dir).pending();
     assert.ok(waiting.length > 1, "a streaming dataset's 15 KB limit splits 200 rows");
