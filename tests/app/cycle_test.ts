@@ -4,7 +4,7 @@
  */
 import { join } from "node:path";
 import { assert, assertEquals, assertMatch } from "../assert.ts";
-import { runCycle } from "../../src/app/cycle.ts";
+import { type CycleOptions, runCycle } from "../../src/app/cycle.ts";
 import { clientFromConfig, type ReadyClient } from "../../src/app/plan.ts";
 import { preparePush } from "../../src/app/delivery.ts";
 import { datasetColumns } from "../../src/sinks/powerbi_schema.ts";
@@ -14,7 +14,7 @@ import { RequestPacer } from "../../src/connect/pacing.ts";
 import { ConnectModel } from "../../src/simulator/connect_model.ts";
 import { addGeneratedFleet, type FleetInstance } from "../../src/simulator/fleet.ts";
 import type { ClientConfig } from "../../src/config/client_config.ts";
-import { startEmulatorServer } from "../../src/simulator/server.ts";
+import { type EmulatorServer, startEmulatorServer } from "../../src/simulator/server.ts";
 
 /** One client plan per generated instance, as loading its config file would give. */
 function plansFor(fleet: FleetInstance[], extra: Partial<ClientConfig> = {}): ReadyClient[] {
@@ -36,6 +36,17 @@ function plansFor(fleet: FleetInstance[], extra: Partial<ClientConfig> = {}): Re
       DEFAULT_SETTINGS,
     )
   );
+}
+
+/** The cycle options of these tests: the emulator, made-up keys, a fresh pacer; and `extra`. */
+function cycleOptions(server: EmulatorServer, dir: string, extra: Partial<CycleOptions> = {}): CycleOptions {
+  return {
+    outputDir: dir,
+    credentials: { accessKeyId: "AKIACYCLETEST0000001", secretAccessKey: "cycle-test-secret" },
+    endpoint: server.url,
+    pacer: new RequestPacer(),
+    ...extra,
+  };
 }
 
 Deno.test("a client whose Connect does not answer fails on its own after the timeout; the others are written", async () => {
@@ -128,18 +139,17 @@ Deno.test("with --push, a client's rows are in the outbox as soon as its file is
       clients[0].columns,
     );
     const outboxWhenDone: number[] = [];
-    const report = await runCycle(clients, {
-      outputDir: dir,
-      credentials: { accessKeyId: "AKIACYCLETEST0000001", secretAccessKey: "cycle-test-secret" },
-      endpoint: server.url,
-      pacer: new RequestPacer(),
-      push,
-      onClientDone: () => {
-        // What a SIGKILL at this moment would leave for the next run to send.
-        const files = [...Deno.readDirSync(join(dir, "outbox"))].filter((e) => e.name.endsWith(".json"));
-        outboxWhenDone.push(files.length);
-      },
-    });
+    const report = await runCycle(
+      clients,
+      cycleOptions(server, dir, {
+        push,
+        onClientDone: () => {
+          // What a SIGKILL at this moment would leave for the next run to send.
+          const files = [...Deno.readDirSync(join(dir, "outbox"))].filter((e) => e.name.endsWith(".json"));
+          outboxWhenDone.push(files.length);
+        },
+      }),
+    );
     assertEquals(report.results.map((r) => r.error), [undefined, undefined, undefined]);
     // Each client done had its rows in the outbox already, long before the slow one finished and the push began.
     assertEquals(outboxWhenDone.length, 3);
@@ -246,16 +256,15 @@ Deno.test("with --push, full requests go while a slow client is still fetching; 
       clients[0].columns,
     );
     let slowDoneAt = 0;
-    const report = await runCycle(clients, {
-      outputDir: dir,
-      credentials: { accessKeyId: "AKIACYCLETEST0000001", secretAccessKey: "cycle-test-secret" },
-      endpoint: server.url,
-      pacer: new RequestPacer(),
-      push,
-      onClientDone: (index) => {
-        if (index === 2) slowDoneAt = Date.now();
-      },
-    });
+    const report = await runCycle(
+      clients,
+      cycleOptions(server, dir, {
+        push,
+        onClientDone: (index) => {
+          if (index === 2) slowDoneAt = Date.now();
+        },
+      }),
+    );
     assertEquals(report.results.map((r) => r.error), [undefined, undefined, undefined]);
     const before = server.powerBi.requests.filter((r) => r.at < slowDoneAt && r.status === 200);
     assert.ok(before.length > 0, "rows reached Power BI before the slow client was done");

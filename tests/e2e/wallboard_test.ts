@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { assert, assertEquals, assertMatch } from "../assert.ts";
 import { CHROMIUM, withBrowser } from "../browser.ts";
 import { ACCESS_KEY, cliCommand, readUntil, SECRET_KEY, writeAwsProfile, writeConfig } from "../helpers.ts";
+import { DEMO_CONFIG } from "../../src/cli/demo.ts";
 import { parseClientConfig } from "../../src/config/client_config.ts";
 import { ConnectModel } from "../../src/simulator/connect_model.ts";
 import { addConfiguredInstances } from "../../src/simulator/fleet.ts";
@@ -27,18 +28,14 @@ if (missing && Deno.env.get("CI")) {
   throw new Error("CI needs chromium and promtool (apt-get install chromium prometheus)");
 }
 
+/** The demo's client, two of its queues, and two whose names a page could mistake for markup or a label could break on. */
+const [basic, services] = Object.entries(DEMO_CONFIG.queues);
 const CONFIG = {
-  clientName: "TradeUK",
-  accountId: "111111111111",
-  environment: "DEV",
-  instanceId: "0d525d33-c2af-4b86-9d67-393db396e896",
-  region: "eu-west-2",
-  queues: {
-    "e42fa1d8-620e-4bf8-bd9a-eafc60b9c0ef": "BasicQueue",
-    "5b1c9a5e-3f0e-4c1a-9a57-6c1d2f0a7b11": "Customer Services",
-    "8d0f3f2a-1e57-4a4b-b0a8-2c7e9b1f4d22": XSS,
-    "a3e6c2d1-7b44-4f0e-8c19-5d2a6e3b9c33": QUOTED,
-  },
+  ...DEMO_CONFIG,
+  queues: Object.fromEntries([basic, services, ["8d0f3f2a-1e57-4a4b-b0a8-2c7e9b1f4d22", XSS], [
+    "a3e6c2d1-7b44-4f0e-8c19-5d2a6e3b9c33",
+    QUOTED,
+  ]]),
 };
 
 type Row = Record<string, string | number>;
