@@ -38,7 +38,8 @@ export class Displays {
     readonly reporter: Reporter,
     readonly wallboard?: Wallboard,
   ) {
-    this.board = wallboard ? wallboard.board : new Board(options.thresholds, options.everyMs);
+    // The screen alone needs the tiles, not the rows: a large fleet's rows are let go after each cycle.
+    this.board = wallboard ? wallboard.board : new Board(options.thresholds, options.everyMs, false);
   }
 
   /** The displays `options` ask for; undefined when none. Says where the wallboard is. */

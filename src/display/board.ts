@@ -123,7 +123,8 @@ export class Board {
   /** Over the process's life. */
   readonly totals = { requests: 0, retries: 0, cycles: 0 };
 
-  constructor(readonly thresholds: Thresholds, readonly everyMs?: number) {}
+  /** `keepRows`: hold each client's rows (for /rows.json and /metrics); the screen needs only the tiles. */
+  constructor(readonly thresholds: Thresholds, readonly everyMs?: number, readonly keepRows = true) {}
 
   get clients(): readonly ClientBoard[] {
     return [...this.#clients.values()];
@@ -146,6 +147,7 @@ export class Board {
         retries: o.retries,
         ...shown,
         tiles: o.rows || !before ? tilesOf(o.clientName, shown.rows, shown.columns, this.thresholds) : before.tiles,
+        ...(this.keepRows ? {} : { rows: [] }),
       });
       this.totals.requests += o.requests;
       this.totals.retries += o.retries;
