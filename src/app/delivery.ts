@@ -37,6 +37,47 @@ export interface PushRequest {
   readonly outboxDir: string;
 }
 
+type Env = (name: string) => string | undefined;
+const processEnv: Env = (name) => Deno.env.get(name);
+
+/**
+ * Every place a push destination may be set, in the order they count
+ * (resolvePushTarget): the flag's value, the environment, settings.json.
+ */
+function pushSources(loaded: Pick<LoadedSettings, "settings" | "file" | "misnamed">, env: Env, flag?: string) {
+  const { push } = loaded.settings;
+  return {
+    flag,
+    env: env(PUSH_URL_ENV),
+    envEventHubs: env(EVENT_HUBS_ENV),
+    settings: push.powerBiUrl,
+    settingsEventHubs: push.eventHubConnectionString,
+    settingsFile: loaded.file,
+    settingsMisnamed: loaded.misnamed,
+  };
+}
+
+/** Whether a destination is set anywhere but the flag (the double-clicked exe pushes when one is). */
+export function pushConfigured(
+  loaded: Pick<LoadedSettings, "settings" | "file" | "misnamed">,
+  env = processEnv,
+): boolean {
+  const { env: url, envEventHubs, settings, settingsEventHubs } = pushSources(loaded, env);
+  return Boolean(url || envEventHubs || settings || settingsEventHubs);
+}
+
+/** The destination settings.json and the environment name; undefined when none is set, or it is not valid. */
+export function configuredDestination(
+  loaded: Pick<LoadedSettings, "settings" | "file" | "misnamed">,
+  env = processEnv,
+): PushTarget | undefined {
+  try {
+    return resolvePushTarget(pushSources(loaded, env));
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The push set-up for these settings and columns; throws a one-line error
  * for a bad URL. `fleet`: the clients the run fetches, whose rows size the
@@ -46,19 +87,11 @@ export function preparePush(
   request: PushRequest,
   loaded: Pick<LoadedSettings, "settings" | "file" | "misnamed">,
   columns: readonly MetricColumn[],
-  env: (name: string) => string | undefined = (name) => Deno.env.get(name),
+  env: Env = processEnv,
   fleet: readonly ClientConfig[] = [],
 ): PushSetup {
   const { push } = loaded.settings;
-  const target = resolvePushTarget({
-    flag: request.url,
-    env: env(PUSH_URL_ENV),
-    envEventHubs: env(EVENT_HUBS_ENV),
-    settings: push.powerBiUrl,
-    settingsEventHubs: push.eventHubConnectionString,
-    settingsFile: loaded.file,
-    settingsMisnamed: loaded.misnamed,
-  });
+  const target = resolvePushTarget(pushSources(loaded, env, request.url));
   const senderOptions = { timeoutMs: push.timeoutSeconds * 1000, maxAttempts: push.attempts };
   return {
     target,

@@ -9,10 +9,9 @@ import { checkConfigFiles, type ConfigCheck } from "../config/check.ts";
 import { profileOfConfigFile } from "../config/client_config.ts";
 import { findClientConfigFiles, type LoadedSettings, misnamedFileLine, readSettings } from "../config/load.ts";
 import { describeBudget } from "./report.ts";
-import { pushBudget } from "../app/delivery.ts";
+import { configuredDestination, pushBudget } from "../app/delivery.ts";
 import type { ClientConfig } from "../config/client_config.ts";
 import { rowColumns } from "../connect/catalogue.ts";
-import { EVENT_HUBS_ENV, PUSH_URL_ENV, type PushTarget, resolvePushTarget } from "../sinks/push_target.ts";
 import { configDirInputs, defaultOutboxDir, defaultOutputDir } from "../config/paths.ts";
 import { setAsideFiles } from "../sinks/outbox.ts";
 import { missingProfileChecker } from "../aws/profile_files.ts";
@@ -156,17 +155,8 @@ export async function checkCommand(argv: string[]): Promise<number> {
  */
 function budgetLine(loaded: LoadedSettings, configs: readonly ClientConfig[]): string | undefined {
   const { settings, file } = loaded;
-  let target: PushTarget | undefined;
-  try {
-    target = resolvePushTarget({
-      env: Deno.env.get(PUSH_URL_ENV),
-      envEventHubs: Deno.env.get(EVENT_HUBS_ENV),
-      settings: settings.push.powerBiUrl,
-      settingsEventHubs: settings.push.eventHubConnectionString,
-    });
-  } catch {
-    // No destination yet, or a bad one (a --push run says so): the budget is for the Power BI dataset to come.
-  }
+  // None yet, or a bad one (a --push run says so): the budget is for the Power BI dataset to come.
+  const target = configuredDestination(loaded);
   const everyMs = settings.everyMs ?? 60_000;
   const mode = settings.push.datasetMode;
   const columns = rowColumns(kpiColumns(settings.columns, file));

@@ -7,22 +7,20 @@ import { printError } from "./log.ts";
 import { run, type RunArgs } from "./run.ts";
 import { loadSettings } from "../config/load.ts";
 import { appDir, configDirInputs, defaultOutboxDir, defaultOutputDir } from "../config/paths.ts";
-import { EVENT_HUBS_ENV, PUSH_URL_ENV } from "../sinks/push_target.ts";
+import { pushConfigured } from "../app/delivery.ts";
 import { EXIT, exitCodeFor } from "../util/errors.ts";
 
 export async function doubleClick(): Promise<number> {
   let code: number;
   try {
-    const { settings, file } = await loadSettings(configDirInputs());
+    const loaded = await loadSettings(configDirInputs());
+    const { settings, file } = loaded;
     const outputDir = defaultOutputDir();
     const args: RunArgs = {
       profiles: [],
       all: true,
       outputDir,
-      push: settings.push.powerBiUrl || settings.push.eventHubConnectionString || Deno.env.get(PUSH_URL_ENV) ||
-          Deno.env.get(EVENT_HUBS_ENV)
-        ? {}
-        : undefined,
+      push: pushConfigured(loaded) ? {} : undefined,
       outboxDir: defaultOutboxDir(outputDir),
       everyMs: settings.everyMs,
       verbosity: "normal",

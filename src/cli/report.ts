@@ -18,8 +18,8 @@ import { ROW_KEY_COLUMNS } from "../connect/catalogue.ts";
 import type { DroppedRows } from "../sinks/outbox.ts";
 import type { PushReport } from "../sinks/push.ts";
 import type { PushTarget } from "../sinks/push_target.ts";
-import { briefly } from "../util/text.ts";
-import { localWallClock } from "../util/time.ts";
+import { briefly, wholeNumber as count } from "../util/text.ts";
+import { clockTime as clock, localWallClock } from "../util/time.ts";
 
 /** The warnings of the plan, then (with --verbose) where everything was found and where it goes. */
 export function tellPlan(plan: RunPlan, reporter: Reporter): void {
@@ -68,8 +68,6 @@ export function describePush(report: PushReport, target: PushTarget): string {
   return `pushed ${report.sentRows} row(s)${backlog} to ${target.display} in ${report.requests} request(s)` +
     (report.retries > 0 ? `, ${report.retries} retried` : "") + notKept + waiting;
 }
-
-const count = (n: number) => Math.round(n).toLocaleString("en-GB");
 
 /** The requests a minute a dataset of this mode takes, at the tightest of its quotas. */
 const requestsPerMinuteFor = (mode: DatasetMode) =>
@@ -160,11 +158,6 @@ export const WATCH_WORDS = {
   cycle: (number: number, at: number) => `--- cycle ${number} at ${clock(at)} ---`,
   next: (at: number) => `next cycle at ${clock(at)}`,
 } as const;
-
-/** 19:07:03, whatever the machine's locale. */
-function clock(ms: number): string {
-  return new Date(ms).toLocaleTimeString("en-GB", { hour12: false });
-}
 
 /** What a one-shot run stopped by Ctrl+C kept, and what it did not. */
 export function describeInterrupted(written: number, total: number, push?: PushSetup): string {

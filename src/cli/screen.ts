@@ -7,6 +7,8 @@
  * gets this: it keeps the plain lines a log can hold.
  */
 import { type Board, mostUrgent } from "../display/board.ts";
+import { wholeNumber as count } from "../util/text.ts";
+import { clockTime as clock } from "../util/time.ts";
 
 export interface ScreenInfo {
   /** What is running, e.g. "connect-metrics --all --push". */
@@ -24,9 +26,6 @@ export interface ScreenInfo {
   /** Where the whole story is. */
   readonly logFile?: string;
 }
-
-const clock = (ms: number) => new Date(ms).toLocaleTimeString("en-GB", { hour12: false });
-const count = (n: number) => n.toLocaleString("en-GB");
 
 /** "45 s", "5 min 12 s", "2 h 03 min". */
 export function waitText(seconds: number): string {

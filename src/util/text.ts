@@ -37,6 +37,11 @@ export function utf16Encoding(bytes: Uint8Array): "utf-16le" | "utf-16be" | unde
  */
 export const MAX_USER_FILE_MB = 20;
 
+/** A count as a person reads it: whole, with thousands separated ("300,000"). */
+export function wholeNumber(n: number): string {
+  return Math.round(n).toLocaleString("en-GB");
+}
+
 /** A file the user edits, read as decodeText reads it; refused, before it is read, when over MAX_USER_FILE_MB. */
 export async function readUserText(path: string): Promise<string> {
   const { size } = await Deno.stat(path);

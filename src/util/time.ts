@@ -53,6 +53,11 @@ export function isTimeZone(name: string): boolean {
   }
 }
 
+/** 19:07:03, the local time of day whatever the machine's locale: for a person reading a line or a screen. */
+export function clockTime(instantMs: number): string {
+  return new Date(instantMs).toLocaleTimeString("en-GB", { hour12: false });
+}
+
 /**
  * `60s`, `5m`, `1h`, or as people write them (`1min`, `90 seconds`, `2 hours`),
  * or plain seconds, as milliseconds; undefined if unreadable.
