@@ -7,7 +7,6 @@
  * registered for redaction.
  */
 import { fromIni, fromNodeProviderChain, fromTemporaryCredentials } from "@aws-sdk/credential-providers";
-import { loadSharedConfigFiles } from "@smithy/core/config";
 import type { ConnectClientConfig } from "@aws-sdk/client-connect";
 import { describeCredentialError } from "./credential_errors.ts";
 import { requestHandlerOptions } from "./http.ts";
@@ -51,16 +50,6 @@ function mfaCodeProvider(profile: string) {
 }
 
 /**
- * The AWS profile files read afresh, into the SDK's own cache, which every
- * client's profile then reads: once a cycle, not once a client (at 500
- * clients, each read and parsed both files again: 5 s of a 25 s run), and
- * again each watch cycle, so that keys rotated in the file apply without a restart.
- */
-export async function rereadProfileFiles(): Promise<void> {
-  await loadSharedConfigFiles({ ignoreCache: true }).catch(() => {});
-}
-
-/**
  * A named profile's credentials, failures explained, reused until near expiry.
  * `requestTimeoutMs`: for STS when the profile has a role_arn (tests shorten it).
  */
@@ -68,7 +57,7 @@ export function profileCredentials(profile: string, requestTimeoutMs?: number): 
   // clientConfig: the STS client that assumes a profile's role_arn.
   const provider = fromIni({
     profile,
-    ignoreCache: false, // read once a cycle: rereadProfileFiles
+    ignoreCache: false, // read once a cycle: rereadProfileFiles (sdk_settings.ts)
     mfaCodeProvider: mfaCodeProvider(profile),
     clientConfig: { requestHandler: requestHandlerOptions(requestTimeoutMs) },
   });

@@ -7,6 +7,7 @@ import { isThrottled } from "./errors.ts";
 import { processPacer, type RequestPacer } from "./pacing.ts";
 import { CONNECT_QUOTAS } from "./quotas.ts";
 import { clientCredentials } from "../aws/credentials.ts";
+import { type SdkSettings, sdkSettings } from "../aws/sdk_settings.ts";
 import { envProxy, REQUEST_TIMEOUT_MS, requestHandlerOptions, timeoutOptions } from "../aws/http.ts";
 import { proxyAwareAgents } from "../aws/proxy.ts";
 import { environmentRegion } from "../aws/region.ts";
@@ -28,6 +29,8 @@ export interface ConnectClientOptions {
   readonly requestTimeoutMs?: number;
   /** Connections shared with the run's other clients; otherwise the client opens its own. */
   readonly connections?: ConnectionPool;
+  /** What the client would otherwise load from the environment and the AWS files itself (sdk_settings.ts). */
+  readonly settings?: SdkSettings;
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 5;
@@ -88,6 +91,7 @@ export class ConnectionPool {
  */
 export function createConnectClient(options: ConnectClientOptions): ConnectClient {
   const client = new ConnectClient({
+    ...options.settings,
     ...(options.region ? { region: options.region } : {}),
     ...(options.profile ? { profile: options.profile } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
@@ -167,6 +171,7 @@ export async function connectClientFor(
     pacer: options.pacer,
     connections: options.connections,
     requestTimeoutMs: options.requestTimeoutMs,
+    settings: await sdkSettings(regionProfile),
   });
   if (!region) {
     // The SDK refuses some (e.g. with a space) itself; a missing one is explained at the first call.
