@@ -105,7 +105,7 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
     (next, context) => async (args) => {
       const region = await client.config.region();
       const operation = String(context.commandName ?? "").replace(/Command$/, "");
-      await pacer.wait(options.accountId, region, operation);
+      const answered = await pacer.wait(options.accountId, region, operation);
       try {
         const result = await next(args);
         pacer.succeeded(options.accountId, region, operation);
@@ -113,6 +113,8 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
       } catch (error) {
         if (isThrottled(error)) pacer.throttled(options.accountId, region, operation);
         throw error;
+      } finally {
+        answered();
       }
     },
     // After the retry middleware, so that every attempt is paced.

@@ -6,22 +6,57 @@
  * another copy of this tool), so the rate is learned: halved on each
  * ThrottlingException, and raised a little on each success, back up to
  * the quota (additive increase, multiplicative decrease).
+ *
+ * The service's bucket counts from when the first request of a burst
+ * arrives, which is later than when it left the pacer: a new connection's
+ * handshake (two round trips with TLS), the other requests of the burst
+ * being signed and written first. A request that has to wait for a token
+ * therefore waits, on top, as long as the burst's first answer took to come
+ * back: that request had surely arrived by then. So the whole burst and
+ * then the full rate are used, however far away or busy things are, at the
+ * cost of one round trip per account and cycle.
  */
 import { type RateQuota, TokenBucket } from "../util/token_bucket.ts";
 import { CONNECT_QUOTAS, type ConnectOperation } from "./quotas.ts";
 
-/**
- * The client keeps below the quota it paces by: requests leave on schedule
- * but arrive with jitter (a new connection's handshake delays the first
- * ones), and arrivals squeezed together would be throttled.
- */
-export const PACING_MARGIN = { rate: 0.9, burst: 1 } as const;
-
 /** How the learned rate moves: halved on a throttle, never below MIN; up by STEP a success, never above the quota. */
 export const ADAPTIVE_PACING = { decrease: 0.5, minPerSecond: 0.2, stepPerSecond: 0.1 } as const;
 
+/** A burst, from its first request leaving the pacer to the first answer to any of its requests. */
+class Burst {
+  readonly #started: number;
+  #answeredAfter?: number;
+  readonly answered: Promise<void>;
+  #resolve!: () => void;
+
+  constructor(private readonly now: () => number) {
+    this.#started = now();
+    this.answered = new Promise((resolve) => this.#resolve = resolve);
+  }
+
+  /** An answer came back (a response, an error, a timeout): the first one fixes the burst's lag. */
+  answer(): void {
+    if (this.#answeredAfter !== undefined) return;
+    this.#answeredAfter = Math.max(0, this.now() - this.#started);
+    this.#resolve();
+  }
+
+  /** How much later than the pacer's clock the service may have counted the burst (set once answered). */
+  get lag(): number {
+    return this.#answeredAfter ?? 0;
+  }
+}
+
+interface Pace {
+  readonly bucket: TokenBucket;
+  burst: Burst;
+}
+
+/** What a paced request reports when its answer comes back. */
+export type Answered = () => void;
+
 export class RequestPacer {
-  readonly #buckets = new Map<string, TokenBucket>();
+  readonly #paces = new Map<string, Pace>();
 
   constructor(
     private readonly now: () => number = Date.now,
@@ -29,34 +64,43 @@ export class RequestPacer {
     private readonly quotas: Readonly<Record<ConnectOperation, RateQuota>> = CONNECT_QUOTAS,
   ) {}
 
-  /** The pace at Connect's quota, less the margin: where a learned rate starts and what it returns to. */
-  #full(operation: string): { ratePerSecond: number; burst: number } | undefined {
-    const quota = this.quotas[operation as ConnectOperation];
-    if (!quota) return undefined;
-    return {
-      ratePerSecond: quota.ratePerSecond * PACING_MARGIN.rate,
-      burst: Math.max(1, quota.burst - PACING_MARGIN.burst),
-    };
+  /** Connect's quota: where a learned rate starts and what it returns to. */
+  #full(operation: string): RateQuota | undefined {
+    return this.quotas[operation as ConnectOperation];
   }
 
-  #bucket(account: string, region: string, operation: string): TokenBucket | undefined {
+  #pace(account: string, region: string, operation: string): Pace | undefined {
     const full = this.#full(operation);
     if (!full) return undefined;
     const key = `${account}/${region}/${operation}`;
-    let bucket = this.#buckets.get(key);
-    if (!bucket) this.#buckets.set(key, bucket = new TokenBucket(full, this.now));
-    return bucket;
+    let pace = this.#paces.get(key);
+    if (!pace) this.#paces.set(key, pace = { bucket: new TokenBucket(full, this.now), burst: new Burst(this.now) });
+    return pace;
   }
 
-  /** Waits until a request of `operation` may be sent for this account. */
-  async wait(account: string, region: string, operation: string): Promise<void> {
-    const delay = this.#bucket(account, region, operation)?.reserve() ?? 0;
-    if (delay > 0) await this.sleep(delay);
+  /**
+   * Waits until a request of `operation` may be sent for this account;
+   * call what it returns when the request's answer (or failure) comes back.
+   */
+  async wait(account: string, region: string, operation: string): Promise<Answered> {
+    const pace = this.#pace(account, region, operation);
+    if (!pace) return () => {};
+    // A full bucket (a cycle's first request, or after a pause): the service's is full too, and a new burst starts.
+    if (pace.bucket.isFull()) pace.burst = new Burst(this.now);
+    const burst = pace.burst;
+    const leaveAt = this.now() + pace.bucket.reserve();
+    if (leaveAt > this.now()) {
+      await this.sleep(leaveAt - this.now());
+      await burst.answered;
+      const late = leaveAt + burst.lag - this.now();
+      if (late > 0) await this.sleep(late);
+    }
+    return () => burst.answer();
   }
 
   /** Connect said ThrottlingException: someone else is using the quota. Halve the pace, and no bursts. */
   throttled(account: string, region: string, operation: string): void {
-    const bucket = this.#bucket(account, region, operation);
+    const bucket = this.#pace(account, region, operation)?.bucket;
     if (!bucket) return;
     const ratePerSecond = Math.max(ADAPTIVE_PACING.minPerSecond, bucket.quota.ratePerSecond * ADAPTIVE_PACING.decrease);
     bucket.setQuota({ ratePerSecond, burst: 1 });
@@ -65,7 +109,7 @@ export class RequestPacer {
 
   /** A request went through: a little faster, up to the quota (bursts come back with it). */
   succeeded(account: string, region: string, operation: string): void {
-    const bucket = this.#bucket(account, region, operation);
+    const bucket = this.#pace(account, region, operation)?.bucket;
     const full = this.#full(operation);
     if (!bucket || !full || bucket.quota.ratePerSecond >= full.ratePerSecond) return;
     const ratePerSecond = Math.min(full.ratePerSecond, bucket.quota.ratePerSecond + ADAPTIVE_PACING.stepPerSecond);
@@ -74,7 +118,7 @@ export class RequestPacer {
 
   /** The pace now, in requests a second (for tests and the benchmark). */
   rate(account: string, region: string, operation: string): number | undefined {
-    return this.#buckets.get(`${account}/${region}/${operation}`)?.quota.ratePerSecond;
+    return this.#paces.get(`${account}/${region}/${operation}`)?.bucket.quota.ratePerSecond;
   }
 }
 

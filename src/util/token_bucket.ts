@@ -34,6 +34,12 @@ export class TokenBucket {
     this.#updatedAt = t;
   }
 
+  /** Whether the bucket holds its whole burst now. */
+  isFull(): boolean {
+    this.#refill();
+    return this.#tokens >= this.quota.burst;
+  }
+
   /** Takes a token if one is there now. */
   tryTake(): boolean {
     this.#refill();

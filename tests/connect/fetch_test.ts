@@ -1,6 +1,6 @@
 /** Fetching through the real AWS SDK from the emulator over loopback. */
 import { assert, assertEquals, assertMatch, rejects } from "../assert.ts";
-import { createConnectClient } from "../../src/connect/client.ts";
+import { ConnectionPool, createConnectClient } from "../../src/connect/client.ts";
 import { DEFAULT_COLUMNS } from "../../src/connect/catalogue.ts";
 import { fetchMetrics } from "../../src/connect/fetch.ts";
 import { RequestPacer } from "../../src/connect/pacing.ts";
@@ -183,4 +183,86 @@ Deno.test("queues with no data still get a row of zeros", async () => {
     assertEquals(DEFAULT_COLUMNS.map((c) => rows[2][c.column]), DEFAULT_COLUMNS.map(() => 0));
     assert.ok((rows[0].Agents as number) > 0);
   });
+});
+
+/**
+ * A TCP relay that holds each new connection's first bytes for `handshakeMs`,
+ * as a TLS handshake to a far Region does: a request on a new connection
+ * reaches Connect that much later than it left; one on a reused one does not.
+ */
+function slowHandshakeRelay(target: URL, handshakeMs: number) {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const open = new Set<Deno.Conn>();
+  const relaying: Promise<unknown>[] = [];
+  const accepting = (async () => {
+    for await (const conn of listener) {
+      open.add(conn);
+      relaying.push((async () => {
+        await new Promise((resolve) => setTimeout(resolve, handshakeMs));
+        const upstream = await Deno.connect({ hostname: target.hostname, port: Number(target.port) });
+        open.add(upstream);
+        await Promise.all([
+          conn.readable.pipeTo(upstream.writable).catch(() => {}),
+          upstream.readable.pipeTo(conn.writable).catch(() => {}),
+        ]);
+      })());
+    }
+  })().catch(() => {});
+  return {
+    url: `http://127.0.0.1:${(listener.addr as Deno.NetAddr).port}`,
+    close: async () => {
+      listener.close();
+      for (const conn of open) {
+        try {
+          conn.close();
+        } catch {
+          // already closed by its other end
+        }
+      }
+      await accepting;
+      await Promise.allSettled(relaying);
+    },
+  };
+}
+
+Deno.test("beyond the burst, requests wait for Connect to have counted it: slow handshakes, not one throttled", async () => {
+  const server = await startEmulatorServer({ model: new ConnectModel(11), latencyMs: 40 });
+  const relay = slowHandshakeRelay(new URL(server.url), 150);
+  const [instance] = addGeneratedFleet(server.model, { accounts: 1, queuesPerInstance: 1000 });
+  // Kept-alive connections, as a run's: the requests beyond the burst reuse them, with no handshake.
+  const connections = new ConnectionPool();
+  const client = createConnectClient({
+    connections,
+    accountId: instance.accountId,
+    region: REGION,
+    credentials: { accessKeyId: "AKIAFETCHTEST0000001", secretAccessKey: "fetch-test-secret" },
+    endpoint: relay.url,
+    pacer: new RequestPacer(),
+  });
+  try {
+    const plan = planRequests({
+      instanceId: instance.instanceId,
+      queues: instance.queues,
+      channels: ["VOICE"],
+      columns: DEFAULT_COLUMNS,
+      window: {
+        start: new Date(Date.now() - 3_600_000 - (Date.now() % 300_000)),
+        end: new Date(Date.now() - (Date.now() % 300_000)),
+      },
+    });
+    const fetched = await fetchMetrics(client, plan, {
+      clientName: "Client01",
+      instanceId: instance.instanceId,
+      configFile: "config/c-instance-queues.json",
+    });
+    assertEquals(fetched.values.size, 1000);
+    assertEquals(server.connect.requests.length, 20, "10 requests an API: Connect's burst of 8, then 2 more");
+    assertEquals(server.connect.requests.filter((r) => r.status === 429).length, 0, "none throttled");
+    assertEquals(fetched.retries, 0);
+  } finally {
+    client.destroy();
+    connections.close();
+    await relay.close();
+    await server.close();
+  }
 });

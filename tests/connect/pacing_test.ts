@@ -11,21 +11,45 @@ Deno.test("a throttle halves the pace (never below the floor); successes bring i
     return Promise.resolve();
   });
   const op = ["111111111111", "eu-west-2", "GetMetricData"] as const;
-  await pacer.wait(...op);
-  assertEquals(pacer.rate(...op), 4.5, "Connect's 5 a second, less the margin");
+  (await pacer.wait(...op))();
+  assertEquals(pacer.rate(...op), 5, "Connect's 5 a second");
   pacer.throttled(...op);
   pacer.throttled(...op);
-  assertEquals(pacer.rate(...op), 1.125);
+  assertEquals(pacer.rate(...op), 1.25);
   for (let i = 0; i < 10; i++) pacer.throttled(...op);
   assertEquals(pacer.rate(...op), ADAPTIVE_PACING.minPerSecond, "never stopped altogether");
   // At the floor, requests are a floor's interval apart, with no burst.
   slept.length = 0;
-  await pacer.wait(...op);
-  await pacer.wait(...op);
+  (await pacer.wait(...op))();
+  (await pacer.wait(...op))();
   assertEquals(slept.map((ms) => Math.round(ms)), [5_000, 5_000]);
   for (let i = 0; i < 100; i++) pacer.succeeded(...op);
-  assertEquals(pacer.rate(...op), 4.5, "back to the quota, and no higher");
+  assertEquals(pacer.rate(...op), 5, "back to the quota, and no higher");
   assertEquals(pacer.rate("222222222222", "eu-west-2", "GetMetricData"), undefined, "each account learns its own");
+});
+
+Deno.test("the whole burst goes at once; then the full rate, late by as long as the burst's first answer took", async () => {
+  let now = 0;
+  const pacer = new RequestPacer(() => now, (ms) => {
+    now += ms;
+    return Promise.resolve();
+  });
+  const op = ["111111111111", "eu-west-2", "GetCurrentMetricData"] as const;
+  const burst = await Promise.all(Array.from({ length: 8 }, () => pacer.wait(...op)));
+  assertEquals(now, 0, "Connect's burst of 8 leaves at once");
+  now = 60; // the first answer: the service had counted the burst by then, however late it arrived
+  burst[0]();
+  const left: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    (await pacer.wait(...op))();
+    left.push(now);
+  }
+  assertEquals(left, [260, 460, 660], "5 a second from the burst, each 60 ms late");
+  // Idle long enough to fill the bucket: a new burst, which goes at once again.
+  now += 10_000;
+  const before = now;
+  await Promise.all(Array.from({ length: 8 }, () => pacer.wait(...op)));
+  assertEquals(now, before);
 });
 
 Deno.test("connections: what the quotas let run at once (each client at its burst on both APIs), at most 64", async () => {
