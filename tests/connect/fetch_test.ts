@@ -23,16 +23,21 @@ async function scenario(
       fetch: (pageSize?: number, requestTimeoutMs?: number) => ReturnType<typeof fetchMetrics>;
     },
   ) => Promise<void>,
+  /** latencyMs: the emulator's; handshakeMs: new connections reach it through slowHandshakeRelay. */
+  network: { latencyMs?: number; handshakeMs?: number } = {},
 ) {
-  const server = await startEmulatorServer({ model: new ConnectModel(11) });
+  const server = await startEmulatorServer({ model: new ConnectModel(11), latencyMs: network.latencyMs });
+  const relay = network.handshakeMs ? slowHandshakeRelay(new URL(server.url), network.handshakeMs) : undefined;
+  // Kept-alive connections, as a run's, so that a request after the first ones reuses one.
+  const connections = new ConnectionPool();
   const [instance] = addGeneratedFleet(server.model, { accounts: 1, queuesPerInstance: queues });
   const fetch = async (pageSize?: number, requestTimeoutMs?: number) => {
     const client = createConnectClient({
-      ...(requestTimeoutMs ? { requestTimeoutMs } : {}),
+      ...(requestTimeoutMs ? { requestTimeoutMs } : { connections }),
       accountId: instance.accountId,
       region: REGION,
       credentials: { accessKeyId: "AKIAFETCHTEST0000001", secretAccessKey: "fetch-test-secret" },
-      endpoint: server.url,
+      endpoint: relay?.url ?? server.url,
       // A pacer of its own: tests must not share quota with each other.
       pacer: new RequestPacer(),
     });
@@ -61,6 +66,8 @@ async function scenario(
   try {
     await fn({ server, instance, fetch });
   } finally {
+    connections.close();
+    await relay?.close();
     await server.close();
   }
 }
@@ -226,43 +233,11 @@ function slowHandshakeRelay(target: URL, handshakeMs: number) {
 }
 
 Deno.test("beyond the burst, requests wait for Connect to have counted it: slow handshakes, not one throttled", async () => {
-  const server = await startEmulatorServer({ model: new ConnectModel(11), latencyMs: 40 });
-  const relay = slowHandshakeRelay(new URL(server.url), 150);
-  const [instance] = addGeneratedFleet(server.model, { accounts: 1, queuesPerInstance: 1000 });
-  // Kept-alive connections, as a run's: the requests beyond the burst reuse them, with no handshake.
-  const connections = new ConnectionPool();
-  const client = createConnectClient({
-    connections,
-    accountId: instance.accountId,
-    region: REGION,
-    credentials: { accessKeyId: "AKIAFETCHTEST0000001", secretAccessKey: "fetch-test-secret" },
-    endpoint: relay.url,
-    pacer: new RequestPacer(),
-  });
-  try {
-    const plan = planRequests({
-      instanceId: instance.instanceId,
-      queues: instance.queues,
-      channels: ["VOICE"],
-      columns: DEFAULT_COLUMNS,
-      window: {
-        start: new Date(Date.now() - 3_600_000 - (Date.now() % 300_000)),
-        end: new Date(Date.now() - (Date.now() % 300_000)),
-      },
-    });
-    const fetched = await fetchMetrics(client, plan, {
-      clientName: "Client01",
-      instanceId: instance.instanceId,
-      configFile: "config/c-instance-queues.json",
-    });
+  await scenario(1000, async ({ server, fetch }) => {
+    const fetched = await fetch();
     assertEquals(fetched.values.size, 1000);
     assertEquals(server.connect.requests.length, 20, "10 requests an API: Connect's burst of 8, then 2 more");
     assertEquals(server.connect.requests.filter((r) => r.status === 429).length, 0, "none throttled");
     assertEquals(fetched.retries, 0);
-  } finally {
-    client.destroy();
-    connections.close();
-    await relay.close();
-    await server.close();
-  }
+  }, { latencyMs: 40, handshakeMs: 150 });
 });

@@ -52,10 +52,11 @@ Deno.test("the whole burst goes at once; then the full rate, late by as long as 
   assertEquals(now, before);
 });
 
-Deno.test("connections: what the quotas let run at once (each client at its burst on both APIs), at most 64", async () => {
+Deno.test("connections: what the quotas let run at once (each client at its burst on both APIs), at most 32", async () => {
   const { connectionsFor, MAX_CONNECTIONS } = await import("../../src/connect/client.ts");
   assertEquals(connectionsFor(1, 1), 2, "one client of a few queues: a request on each API");
   assertEquals(connectionsFor(1, 10), 16, "one account of 1,000 queues: the burst of 8 on each API");
-  assertEquals(connectionsFor(16, 3), 64, "16 clients of 250 queues would take 96: the bound");
-  assertEquals(MAX_CONNECTIONS, 64);
+  assertEquals(connectionsFor(2, 3), 12, "two clients of 250 queues: 3 requests on each API each");
+  assertEquals(connectionsFor(16, 3), 32, "16 clients of 250 queues would take 96: the bound");
+  assertEquals(MAX_CONNECTIONS, 32);
 });
