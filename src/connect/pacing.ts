@@ -14,7 +14,9 @@
  * therefore waits, on top, as long as the burst's first answer took to come
  * back: that request had surely arrived by then. So the whole burst and
  * then the full rate are used, however far away or busy things are, at the
- * cost of one round trip per account and cycle.
+ * cost of one round trip per account and cycle. A first answer that is
+ * very late (a hanging Connect, a timeout) shifts the requests behind it
+ * as a whole: they still leave at the rate, from the answer, not at once.
  */
 import { type RateQuota, TokenBucket } from "../util/token_bucket.ts";
 import { CONNECT_QUOTAS, type ConnectOperation } from "./quotas.ts";

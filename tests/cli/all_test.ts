@@ -323,9 +323,9 @@ Deno.test("--all over twenty accounts: the clients share a bounded set of connec
     const calls = ws.server.connect.requests;
     assertEquals(calls.length, 20 * 2 * 2 + 2, "2 batches per API per client, and the workspace's own client");
     const connections = new Set(calls.map((r) => r.connection));
-    // 16 clients at once, 2 requests on each API: the pool the quotas call for.
+    // 16 clients at once, 2 requests on each API: the quotas call for 64, bounded at 32.
     const bound = connectionsFor(16, 2);
-    assertEquals(bound, 64);
+    assertEquals(bound, 32);
     assert.ok(
       connections.size <= bound && ws.server.connect.maxInFlight <= bound,
       `${connections.size} connections, ${ws.server.connect.maxInFlight} requests at once`,
