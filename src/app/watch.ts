@@ -11,9 +11,21 @@ export function watchPushDeadline(due: number, intervalMs: number): number {
   return due - intervalMs * WATCH_PUSH_MARGIN;
 }
 
+/**
+ * The boundary a cycle started at `started` should be done by: the next
+ * one, or the one after when the next is less than WATCH_PUSH_MARGIN of the
+ * interval away. A watch started in an interval's last quarter would
+ * otherwise have its first push deadline behind it before it began, and say
+ * that Power BI had not taken the rows.
+ */
+export function cycleDue(started: number, intervalMs: number): number {
+  const next = Math.floor(started / intervalMs) * intervalMs + intervalMs;
+  return next - started < intervalMs * WATCH_PUSH_MARGIN ? next + intervalMs : next;
+}
+
 /** When the next cycle starts, and how many boundaries a slow cycle made us skip (pure). */
 export function planNextRun(started: number, finished: number, intervalMs: number): { next: number; skipped: number } {
-  const due = Math.floor(started / intervalMs) * intervalMs + intervalMs;
+  const due = cycleDue(started, intervalMs);
   if (finished < due) return { next: due, skipped: 0 };
   const next = Math.floor(finished / intervalMs) * intervalMs + intervalMs;
   return { next, skipped: (next - due) / intervalMs };
@@ -41,12 +53,12 @@ export interface WatchOptions {
   readonly now?: () => number;
 }
 
-/** `cycle` is given the boundary by which it should be done (the next one after its start). */
+/** `cycle` is given the boundary by which it should be done (cycleDue). */
 export async function watch(cycle: (due: number) => Promise<void>, options: WatchOptions): Promise<void> {
   const now = options.now ?? Date.now;
   while (!options.stop.aborted) {
     const started = now();
-    await cycle(planNextRun(started, started, options.intervalMs).next);
+    await cycle(cycleDue(started, options.intervalMs));
     if (options.stop.aborted) break;
     const finished = now();
     const { next, skipped } = planNextRun(started, finished, options.intervalMs);
