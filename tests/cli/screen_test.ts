@@ -6,7 +6,16 @@
  */
 import { join } from "node:path";
 import { assert, assertEquals, assertMatch } from "../assert.ts";
-import { CLI_ARGS, isolatedAwsEnv, runCli, writeAwsProfile, writeConfig } from "../helpers.ts";
+import {
+  CLI_ARGS,
+  cliCommand,
+  isolatedAwsEnv,
+  readUntil,
+  runCli,
+  stopWatch,
+  writeAwsProfile,
+  writeConfig,
+} from "../helpers.ts";
 import { ConnectModel } from "../../src/simulator/connect_model.ts";
 import { addGeneratedFleet } from "../../src/simulator/fleet.ts";
 import { startEmulatorServer } from "../../src/simulator/server.ts";
@@ -126,41 +135,23 @@ Deno.test("on a 120 x 40 terminal, one cycle of 20 clients x 250 queues fits one
       );
       assertMatch(screen.join("\n"), /Client\d\d DEV {2}250 queues {2}6 req/);
     } finally {
-      child.kill("SIGTERM");
-      await child.status;
-      await reader.cancel().catch(() => {});
-      await child.stderr.cancel().catch(() => {});
+      await stopWatch(child, reader);
     }
   });
 });
 
 Deno.test("redirected, a watch is plain lines: a time-stamped separator a cycle, the next cycle's time, and no push said plainly", async () => {
   await withFleet(2, 3, async ({ dir, env }) => {
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [...CLI_ARGS, "--all", "--every", "10s"],
-      cwd: dir,
-      env: { NO_COLOR: "1", ...isolatedAwsEnv(dir), ...env },
-      clearEnv: true,
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
+    const child = cliCommand(["--all", "--every", "10s"], { cwd: dir, env }).spawn();
     const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-    let text = "";
     try {
-      while (!/next cycle at/.test(text)) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        text += value;
-      }
+      const text = await readUntil(reader, /next cycle at/);
       assert.ok(!text.includes(`${ESC}[`), "no terminal codes in redirected output");
       assertMatch(text, /^--- cycle 1 at \d\d:\d\d:\d\d ---$/m);
       assertMatch(text, /^2 of 2 client\(s\) ok in [\d.]+ s; not pushed \(no --push\): no dashboard was updated$/m);
       assertMatch(text, /^next cycle at \d\d:\d\d:\d\d$/m);
     } finally {
-      child.kill("SIGTERM");
-      await child.status;
-      await reader.cancel().catch(() => {});
-      await child.stderr.cancel().catch(() => {});
+      await stopWatch(child, reader);
     }
   });
 });
