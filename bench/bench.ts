@@ -18,6 +18,7 @@ import { runCycle } from "../src/app/cycle.ts";
 import { clientFromConfig, type ReadyClient } from "../src/app/plan.ts";
 import { formatTable } from "../src/util/table.ts";
 import { type ClientConfig, configFileName } from "../src/config/client_config.ts";
+import { QueueList } from "../src/config/queue_list.ts";
 import { DEFAULT_SETTINGS } from "../src/config/settings.ts";
 import { RequestPacer } from "../src/connect/pacing.ts";
 import { planRequests } from "../src/connect/plan.ts";
@@ -46,7 +47,7 @@ function clientsOf(fleet: readonly FleetInstance[]): ReadyClient[] {
       accountId: f.accountId,
       environment: ENVIRONMENT,
       instanceId: f.instanceId,
-      queues: f.queues,
+      queues: new QueueList(f.queues),
       region: REGION,
       timeZone: "Europe/London",
       channels: ["VOICE"],

@@ -1,7 +1,8 @@
 /** One client's part of a run: config -> plan -> fetch -> rows, then its output file. */
 import { join } from "node:path";
 import type { Credentials } from "../aws/credentials.ts";
-import { type ClientConfig, outputFileName, type Queue } from "../config/client_config.ts";
+import { type ClientConfig, outputFileName } from "../config/client_config.ts";
+import type { Queue } from "../config/queue_list.ts";
 import type { Settings } from "../config/settings.ts";
 import type { MetricColumn } from "../connect/catalogue.ts";
 import { connectClientFor, type ConnectionPool } from "../connect/client.ts";

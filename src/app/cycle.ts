@@ -8,7 +8,7 @@ import { collectClient, type CollectedClient, type ConnectAccess, writeClientOut
 import { MemoryPolicy } from "./memory.ts";
 import { deliverRows, type DeliveryOptions, type PushSetup, queueRows } from "./delivery.ts";
 import { type ClientPlan, isReady, type ReadyClient } from "./plan.ts";
-import type { Queue } from "../config/client_config.ts";
+import type { Queue } from "../config/queue_list.ts";
 import { rereadProfileFiles } from "../aws/sdk_settings.ts";
 import { ConnectionPool, connectionsFor } from "../connect/client.ts";
 import { MAX_QUEUES_PER_REQUEST } from "../connect/quotas.ts";

@@ -6,6 +6,7 @@
 import { basename } from "node:path";
 import { ConfigError } from "../util/errors.ts";
 import { isObject, parseConfigJson, unknownFieldWarnings } from "./json.ts";
+import { QueueList } from "./queue_list.ts";
 import { looseName } from "../util/spelling.ts";
 import { isTimeZone } from "../util/time.ts";
 
@@ -19,11 +20,6 @@ export const MAX_CLIENT_NAME = 100;
 export type Environment = typeof ENVIRONMENTS[number];
 export type Channel = typeof CHANNELS[number];
 
-export interface Queue {
-  readonly id: string;
-  readonly name: string;
-}
-
 export interface ClientConfig {
   /** The file it came from, as the user should see it in messages. */
   readonly file: string;
@@ -32,7 +28,7 @@ export interface ClientConfig {
   readonly environment: Environment;
   readonly instanceId: string;
   /** In the file's order: the order of the rows. */
-  readonly queues: readonly Queue[];
+  readonly queues: QueueList;
   readonly region?: string;
   readonly timeZone: string;
   readonly channels: readonly Channel[];
@@ -320,13 +316,13 @@ function parseAccountId(
 function parseQueues(
   value: unknown,
   bad: (field: string, expected: string, got: unknown) => never,
-): Queue[] {
+): QueueList {
   const expected = 'a map of queue id to queue name, e.g. { "e42fa1d8-620e-4bf8-bd9a-eafc60b9c0ef": "BasicQueue" }';
   if (!isObject(value)) return bad("queues", expected, value);
   const entries = Object.entries(value);
   if (entries.length === 0) return bad("queues", `at least one queue: ${expected}`, value);
   const seen = new Set<string>();
-  return entries.map(([key, name]) => {
+  return new QueueList(entries.map(([key, name]) => {
     const id = plainId(key);
     if (!GUID.test(id)) {
       // { "BasicQueue": "e42fa1d8-..." }: name and id swapped, as a list is often copied.
@@ -341,7 +337,7 @@ function parseQueues(
       bad(`queues.${key}`, "the queue's name as text", name);
     }
     return { id, name: name.trim() };
-  });
+  }));
 }
 
 function parseAssumeRole(

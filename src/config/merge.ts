@@ -3,7 +3,8 @@
  * queues gone from Connect reported (removed only when pruning), every
  * other field and the order of keys kept.
  */
-import { plainId, type Queue } from "./client_config.ts";
+import { plainId } from "./client_config.ts";
+import type { Queue } from "./queue_list.ts";
 
 export interface QueueMerge {
   /** The file's object, ready to write. */

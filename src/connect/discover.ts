@@ -3,7 +3,7 @@
  * queues, every page, through the SDK's paginators.
  */
 import { type ConnectClient, paginateListInstances, paginateListQueues } from "@aws-sdk/client-connect";
-import type { Queue } from "../config/client_config.ts";
+import type { Queue } from "../config/queue_list.ts";
 import { MAX_INSTANCE_LIST_PAGE, MAX_QUEUE_LIST_PAGE } from "./quotas.ts";
 import { describeConnectError, type ErrorContext } from "./errors.ts";
 

@@ -8,7 +8,8 @@ import type {
   GetMetricDataCommandInput,
   HistoricalMetricName,
 } from "@aws-sdk/client-connect";
-import type { Channel, Queue } from "../config/client_config.ts";
+import type { Channel } from "../config/client_config.ts";
+import type { Queue } from "../config/queue_list.ts";
 import { type MetricColumn, metricKey } from "./catalogue.ts";
 import { MAX_QUEUES_PER_REQUEST } from "./quotas.ts";
 import type { TimeWindow } from "./window.ts";
@@ -24,7 +25,7 @@ export interface MetricsPlan {
 
 export interface PlanInput {
   readonly instanceId: string;
-  readonly queues: readonly Queue[];
+  readonly queues: Iterable<Queue>;
   readonly channels: readonly Channel[];
   readonly columns: readonly MetricColumn[];
   readonly window: TimeWindow | null;
@@ -34,12 +35,13 @@ export interface PlanInput {
 
 /** Splits queue ids into batches of at most `size`, keeping their order. */
 export function batchQueues(
-  queues: readonly Queue[],
+  queues: Iterable<Queue>,
   size = MAX_QUEUES_PER_REQUEST,
 ): QueueBatch[] {
   const batches: string[][] = [];
-  for (let i = 0; i < queues.length; i += size) {
-    batches.push(queues.slice(i, i + size).map((q) => q.id));
+  for (const { id } of queues) {
+    if (batches.length === 0 || batches[batches.length - 1].length === size) batches.push([]);
+    batches[batches.length - 1].push(id);
   }
   return batches;
 }

@@ -1,6 +1,6 @@
 /** API results -> the published rows (pure). */
 import { type MetricColumn, metricKey } from "../connect/catalogue.ts";
-import type { Queue } from "../config/client_config.ts";
+import type { Queue } from "../config/queue_list.ts";
 import type { QueueValues } from "../connect/fetch.ts";
 
 /** One row of the output file and the Power BI dataset. */
@@ -11,7 +11,7 @@ export interface FlattenInput {
   readonly date: string;
   readonly clientName: string;
   /** In config order: the order of the rows. */
-  readonly queues: readonly Queue[];
+  readonly queues: Iterable<Queue>;
   readonly columns: readonly MetricColumn[];
   readonly values: QueueValues;
 }
@@ -21,7 +21,7 @@ export interface FlattenInput {
  * QueueName, then the KPI columns. A queue Connect said nothing about gets 0.
  */
 export function flattenRows(input: FlattenInput): MetricRow[] {
-  return input.queues.map((queue) => {
+  return Array.from(input.queues, (queue) => {
     const values = input.values.get(queue.id);
     const row: MetricRow = {
       Date: input.date,

@@ -14,6 +14,7 @@ import { RequestPacer } from "../../src/connect/pacing.ts";
 import { ConnectModel } from "../../src/simulator/connect_model.ts";
 import { addGeneratedFleet, type FleetInstance } from "../../src/simulator/fleet.ts";
 import type { ClientConfig } from "../../src/config/client_config.ts";
+import { QueueList } from "../../src/config/queue_list.ts";
 import { type EmulatorServer, startEmulatorServer } from "../../src/simulator/server.ts";
 
 /** One client plan per generated instance, as loading its config file would give. */
@@ -27,7 +28,7 @@ function plansFor(fleet: FleetInstance[], extra: Partial<ClientConfig> = {}): Re
         accountId: f.accountId,
         environment: "PROD",
         instanceId: f.instanceId,
-        queues: f.queues,
+        queues: new QueueList(f.queues),
         region: "eu-west-2",
         timeZone: "Europe/London",
         channels: ["VOICE"],
