@@ -107,6 +107,7 @@ export async function runCycle(clients: readonly ClientPlan[], options: CycleOpt
     memory.afterClient();
   };
   await rereadProfileFiles(); // once a cycle: keys rotated in the files apply from this cycle on
+  memory.beforeClients();
   // The outbox bound before any of this cycle's rows join it: what it frees may be what lets them in. Should it
   // fail (the folder unreadable), the push tries again and says why; the clients are fetched and written regardless.
   let boundApplied = false;
