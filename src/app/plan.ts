@@ -208,7 +208,7 @@ async function planClients(
     return await ready(profile).catch((error) => ({ profile, label: profile, error: error as Error }));
   };
   // A few files at a time, in order. Read all at once, a thousand files' text and parses were held together,
-  // and that was the run's peak of memory: 1,000 x 250 peaked at 185-221 MB there, and at 145-149 MB read so.
+  // and that was the run's peak of memory: 1,000 x 250 peaked at 185-221 MB there; read so, planning is not the peak.
   const plans: ClientPlan[] = new Array(files.length);
   let next = 0;
   await Promise.all(
