@@ -12,6 +12,7 @@ import type { Queue } from "../config/queue_list.ts";
 import { rereadProfileFiles } from "../aws/sdk_settings.ts";
 import { ConnectionPool, connectionsFor } from "../connect/client.ts";
 import { MAX_QUEUES_PER_REQUEST } from "../connect/quotas.ts";
+import { atMost } from "../util/at_most.ts";
 import type { TimeWindow } from "../connect/window.ts";
 import type { MetricRow } from "../rows/flatten.ts";
 import type { DroppedRows, OutboxFile } from "../sinks/outbox.ts";
@@ -92,12 +93,10 @@ export async function runCycle(clients: readonly ClientPlan[], options: CycleOpt
   const unqueued: MetricRow[] = [];
   let rowsToPush = 0;
   // Sized from what the quotas let run at once: the clients fetched together, each at its burst on both APIs.
+  const concurrency = Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, clients.length);
   const largest = Math.max(0, ...clients.map((c) => (isReady(c) ? c.config.queues.length : 0)));
   const connections = new ConnectionPool(
-    connectionsFor(
-      Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, clients.length),
-      Math.ceil(largest / MAX_QUEUES_PER_REQUEST),
-    ),
+    connectionsFor(concurrency, Math.ceil(largest / MAX_QUEUES_PER_REQUEST)),
     options.requestTimeoutMs,
   );
   const memory = new MemoryPolicy();
@@ -124,49 +123,44 @@ export async function runCycle(clients: readonly ClientPlan[], options: CycleOpt
     stopBy: options.pushStopBy,
     onDropped: options.onDropped,
   });
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < clients.length; i = next++) {
-      const plan = clients[i];
-      const t0 = performance.now();
-      if (!isReady(plan)) {
-        finish(i, { plan, rows: 0, requests: 0, retries: 0, ms: 0, error: plan.error });
-        continue;
+  const collectOne = async (i: number) => {
+    const plan = clients[i];
+    const t0 = performance.now();
+    if (!isReady(plan)) {
+      finish(i, { plan, rows: 0, requests: 0, retries: 0, ms: 0, error: plan.error });
+      return;
+    }
+    options.onClientStarted?.(i);
+    let collected: CollectedClient | undefined;
+    try {
+      collected = await collectClient(plan, { ...options, now, connections });
+      // Queued even if the file cannot be written (held open by another program): the two sinks are independent.
+      if (options.push) {
+        const rows = collected.rows;
+        rowsToPush += rows.length;
+        await queueRows(rows, options.push).then((files) => {
+          queued.push(...files);
+          early.queued(files, rows.length);
+        }, () => unqueued.push(...rows));
       }
-      options.onClientStarted?.(i);
-      let collected: CollectedClient | undefined;
-      try {
-        collected = await collectClient(plan, { ...options, now, connections });
-        // Queued even if the file cannot be written (held open by another program): the two sinks are independent.
-        if (options.push) {
-          const rows = collected.rows;
-          rowsToPush += rows.length;
-          await queueRows(rows, options.push).then((files) => {
-            queued.push(...files);
-            early.queued(files, rows.length);
-          }, () => unqueued.push(...rows));
-        }
-        const path = await writeClientOutput(plan.config, collected.rows, options.outputDir);
-        finish(i, {
-          plan,
-          ...counts(collected),
-          ms: performance.now() - t0,
-          path,
-          data: options.keepRows ? collected.rows : [],
-          window: collected.window,
-          missingQueues: collected.missingQueues,
-        });
-      } catch (error) {
-        // A client that failed in Connect still made its calls: fetchMetrics puts them on its error as `calls`.
-        const calls = (error as { calls?: { requests: number; retries: number } }).calls;
-        finish(i, { plan, ...counts(collected), ...calls, rows: 0, ms: performance.now() - t0, error: error as Error });
-      }
+      const path = await writeClientOutput(plan.config, collected.rows, options.outputDir);
+      finish(i, {
+        plan,
+        ...counts(collected),
+        ms: performance.now() - t0,
+        path,
+        data: options.keepRows ? collected.rows : [],
+        window: collected.window,
+        missingQueues: collected.missingQueues,
+      });
+    } catch (error) {
+      // A client that failed in Connect still made its calls: fetchMetrics puts them on its error as `calls`.
+      const calls = (error as { calls?: { requests: number; retries: number } }).calls;
+      finish(i, { plan, ...counts(collected), ...calls, rows: 0, ms: performance.now() - t0, error: error as Error });
     }
   };
   try {
-    await Promise.all(
-      Array.from({ length: Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, clients.length) }, worker),
-    );
+    await atMost(concurrency, clients.length, collectOne);
   } finally {
     connections.close();
   }

@@ -32,6 +32,7 @@ import {
 import { type ConfigDirInputs, configDirInputs } from "../config/paths.ts";
 import type { MetricColumn } from "../connect/catalogue.ts";
 import { kpiColumns } from "../connect/columns.ts";
+import { atMost } from "../util/at_most.ts";
 import { cannotWriteIn } from "../util/atomic_file.ts";
 import { ConfigError } from "../util/errors.ts";
 
@@ -210,15 +211,9 @@ async function planClients(
   // A few files at a time, in order. Read all at once, a thousand files' text and parses were held together,
   // and that was the run's peak of memory: 1,000 x 250 peaked at 185-221 MB there; read so, planning is not the peak.
   const plans: ClientPlan[] = new Array(files.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(FILES_READ_AT_ONCE, files.length) }, async () => {
-      while (next < files.length) {
-        const index = next++;
-        plans[index] = await planFile(files[index]);
-      }
-    }),
-  );
+  await atMost(FILES_READ_AT_ONCE, files.length, async (index) => {
+    plans[index] = await planFile(files[index]);
+  });
   return withoutClashingFiles(plans);
 }
 
