@@ -1,8 +1,14 @@
 /** Building the SDK's ConnectClient the way this tool needs it. */
 import type { Agent as HttpAgent } from "node:http";
 import type { Agent as HttpsAgent } from "node:https";
-import { ConnectClient, type ConnectClientConfig } from "@aws-sdk/client-connect";
+import {
+  ConnectClient,
+  type ConnectClientConfig,
+  type ServiceInputTypes,
+  type ServiceOutputTypes,
+} from "@aws-sdk/client-connect";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
+import type { FinalizeRequestMiddleware } from "@smithy/types";
 import { isThrottled } from "./errors.ts";
 import { processPacer, type RequestPacer } from "./pacing.ts";
 import { CONNECT_QUOTAS } from "./quotas.ts";
@@ -103,25 +109,29 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
     requestHandler: options.connections?.handler ?? requestHandlerOptions(options.requestTimeoutMs),
   });
   const pacer = options.pacer ?? processPacer;
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const region = await client.config.region();
-      const operation = String(context.commandName ?? "").replace(/Command$/, "");
-      const answered = await pacer.wait(options.accountId, region, operation);
-      try {
-        const result = await next(args);
-        pacer.succeeded(options.accountId, region, operation);
-        return result;
-      } catch (error) {
-        if (isThrottled(error)) pacer.throttled(options.accountId, region, operation);
-        throw error;
-      } finally {
-        answered();
-      }
-    },
-    // After the retry middleware, so that every attempt is paced.
-    { step: "finalizeRequest", priority: "low", name: "connectMetricsPacing" },
-  );
+  const paced: FinalizeRequestMiddleware<ServiceInputTypes, ServiceOutputTypes> = (next, context) => async (args) => {
+    const region = await client.config.region();
+    const operation = String(context.commandName ?? "").replace(/Command$/, "");
+    const answered = await pacer.wait(options.accountId, region, operation);
+    try {
+      const result = await next(args);
+      pacer.succeeded(options.accountId, region, operation);
+      return result;
+    } catch (error) {
+      if (isThrottled(error)) pacer.throttled(options.accountId, region, operation);
+      throw error;
+    } finally {
+      answered();
+    }
+  };
+  client.middlewareStack.addRelativeTo(paced, {
+    // Inside the retry middleware, so that every attempt is paced; before signing, so that a request
+    // the quota holds back (minutes, when others use it) is signed as it leaves: AWS refuses a
+    // signature more than 5 minutes old.
+    relation: "before",
+    toMiddleware: "httpSigningMiddleware",
+    name: "connectMetricsPacing",
+  });
   return client;
 }
 

@@ -23,6 +23,9 @@ const CREDENTIAL_CODES = new Set([
   "ExpiredToken",
 ]);
 
+/** AWS's words for a signature made more than 5 minutes before or after its own clock. */
+const SIGNING_TIME_REFUSED = /^Signature (expired|not yet current)/;
+
 /** Connect's answer when the account's quota is used up (by anyone): a reason to slow down. */
 export function isThrottled(error: unknown): boolean {
   const e = error as { name?: string; $metadata?: { httpStatusCode?: number } } | undefined;
@@ -105,7 +108,10 @@ export function describeConnectError(
   if (CREDENTIAL_CODES.has(code)) {
     return new AwsError(
       `${code}: AWS did not accept the credentials for ${who} (${where}): ${said}`,
-      "check the profile's keys, or refresh them if they are temporary",
+      SIGNING_TIME_REFUSED.test(said)
+        ? "the request's time was more than 5 minutes from AWS's: check this computer's date, time and time zone" +
+          " (Windows: Settings > Time & language > Date & time > Sync now)"
+        : "check the profile's keys, or refresh them if they are temporary",
       code,
     );
   }

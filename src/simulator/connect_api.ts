@@ -31,6 +31,46 @@ export function parseAuthorization(header: string | null): Authorization | null 
   return match ? { accessKeyId: match[1], region: match[2] } : null;
 }
 
+/**
+ * How far a request's signing time (X-Amz-Date) may be from the service's
+ * clock when it arrives: "a request must reach AWS within five minutes of
+ * the time stamp in the request. Otherwise, AWS denies the request" (IAM
+ * user guide, "AWS Signature Version 4 for API requests").
+ */
+export const SIGNATURE_WINDOW_MS = 5 * 60_000;
+
+/** SigV4's basic ISO 8601 time, as in X-Amz-Date: 20261204T010203Z. */
+const amzDate = (ms: number) => new Date(ms).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+
+/**
+ * A request signed too long before (or after) `now` is refused as AWS
+ * refuses it: 403 InvalidSignatureException, in the service's words. No
+ * X-Amz-Date (a Date header instead) is not checked.
+ */
+export function checkSigningTime(header: string | null, now: number): void {
+  const m = header?.match(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/);
+  if (!m) return;
+  const signed = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]);
+  if (signed < now - SIGNATURE_WINDOW_MS) {
+    throw new ApiError(
+      403,
+      "InvalidSignatureException",
+      `Signature expired: ${header} is now earlier than ${amzDate(now - SIGNATURE_WINDOW_MS)} (${
+        amzDate(now)
+      } - 5 min.)`,
+    );
+  }
+  if (signed > now + SIGNATURE_WINDOW_MS) {
+    throw new ApiError(
+      403,
+      "InvalidSignatureException",
+      `Signature not yet current: ${header} is still later than ${amzDate(now + SIGNATURE_WINDOW_MS)} (${
+        amzDate(now)
+      } + 5 min.)`,
+    );
+  }
+}
+
 /** The operations the emulator serves: method, path (instance id, queue id), name. */
 const ROUTES: readonly [string, RegExp, ConnectOperation][] = [
   ["POST", /^\/metrics\/current\/([^/]+)$/, "GetCurrentMetricData"],

@@ -1,13 +1,15 @@
 /**
  * The Amazon Connect emulator: each request routed and signed-checked
- * (connect_api.ts), held to the account's quota, delayed or failed as a
- * test asks, validated (connect_validation.ts) and answered from the model
- * (connect_results.ts), as the reference sheet (shared/reference/
- * amazon-connect-api.md) describes the real service. Every request is recorded.
+ * (connect_api.ts: its key, Region and signing time), held to the
+ * account's quota, delayed or failed as a test asks, validated
+ * (connect_validation.ts) and answered from the model (connect_results.ts),
+ * as the reference sheet (shared/reference/amazon-connect-api.md)
+ * describes the real service. Every request is recorded.
  */
 import {
   ApiError,
   type Authorization,
+  checkSigningTime,
   ClientGone,
   EMULATED,
   errorResponse,
@@ -120,7 +122,10 @@ export class ConnectEmulator {
   async handle(request: Request, connection?: string): Promise<Response> {
     this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
     try {
-      return await this.#answer(request, connection);
+      const response = await this.#answer(request, connection);
+      // The service's Date is its own clock's: the SDK corrects a skewed clock of its own from it.
+      response.headers.set("date", new Date(this.#now()).toUTCString());
+      return response;
     } catch (error) {
       // Not worth a stack trace on the emulator's console: the client went away (e.g. Ctrl+C).
       if (error instanceof ClientGone) return new Response(null, { status: 400 });
@@ -148,6 +153,7 @@ export class ConnectEmulator {
         ...(connection ? { connection } : {}),
       });
     };
+    const arrived = this.#now();
     if (this.latencyMs) await new Promise((r) => setTimeout(r, this.latencyMs));
     let queueCount: number | undefined;
     try {
@@ -164,6 +170,7 @@ export class ConnectEmulator {
       if (!auth) {
         throw new ApiError(403, "MissingAuthenticationTokenException", "Missing Authentication Token");
       }
+      checkSigningTime(request.headers.get("x-amz-date"), arrived);
       if (this.#fault && this.#fault.remaining > 0) {
         this.#fault.remaining--;
         throw new ApiError(this.#fault.status, this.#fault.errorType, "Injected fault");

@@ -33,3 +33,24 @@ Deno.test("an endpoint name that does not resolve: the network, the proxy, or a 
   );
   assertEquals(refused.hint?.includes("Region"), false, "a refused connection says nothing of the Region");
 });
+
+Deno.test("a signature refused for its time points at this computer's clock, not at the keys", () => {
+  // As the SDK throws it when its own correction of the clock (from the answer's Date) did not help either.
+  const refused = (message: string) =>
+    describeConnectError(
+      Object.assign(new Error(message), { name: "InvalidSignatureException", $metadata: { httpStatusCode: 403 } }),
+      { ...CONTEXT, region: "eu-west-2" },
+    );
+  const expired = refused(
+    "Signature expired: 20261204T010000Z is now earlier than 20261204T010600Z (20261204T011100Z - 5 min.)",
+  );
+  assertMatch(
+    expired.message,
+    /^InvalidSignatureException: AWS did not accept the credentials for client TradeUK .*Signature expired/,
+  );
+  assertMatch(expired.hint!, /check this computer's date, time and time zone/);
+  assertMatch(
+    refused("The request signature we calculated does not match the signature you provided.").hint!,
+    /check the profile's keys/,
+  );
+});

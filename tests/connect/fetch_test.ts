@@ -4,6 +4,7 @@ import { ConnectionPool, createConnectClient } from "../../src/connect/client.ts
 import { DEFAULT_COLUMNS } from "../../src/connect/catalogue.ts";
 import { fetchMetrics } from "../../src/connect/fetch.ts";
 import { RequestPacer } from "../../src/connect/pacing.ts";
+import { CONNECT_QUOTAS } from "../../src/connect/quotas.ts";
 import { planRequests } from "../../src/connect/plan.ts";
 import { todaySoFar } from "../../src/connect/window.ts";
 import { flattenRows } from "../../src/rows/flatten.ts";
@@ -240,4 +241,60 @@ Deno.test("beyond the burst, requests wait for Connect to have counted it: slow 
     assertEquals(server.connect.requests.filter((r) => r.status === 429).length, 0, "none throttled");
     assertEquals(fetched.retries, 0);
   }, { latencyMs: 40, handshakeMs: 150 });
+});
+
+Deno.test("a request the quota holds back for minutes is signed as it leaves: no signature expired", async () => {
+  // A world whose clock the pacer moves on while it waits: six minutes pass at once.
+  const realNow = Date.now;
+  let skipped = 0;
+  Date.now = () => realNow() + skipped;
+  const server = await startEmulatorServer({ model: new ConnectModel(11), now: () => Date.now() });
+  // One request every 6 minutes, and no burst: the second of each API's two requests waits 6 minutes.
+  const slow = { ratePerSecond: 1 / 360, burst: 1 };
+  const pacer = new RequestPacer(() => Date.now(), (ms) => {
+    skipped += ms;
+    return Promise.resolve();
+  }, { ...CONNECT_QUOTAS, GetCurrentMetricData: slow, GetMetricData: slow });
+  const [instance] = addGeneratedFleet(server.model, { accounts: 1, queuesPerInstance: 150 });
+  const client = createConnectClient({
+    accountId: instance.accountId,
+    region: REGION,
+    credentials: { accessKeyId: "AKIAFETCHTEST0000001", secretAccessKey: "fetch-test-secret" },
+    endpoint: server.url,
+    pacer,
+  });
+  try {
+    const window = todaySoFar(Date.now(), "Europe/London") ??
+      {
+        start: new Date(Date.now() - 3_600_000 - (Date.now() % 300_000)),
+        end: new Date(Date.now() - (Date.now() % 300_000)),
+      };
+    const plan = planRequests({
+      instanceId: instance.instanceId,
+      queues: instance.queues,
+      channels: ["VOICE"],
+      columns: DEFAULT_COLUMNS,
+      window,
+    });
+    const fetched = await fetchMetrics(client, plan, {
+      clientName: "Client01",
+      instanceId: instance.instanceId,
+      configFile: "config/c-instance-queues.json",
+    });
+    assert(skipped >= 360_000, `the pacer held the second requests back (${skipped} ms)`);
+    assertEquals(
+      server.connect.requests.map((r) => [r.operation, r.status, r.errorType]).sort(),
+      [
+        ["GetCurrentMetricData", 200, undefined],
+        ["GetCurrentMetricData", 200, undefined],
+        ["GetMetricData", 200, undefined],
+        ["GetMetricData", 200, undefined],
+      ],
+    );
+    assertEquals([fetched.values.size, fetched.retries], [150, 0]);
+  } finally {
+    Date.now = realNow;
+    client.destroy();
+    await server.close();
+  }
 });

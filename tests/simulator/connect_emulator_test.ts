@@ -239,6 +239,57 @@ Deno.test("a request without SigV4 Authorization is refused with 403", async () 
   });
 });
 
+Deno.test("a request signed more than 5 minutes from the service's clock is 403 InvalidSignatureException", async () => {
+  await withEmulator(async (server, instance) => {
+    // systemClockOffset: the SDK signs as if its clock were that far off.
+    const signedAt = (offsetMs: number) =>
+      new ConnectClient({
+        region: "eu-west-2",
+        credentials: CREDENTIALS,
+        endpoint: server.url,
+        maxAttempts: 1,
+        systemClockOffset: offsetMs,
+      });
+    for (
+      const [offsetMs, words] of [[
+        -6 * 60_000,
+        /^Signature expired: \d{8}T\d{6}Z is now earlier than \d{8}T\d{6}Z \(\d{8}T\d{6}Z - 5 min\.\)$/,
+      ], [6 * 60_000, /^Signature not yet current: \d{8}T\d{6}Z is still later than/]] as const
+    ) {
+      const sdk = signedAt(offsetMs);
+      try {
+        const error = await failure(sdk, current(instance));
+        assertEquals([error.code, error.status], ["InvalidSignatureException", 403]);
+        assertMatch(error.message, words);
+      } finally {
+        sdk.destroy();
+      }
+    }
+    // Four minutes off is within the window.
+    const late = signedAt(-4 * 60_000);
+    try {
+      assert((await late.send(current(instance))).MetricResults);
+    } finally {
+      late.destroy();
+    }
+    // A PC clock six minutes slow: the SDK sets it right from the service's Date header, and its retry passes.
+    const retrying = new ConnectClient({
+      region: "eu-west-2",
+      credentials: CREDENTIALS,
+      endpoint: server.url,
+      maxAttempts: 2,
+      systemClockOffset: -6 * 60_000,
+    });
+    try {
+      const before = server.connect.requests.length;
+      assert((await retrying.send(current(instance))).MetricResults);
+      assertEquals(server.connect.requests.slice(before).map((r) => r.status), [403, 200]);
+    } finally {
+      retrying.destroy();
+    }
+  });
+});
+
 Deno.test("a denied IAM action is 403 AccessDeniedException naming the action", async () => {
   await withEmulator(async (server, instance, sdk) => {
     server.model.deny(CREDENTIALS.accessKeyId, "GetMetricData");
