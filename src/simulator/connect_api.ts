@@ -37,7 +37,7 @@ export function parseAuthorization(header: string | null): Authorization | null 
  * the time stamp in the request. Otherwise, AWS denies the request" (IAM
  * user guide, "AWS Signature Version 4 for API requests").
  */
-export const SIGNATURE_WINDOW_MS = 5 * 60_000;
+const SIGNATURE_WINDOW_MS = 5 * 60_000;
 
 /** SigV4's basic ISO 8601 time, as in X-Amz-Date: 20261204T010203Z. */
 const amzDate = (ms: number) => new Date(ms).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
@@ -51,24 +51,18 @@ export function checkSigningTime(header: string | null, now: number): void {
   const m = header?.match(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/);
   if (!m) return;
   const signed = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]);
-  if (signed < now - SIGNATURE_WINDOW_MS) {
-    throw new ApiError(
-      403,
-      "InvalidSignatureException",
-      `Signature expired: ${header} is now earlier than ${amzDate(now - SIGNATURE_WINDOW_MS)} (${
+  if (Math.abs(signed - now) <= SIGNATURE_WINDOW_MS) return;
+  throw new ApiError(
+    403,
+    "InvalidSignatureException",
+    signed < now
+      ? `Signature expired: ${header} is now earlier than ${amzDate(now - SIGNATURE_WINDOW_MS)} (${
         amzDate(now)
-      } - 5 min.)`,
-    );
-  }
-  if (signed > now + SIGNATURE_WINDOW_MS) {
-    throw new ApiError(
-      403,
-      "InvalidSignatureException",
-      `Signature not yet current: ${header} is still later than ${amzDate(now + SIGNATURE_WINDOW_MS)} (${
+      } - 5 min.)`
+      : `Signature not yet current: ${header} is still later than ${amzDate(now + SIGNATURE_WINDOW_MS)} (${
         amzDate(now)
       } + 5 min.)`,
-    );
-  }
+  );
 }
 
 /** The operations the emulator serves: method, path (instance id, queue id), name. */
