@@ -5,7 +5,7 @@ import { DEFAULT_COLUMNS } from "../src/connect/catalogue.ts";
 import type { MetricRow } from "../src/rows/flatten.ts";
 import { ConnectModel } from "../src/simulator/connect_model.ts";
 import { addConfiguredInstances } from "../src/simulator/fleet.ts";
-import { type EmulatorServer, startEmulatorServer } from "../src/simulator/server.ts";
+import { type EmulatorServer, type EmulatorServerOptions, startEmulatorServer } from "../src/simulator/server.ts";
 
 export const REPO = join(import.meta.dirname!, "..");
 const MAIN = join(REPO, "main.ts");
@@ -121,9 +121,13 @@ export interface Workspace {
  * (Connect serving the config's instance); the CLI runs with
  * AWS_ENDPOINT_URL_CONNECT pointing at it.
  */
-export async function withWorkspace(fn: (env: Workspace) => Promise<void>, config = seedConfig()): Promise<void> {
+export async function withWorkspace(
+  fn: (env: Workspace) => Promise<void>,
+  config = seedConfig(),
+  emulator: EmulatorServerOptions = {},
+): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "connect-metrics-cli-" });
-  const server = await startEmulatorServer({ model: new ConnectModel(5) });
+  const server = await startEmulatorServer({ model: new ConnectModel(5), ...emulator });
   try {
     const path = await writeConfig(join(dir, "config"), PROFILE, config);
     addConfiguredInstances(server.model, [servedConfig(config, path)]);

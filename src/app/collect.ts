@@ -1,5 +1,6 @@
 /** One client's part of a run: config -> plan -> fetch -> rows, then its output file. */
 import { join } from "node:path";
+import type { ClockOffset } from "../aws/clock.ts";
 import type { Credentials } from "../aws/credentials.ts";
 import { type ClientConfig, outputFileName } from "../config/client_config.ts";
 import type { Queue } from "../config/queue_list.ts";
@@ -36,6 +37,8 @@ export interface ConnectAccess {
   readonly pageSize?: number;
   /** The client-side rate limiter (default: the process's, at Connect's real quotas). */
   readonly pacer?: RequestPacer;
+  /** What the clients learn of AWS's clock when it refuses theirs (default: the process's). */
+  readonly clock?: ClockOffset;
   /** How long one AWS request (Connect's, or STS's for a role) may take (tests shorten it); then the SDK retries it. */
   readonly requestTimeoutMs?: number;
   /** Until when (epoch ms) throttled requests are sent again after the SDK's retries (FetchContext.throttledUntil). */

@@ -9,6 +9,7 @@ import { MemoryPolicy } from "./memory.ts";
 import { deliverRows, type DeliveryOptions, type PushSetup, queueRows } from "./delivery.ts";
 import { type ClientPlan, isReady, type ReadyClient } from "./plan.ts";
 import type { Queue } from "../config/queue_list.ts";
+import { processClockOffset } from "../aws/clock.ts";
 import { rereadProfileFiles } from "../aws/sdk_settings.ts";
 import { ConnectionPool, connectionsFor } from "../connect/client.ts";
 import { MAX_QUEUES_PER_REQUEST } from "../connect/quotas.ts";
@@ -54,6 +55,8 @@ export interface CycleReport {
   readonly push?: PushReport;
   readonly pushError?: Error;
   readonly ms: number;
+  /** AWS's time minus this computer's, as the clients learnt it (ClockOffset). */
+  readonly clockOffsetMs: number;
 }
 
 /** What a cycle tells as it goes: a client's state, a finished client, the push starting. */
@@ -184,7 +187,8 @@ export async function runCycle(clients: readonly ClientPlan[], options: CycleOpt
       pushError = error as Error;
     }
   }
-  return { results, push, pushError, ms: performance.now() - started };
+  const clockOffsetMs = (options.clock ?? processClockOffset).ms;
+  return { results, push, pushError, ms: performance.now() - started, clockOffsetMs };
 }
 
 /**

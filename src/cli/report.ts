@@ -7,6 +7,7 @@ import { join } from "node:path";
 import type { Reporter } from "./log.ts";
 import { ClientProgress } from "./progress.ts";
 import { formatTable } from "../util/table.ts";
+import { CLOCK_TOLERANCE_MS } from "../aws/clock.ts";
 import { displayProxy } from "../aws/proxy.ts";
 import type { ClientResult, CycleCallbacks, CycleReport, DoneClient } from "../app/cycle.ts";
 import type { PushSetup } from "../app/delivery.ts";
@@ -53,6 +54,16 @@ export function describeMissingQueues(result: DoneClient): string | undefined {
   return `${config.clientName} ${config.environment}: ${missingQueues.length} queue(s) in ${config.file} not in ` +
     `instance ${config.instanceId} (deleted in Connect?), so no row: ${names}; ` +
     `connect-metrics discover --prune --profile ${plan.profile} takes them out of the file`;
+}
+
+/** The warning for a computer whose clock is further from AWS's than AWS accepts, or undefined. */
+export function describeClockOffset(offsetMs: number): string | undefined {
+  if (Math.abs(offsetMs) <= CLOCK_TOLERANCE_MS) return undefined;
+  const minutes = Math.round(Math.abs(offsetMs) / 60_000);
+  const howFar = minutes < 90 ? `${minutes} minutes` : `about ${Math.round(minutes / 60)} hours`;
+  return `this computer's clock is ${howFar} ${offsetMs > 0 ? "behind" : "ahead of"} AWS's, and AWS refuses ` +
+    "requests more than 5 minutes off: the run signed them with AWS's time instead, after a refused request; " +
+    "set this computer's date, time and time zone right (Windows: Settings > Time & language > Date & time)";
 }
 
 /** One line about a push. */
@@ -261,6 +272,8 @@ export class CycleTeller implements CycleCallbacks {
   finish(report: CycleReport): void {
     this.#tellDone();
     const { reporter } = this;
+    const clockWarning = describeClockOffset(report.clockOffsetMs);
+    if (clockWarning) reporter.warn(clockWarning);
     if (report.push) {
       for (const warning of pushWarnings(report.push, this.plan.push!)) reporter.warn(warning);
       reporter.info(describePush(report.push, this.plan.push!.target));

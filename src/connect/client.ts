@@ -12,6 +12,7 @@ import type { FinalizeRequestMiddleware } from "@smithy/types";
 import { isThrottled } from "./errors.ts";
 import { processPacer, type RequestPacer } from "./pacing.ts";
 import { CONNECT_QUOTAS } from "./quotas.ts";
+import { type ClockOffset, processClockOffset } from "../aws/clock.ts";
 import { clientCredentials } from "../aws/credentials.ts";
 import { type SdkSettings, sdkSettings } from "../aws/sdk_settings.ts";
 import { envProxy, REQUEST_TIMEOUT_MS, requestHandlerOptions, timeoutOptions } from "../aws/http.ts";
@@ -30,6 +31,8 @@ export interface ConnectClientOptions {
   /** The account whose quota the requests count against. */
   readonly accountId: string;
   readonly pacer?: RequestPacer;
+  /** What the run's clients learned of AWS's clock (default: the process's). */
+  readonly clock?: ClockOffset;
   /** Attempts per request, the first included (SDK standard retry). */
   readonly maxAttempts?: number;
   readonly requestTimeoutMs?: number;
@@ -98,6 +101,7 @@ export class ConnectionPool {
  * quota; throttling and 5xx are retried by the SDK's standard strategy.
  */
 export function createConnectClient(options: ConnectClientOptions): ConnectClient {
+  const clock = options.clock ?? processClockOffset;
   const client = new ConnectClient({
     ...options.settings,
     ...(options.region ? { region: options.region } : {}),
@@ -107,6 +111,7 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
     maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
     retryMode: "standard",
     requestHandler: options.connections?.handler ?? requestHandlerOptions(options.requestTimeoutMs),
+    systemClockOffset: clock.ms,
   });
   const pacer = options.pacer ?? processPacer;
   const paced: FinalizeRequestMiddleware<ServiceInputTypes, ServiceOutputTypes> = (next, context) => async (args) => {
@@ -122,6 +127,8 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
       throw error;
     } finally {
       answered();
+      // The SDK's reading of AWS's clock from the answer: the clients made after this one start with it.
+      clock.ms = client.config.systemClockOffset;
     }
   };
   client.middlewareStack.addRelativeTo(paced, {
@@ -155,7 +162,7 @@ export async function connectClientFor(
   target: ClientTarget,
   options: Pick<
     ConnectClientOptions,
-    "credentials" | "endpoint" | "maxAttempts" | "pacer" | "connections" | "requestTimeoutMs"
+    "credentials" | "endpoint" | "maxAttempts" | "pacer" | "clock" | "connections" | "requestTimeoutMs"
   > = {},
 ): Promise<ConnectClient> {
   // --region and the config's region were checked when read; one from the environment or the profile is
@@ -183,6 +190,7 @@ export async function connectClientFor(
     endpoint: options.endpoint,
     maxAttempts: options.maxAttempts,
     pacer: options.pacer,
+    clock: options.clock,
     connections: options.connections,
     requestTimeoutMs: options.requestTimeoutMs,
     settings: await sdkSettings(regionProfile),

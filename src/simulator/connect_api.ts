@@ -3,6 +3,7 @@
  * the routes, SigV4's access key and Region, JSON bodies, and errors as
  * the service sends them (status, `x-amzn-ErrorType`, a Message).
  */
+import { CLOCK_TOLERANCE_MS } from "../aws/clock.ts";
 import type { ConnectOperation } from "../connect/quotas.ts";
 import type { SimInstance, SimQueue } from "./connect_model.ts";
 
@@ -31,14 +32,6 @@ export function parseAuthorization(header: string | null): Authorization | null 
   return match ? { accessKeyId: match[1], region: match[2] } : null;
 }
 
-/**
- * How far a request's signing time (X-Amz-Date) may be from the service's
- * clock when it arrives: "a request must reach AWS within five minutes of
- * the time stamp in the request. Otherwise, AWS denies the request" (IAM
- * user guide, "AWS Signature Version 4 for API requests").
- */
-const SIGNATURE_WINDOW_MS = 5 * 60_000;
-
 /** SigV4's basic ISO 8601 time, as in X-Amz-Date: 20261204T010203Z. */
 const amzDate = (ms: number) => new Date(ms).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
 
@@ -51,15 +44,15 @@ export function checkSigningTime(header: string | null, now: number): void {
   const m = header?.match(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/);
   if (!m) return;
   const signed = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]);
-  if (Math.abs(signed - now) <= SIGNATURE_WINDOW_MS) return;
+  if (Math.abs(signed - now) <= CLOCK_TOLERANCE_MS) return;
   throw new ApiError(
     403,
     "InvalidSignatureException",
     signed < now
-      ? `Signature expired: ${header} is now earlier than ${amzDate(now - SIGNATURE_WINDOW_MS)} (${
+      ? `Signature expired: ${header} is now earlier than ${amzDate(now - CLOCK_TOLERANCE_MS)} (${
         amzDate(now)
       } - 5 min.)`
-      : `Signature not yet current: ${header} is still later than ${amzDate(now + SIGNATURE_WINDOW_MS)} (${
+      : `Signature not yet current: ${header} is still later than ${amzDate(now + CLOCK_TOLERANCE_MS)} (${
         amzDate(now)
       } + 5 min.)`,
   );

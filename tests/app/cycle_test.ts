@@ -11,6 +11,7 @@ import { datasetColumns } from "../../src/sinks/powerbi_schema.ts";
 import { formatSummary } from "../../src/cli/report.ts";
 import { DEFAULT_SETTINGS } from "../../src/config/settings.ts";
 import { RequestPacer } from "../../src/connect/pacing.ts";
+import { ClockOffset } from "../../src/aws/clock.ts";
 import { ConnectModel } from "../../src/simulator/connect_model.ts";
 import { addGeneratedFleet, type FleetInstance } from "../../src/simulator/fleet.ts";
 import type { ClientConfig } from "../../src/config/client_config.ts";
@@ -273,6 +274,34 @@ Deno.test("with --push, full requests go while a slow client is still fetching; 
     assertEquals(new Set(dataset.rows.map((r) => `${r.Client}|${r.QueueName}`)).size, 203);
     assertEquals([report.push?.sentRows, report.push?.requests], [203, server.powerBi.requests.length]);
     assertEquals([...Deno.readDirSync(join(dir, "outbox"))].filter((e) => e.name.endsWith(".json")), []);
+  } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("this computer's clock 6 minutes slow: the SDK learns AWS's time, and the next cycle's clients start with it", async () => {
+  const server = await startEmulatorServer({ model: new ConnectModel(5), now: () => Date.now() + 6 * 60_000 });
+  const dir = await Deno.makeTempDir({ prefix: "connect-metrics-cycle-" });
+  try {
+    const fleet = addGeneratedFleet(server.model, { accounts: 3, queuesPerInstance: 5, region: "eu-west-2" });
+    const clock = new ClockOffset();
+    const refused = () => server.connect.requests.filter((r) => r.errorType === "InvalidSignatureException").length;
+    const first = await runCycle(plansFor(fleet), cycleOptions(server, dir, { clock }));
+    assertEquals(first.results.map((r) => r.error), [undefined, undefined, undefined]);
+    const written = (await Array.fromAsync(Deno.readDir(dir))).map((e) => e.name).sort();
+    assertEquals(written, [
+      "client01-prod-metric-data.json",
+      "client02-prod-metric-data.json",
+      "client03-prod-metric-data.json",
+    ]);
+    assert(refused() > 0, "AWS refused the clock at first");
+    assert(Math.abs(first.clockOffsetMs - 6 * 60_000) < 5_000, `AWS is 6 minutes ahead (${first.clockOffsetMs} ms)`);
+    // As a watch-mode cycle: its clients are new, and none is refused again.
+    const before = refused();
+    const next = await runCycle(plansFor(fleet), cycleOptions(server, dir, { clock }));
+    assertEquals(next.results.map((r) => [r.error, r.retries]), [[undefined, 0], [undefined, 0], [undefined, 0]]);
+    assertEquals(refused(), before);
   } finally {
     await server.close();
     await Deno.remove(dir, { recursive: true });

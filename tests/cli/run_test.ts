@@ -4,6 +4,7 @@
  */
 import { join } from "node:path";
 import { assert, assertEquals, assertMatch, assertNotMatch } from "../assert.ts";
+import { describeClockOffset } from "../../src/cli/report.ts";
 import { parseClientConfig } from "../../src/config/client_config.ts";
 import { addConfiguredInstances } from "../../src/simulator/fleet.ts";
 import {
@@ -560,6 +561,41 @@ Deno.test("an AWS failure exits 1 and leaves the previous output file untouched"
     assertEquals([...Deno.readDirSync(join(dir, "output"))].length, 1, "no temp file left behind");
     noSecrets(result);
   });
+});
+
+Deno.test("a computer clock 6 minutes slow: the rows are written, and the run says to set the clock right", async () => {
+  let slowBy = 4 * 60_000;
+  await withWorkspace(
+    async ({ dir, server, run }) => {
+      // Four minutes is within what AWS accepts: nothing refused, nothing said.
+      const within = await run(ARGS);
+      assertEquals([within.code, within.stderr], [0, ""]);
+      assertEquals(server.connect.requests.filter((r) => r.status !== 200), []);
+      slowBy = 6 * 60_000;
+      const result = await run(ARGS);
+      assertEquals(result.code, 0, result.stderr);
+      assertMatch(result.stdout, /^TradeUK DEV: 3 queues, \d+ API requests \(\d+ retried\)/);
+      assertEquals(
+        result.stderr,
+        "warning: this computer's clock is 6 minutes behind AWS's, and AWS refuses requests more than 5 minutes off: " +
+          "the run signed them with AWS's time instead, after a refused request; set this computer's date, time and " +
+          "time zone right (Windows: Settings > Time & language > Date & time)\n",
+      );
+      assertEquals((await readRows(join(dir, "output", "tradeuk-dev-metric-data.json"))).length, 3);
+      assert.ok(
+        server.connect.requests.some((r) => r.errorType === "InvalidSignatureException"),
+        "AWS refused it first",
+      );
+      noSecrets(result);
+    },
+    seedConfig(),
+    { now: () => Date.now() + slowBy },
+  );
+});
+
+Deno.test("a clock hours off (a wrong time zone) is said in hours, and which way", () => {
+  assertMatch(describeClockOffset(-(2 * 60 + 1) * 60_000)!, /^this computer's clock is about 2 hours ahead of AWS's/);
+  assertEquals(describeClockOffset(5 * 60_000), undefined);
 });
 
 Deno.test("denied access exits 1 naming the IAM action; secrets stay out of the message", async () => {
