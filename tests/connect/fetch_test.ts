@@ -5,6 +5,7 @@ import { DEFAULT_COLUMNS } from "../../src/connect/catalogue.ts";
 import { fetchMetrics } from "../../src/connect/fetch.ts";
 import { RequestPacer } from "../../src/connect/pacing.ts";
 import { CONNECT_QUOTAS } from "../../src/connect/quotas.ts";
+import { ClockOffset } from "../../src/aws/clock.ts";
 import { planRequests } from "../../src/connect/plan.ts";
 import { todaySoFar } from "../../src/connect/window.ts";
 import { flattenRows } from "../../src/rows/flatten.ts";
@@ -244,11 +245,11 @@ Deno.test("beyond the burst, requests wait for Connect to have counted it: slow 
 });
 
 Deno.test("a request the quota holds back for minutes is signed as it leaves: no signature expired", async () => {
+  const server = await startEmulatorServer({ model: new ConnectModel(11), now: () => Date.now() });
   // A world whose clock the pacer moves on while it waits: six minutes pass at once.
   const realNow = Date.now;
   let skipped = 0;
   Date.now = () => realNow() + skipped;
-  const server = await startEmulatorServer({ model: new ConnectModel(11), now: () => Date.now() });
   // One request every 6 minutes, and no burst: the second of each API's two requests waits 6 minutes.
   const slow = { ratePerSecond: 1 / 360, burst: 1 };
   const pacer = new RequestPacer(() => Date.now(), (ms) => {
@@ -262,6 +263,7 @@ Deno.test("a request the quota holds back for minutes is signed as it leaves: no
     credentials: { accessKeyId: "AKIAFETCHTEST0000001", secretAccessKey: "fetch-test-secret" },
     endpoint: server.url,
     pacer,
+    clock: new ClockOffset(),
   });
   try {
     const window = todaySoFar(Date.now(), "Europe/London") ??
