@@ -37,7 +37,7 @@ export interface ConnectAccess {
   readonly pageSize?: number;
   /** The client-side rate limiter (default: the process's, at Connect's real quotas). */
   readonly pacer?: RequestPacer;
-  /** What the clients learn of AWS's clock when it refuses theirs (default: the process's). */
+  /** What the clients learn of AWS's clock from its answers (default: the process's). */
   readonly clock?: ClockOffset;
   /** How long one AWS request (Connect's, or STS's for a role) may take (tests shorten it); then the SDK retries it. */
   readonly requestTimeoutMs?: number;

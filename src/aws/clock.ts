@@ -14,5 +14,9 @@ export class ClockOffset {
 /** "A request must reach AWS within five minutes of the time stamp in the request" (IAM user guide, SigV4). */
 export const CLOCK_TOLERANCE_MS = 5 * 60_000;
 
+/** What to do about it, wherever it is said. */
+export const SET_THE_CLOCK =
+  "set this computer's date, time and time zone right (Windows: Settings > Time & language > Date & time)";
+
 /** The offset every client of this process shares. */
 export const processClockOffset = new ClockOffset();

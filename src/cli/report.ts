@@ -7,7 +7,7 @@ import { join } from "node:path";
 import type { Reporter } from "./log.ts";
 import { ClientProgress } from "./progress.ts";
 import { formatTable } from "../util/table.ts";
-import { CLOCK_TOLERANCE_MS } from "../aws/clock.ts";
+import { CLOCK_TOLERANCE_MS, SET_THE_CLOCK } from "../aws/clock.ts";
 import { displayProxy } from "../aws/proxy.ts";
 import type { ClientResult, CycleCallbacks, CycleReport, DoneClient } from "../app/cycle.ts";
 import type { PushSetup } from "../app/delivery.ts";
@@ -62,8 +62,7 @@ export function describeClockOffset(offsetMs: number): string | undefined {
   const minutes = Math.round(Math.abs(offsetMs) / 60_000);
   const howFar = minutes < 90 ? `${minutes} minutes` : `about ${Math.round(minutes / 60)} hours`;
   return `this computer's clock is ${howFar} ${offsetMs > 0 ? "behind" : "ahead of"} AWS's, and AWS refuses ` +
-    "requests more than 5 minutes off: the run signed them with AWS's time instead, after a refused request; " +
-    "set this computer's date, time and time zone right (Windows: Settings > Time & language > Date & time)";
+    `requests more than 5 minutes off: the run signs them with AWS's time instead; ${SET_THE_CLOCK}`;
 }
 
 /** One line about a push. */

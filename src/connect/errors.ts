@@ -2,6 +2,7 @@
  * Turning what the SDK throws into one line an analyst can act on: which
  * client, which instance, the AWS error code, and what to check.
  */
+import { SET_THE_CLOCK } from "../aws/clock.ts";
 import { isNetworkError, networkFailure, networkHint } from "../aws/http.ts";
 import { AwsError, ConfigError } from "../util/errors.ts";
 
@@ -109,8 +110,7 @@ export function describeConnectError(
     return new AwsError(
       `${code}: AWS did not accept the credentials for ${who} (${where}): ${said}`,
       SIGNING_TIME_REFUSED.test(said)
-        ? "the request's time was more than 5 minutes from AWS's: check this computer's date, time and time zone" +
-          " (Windows: Settings > Time & language > Date & time > Sync now)"
+        ? `the request's time was more than 5 minutes from AWS's: ${SET_THE_CLOCK}`
         : "check the profile's keys, or refresh them if they are temporary",
       code,
     );

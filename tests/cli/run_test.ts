@@ -578,8 +578,8 @@ Deno.test("a computer clock 6 minutes slow: the rows are written, and the run sa
       assertEquals(
         result.stderr,
         "warning: this computer's clock is 6 minutes behind AWS's, and AWS refuses requests more than 5 minutes off: " +
-          "the run signed them with AWS's time instead, after a refused request; set this computer's date, time and " +
-          "time zone right (Windows: Settings > Time & language > Date & time)\n",
+          "the run signs them with AWS's time instead; set this computer's date, time and time zone right (Windows: " +
+          "Settings > Time & language > Date & time)\n",
       );
       assertEquals((await readRows(join(dir, "output", "tradeuk-dev-metric-data.json"))).length, 3);
       assert.ok(

@@ -48,7 +48,7 @@ Deno.test("a signature refused for its time points at this computer's clock, not
     expired.message,
     /^InvalidSignatureException: AWS did not accept the credentials for client TradeUK .*Signature expired/,
   );
-  assertMatch(expired.hint!, /check this computer's date, time and time zone/);
+  assertMatch(expired.hint!, /set this computer's date, time and time zone right/);
   assertMatch(
     refused("The request signature we calculated does not match the signature you provided.").hint!,
     /check the profile's keys/,
