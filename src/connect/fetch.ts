@@ -76,8 +76,12 @@ export async function fetchMetrics(
    * fails the whole request (404): halving the batch until the requests
    * succeed finds it (a few more calls, paced like the rest), so that one
    * stale queue does not blank every other queue of the client.
+   * The SDK's paginator writes each page's NextToken into `input`: sent
+   * again after a throttle, the request resumes at the page refused; its
+   * halves start from the first page, since Connect takes a NextToken only
+   * with the queues it was issued for.
    */
-  const request = async <I extends { Filters?: { Queues?: string[] } }>(
+  const request = async <I extends { Filters?: { Queues?: string[] }; NextToken?: string }>(
     operation: string,
     input: I,
     work: (input: I) => Promise<void>,
@@ -106,7 +110,7 @@ export async function fetchMetrics(
       const half = Math.ceil(queues.length / 2);
       await Promise.all(
         [queues.slice(0, half), queues.slice(half)].map((part) =>
-          request(operation, { ...input, Filters: { ...input.Filters, Queues: part } }, work)
+          request(operation, { ...input, NextToken: undefined, Filters: { ...input.Filters, Queues: part } }, work)
         ),
       );
     }

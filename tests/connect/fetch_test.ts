@@ -165,6 +165,23 @@ Deno.test("a queue Connect no longer has is found by halving its batch; every ot
   });
 });
 
+Deno.test("a queue deleted between two pages of a request: its halves start again from the first page", async () => {
+  await scenario(30, async ({ server, instance, fetch }) => {
+    const gone = instance.queues[17].id;
+    // Deleted as soon as the first page of either API has been answered.
+    const log = server.connect.requests;
+    const record = log.push.bind(log);
+    log.push = (...entries) => {
+      if (entries.some((e) => e.status === 200)) server.model.instances.get(instance.instanceId)!.queues.delete(gone);
+      return record(...entries);
+    };
+    const fetched = await fetch(10);
+    assertEquals([...fetched.missingQueues], [gone]);
+    assertEquals(fetched.values.size, 29);
+    assertEquals(log.filter((r) => r.status === 400), [], "no NextToken sent with other queues than it was issued for");
+  });
+});
+
 Deno.test("AccessDeniedException names the missing IAM action", async () => {
   await scenario(3, async ({ server, fetch }) => {
     server.model.deny("*", "GetMetricData");
