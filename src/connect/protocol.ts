@@ -4,16 +4,17 @@
  *
  * The SDK parses an answer, then walks its schema and builds every object
  * again. For a page of 100 queues that walk costs 1.3-1.5 ms of CPU (the
- * parse 0.25 ms): more than all the rest of a request, and with a thousand
+ * parse 0.25 ms): about as much as all the rest of a request, and with a thousand
  * clients the CPU is what limits a cycle. In these two answers nothing needs
- * the walk but DataSnapshotTime (epoch seconds, read as a Date) and doubles
- * that JSON has no number for (restJson1 writes "NaN", "Infinity" and
+ * the walk but DataSnapshotTime (epoch seconds, read as a Date) and numbers
+ * that JSON cannot write (restJson1 writes "NaN", "Infinity" and
  * "-Infinity"), so they are read in one pass here, into what the SDK's
  * reading gives. Unlike it, members the SDK does not know are kept and null
- * members stay null; fetch.ts reads neither.
+ * members stay null: fetch.ts reads no others, and takes a null as no value.
  *
- * Errors (any status from 300), a body that is not JSON, and every other
- * operation are the SDK's, as are signing, retries and pagination.
+ * Errors (any status from 300) and every other operation are read by the
+ * SDK, and signing, retries and pagination stay its own. A body that is not
+ * JSON fails as with the SDK's reading: JSON.parse's SyntaxError.
  */
 import { AwsRestJsonProtocol } from "@aws-sdk/core/protocols";
 import { collectBody } from "@smithy/core/protocols";
@@ -33,7 +34,7 @@ type Json = Record<string, unknown>;
 const isRecord = (value: unknown): value is Json =>
   value !== null && typeof value === "object" && !Array.isArray(value);
 
-/** restJson1's words for the doubles JSON cannot write. */
+/** restJson1's words for the numbers JSON cannot write. */
 const NOT_FINITE = new Map([["NaN", NaN], ["Infinity", Infinity], ["-Infinity", -Infinity]]);
 
 function readNumber(record: Json, member: string): void {

@@ -1,6 +1,6 @@
 /**
  * The tool's ConnectClient reads the metrics answers itself (protocol.ts):
- * whatever the bytes, it must give what the SDK's own reading gives.
+ * from the same bytes, it must give what the SDK's own reading gives.
  */
 import {
   ConnectClient,
