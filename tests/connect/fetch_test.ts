@@ -16,13 +16,22 @@ import { AwsError } from "../../src/util/errors.ts";
 
 const REGION = "eu-west-2";
 
+interface FetchOptions {
+  readonly pageSize?: number;
+  readonly requestTimeoutMs?: number;
+  /** The SDK's attempts a request (its default here: DEFAULT_MAX_ATTEMPTS). */
+  readonly maxAttempts?: number;
+  /** FetchContext.throttledUntil: a request throttled past the SDK's attempts is sent again until then. */
+  readonly throttledUntil?: number;
+}
+
 async function scenario(
   queues: number,
   fn: (
     s: {
       server: EmulatorServer;
       instance: FleetInstance;
-      fetch: (pageSize?: number, requestTimeoutMs?: number) => ReturnType<typeof fetchMetrics>;
+      fetch: (options?: FetchOptions) => ReturnType<typeof fetchMetrics>;
     },
   ) => Promise<void>,
   /** latencyMs: the emulator's; handshakeMs: new connections reach it through slowHandshakeRelay. */
@@ -33,9 +42,10 @@ async function scenario(
   // Kept-alive connections, as a run's, so that a request after the first ones reuses one.
   const connections = new ConnectionPool();
   const [instance] = addGeneratedFleet(server.model, { accounts: 1, queuesPerInstance: queues });
-  const fetch = async (pageSize?: number, requestTimeoutMs?: number) => {
+  const fetch = async ({ pageSize, requestTimeoutMs, maxAttempts, throttledUntil }: FetchOptions = {}) => {
     const client = createConnectClient({
       ...(requestTimeoutMs ? { requestTimeoutMs } : { connections }),
+      maxAttempts,
       accountId: instance.accountId,
       region: REGION,
       credentials: { accessKeyId: "AKIAFETCHTEST0000001", secretAccessKey: "fetch-test-secret" },
@@ -60,6 +70,7 @@ async function scenario(
         clientName: "Client01",
         instanceId: instance.instanceId,
         configFile: "config/c-instance-queues.json",
+        throttledUntil,
       });
     } finally {
       client.destroy();
@@ -90,7 +101,7 @@ Deno.test("250 queues: 3 requests per API, every queue's values fetched", async 
 
 Deno.test("pagination: small pages are followed to the end, nothing missed", async () => {
   await scenario(25, async ({ server, fetch }) => {
-    const fetched = await fetch(10);
+    const fetched = await fetch({ pageSize: 10 });
     assertEquals(server.connect.requests.filter((r) => r.operation === "GetCurrentMetricData").length, 3);
     assertEquals(server.connect.requests.filter((r) => r.operation === "GetMetricData").length, 3);
     assertEquals(fetched.values.size, 25);
@@ -122,7 +133,7 @@ Deno.test("5xx answers are retried by the SDK", async () => {
 Deno.test("a request Connect does not answer times out, is retried, then fails with one line", async () => {
   await scenario(3, async ({ server, instance, fetch }) => {
     server.connect.accountLatencyMs.set(instance.accountId, 1_000);
-    const error = await rejects(() => fetch(undefined, 150), AwsError);
+    const error = await rejects(() => fetch({ requestTimeoutMs: 150 }), AwsError);
     assertMatch(
       error.message,
       new RegExp(
@@ -175,10 +186,36 @@ Deno.test("a queue deleted between two pages of a request: its halves start agai
       if (entries.some((e) => e.status === 200)) server.model.instances.get(instance.instanceId)!.queues.delete(gone);
       return record(...entries);
     };
-    const fetched = await fetch(10);
+    const fetched = await fetch({ pageSize: 10 });
     assertEquals([...fetched.missingQueues], [gone]);
     assertEquals(fetched.values.size, 29);
     assertEquals(log.filter((r) => r.status === 400), [], "no NextToken sent with other queues than it was issued for");
+  });
+});
+
+Deno.test("a later page throttled past the SDK's attempts: sent again, from that page, none twice and none missed", async () => {
+  await scenario(30, async ({ server, fetch }) => {
+    // Once both APIs' first pages are answered, the next request (a later page of either) is throttled.
+    const log = server.connect.requests;
+    const record = log.push.bind(log);
+    const answered = new Set<string>();
+    let armed = false;
+    log.push = (...entries) => {
+      for (const e of entries) if (e.status === 200) answered.add(e.operation);
+      if (answered.size === 2 && !armed) {
+        armed = true;
+        server.connect.failNext(1, 429, "ThrottlingException");
+      }
+      return record(...entries);
+    };
+    const fetched = await fetch({ pageSize: 10, maxAttempts: 1, throttledUntil: Date.now() + 60_000 });
+    assertEquals(log.filter((r) => r.status === 429).length, 1);
+    assertEquals(fetched.values.size, 30);
+    for (const operation of ["GetCurrentMetricData", "GetMetricData"]) {
+      const pages = log.filter((r) => r.operation === operation && r.status === 200);
+      assertEquals(pages.length, 3, `${operation}: three pages of 10 queues, each once`);
+    }
+    assertEquals([fetched.requests, fetched.retries], [7, 1]);
   });
 });
 
