@@ -7,6 +7,13 @@ import { metricKey, normaliseValue, oldestContactAgeUnit } from "./catalogue.ts"
 import type { OldestContactAgeUnit } from "../config/settings.ts";
 import type { MetricsPlan } from "./plan.ts";
 import { describeConnectError, isQueueNotFound, isThrottled } from "./errors.ts";
+import { NEXT_TOKEN_TTL_MINUTES } from "./quotas.ts";
+
+/**
+ * How recently a NextToken must have come for a request sent again to resume
+ * with it: a minute inside its life, for the pacer and the SDK's attempts.
+ */
+const RESUME_WITHIN_MS = (NEXT_TOKEN_TTL_MINUTES - 1) * 60_000;
 
 /** queue id -> metric key -> value. A queue with no data has no entry. */
 export type QueueValues = Map<string, Map<string, number>>;
@@ -41,7 +48,10 @@ export async function fetchMetrics(
   plan: MetricsPlan,
   context: FetchContext,
 ): Promise<FetchedMetrics> {
+  const now = context.now ?? Date.now;
   const values: QueueValues = new Map();
+  /** When a request's input last had a page answered: the NextToken the SDK's paginator left in it is that old. */
+  const pageAnsweredAt = new WeakMap<object, number>();
   let requests = 0;
   let retries = 0;
   /** Stores one page's values; `keyOf` names a metric, `valueOf` normalises it. */
@@ -77,9 +87,10 @@ export async function fetchMetrics(
    * succeed finds it (a few more calls, paced like the rest), so that one
    * stale queue does not blank every other queue of the client.
    * The SDK's paginator writes each page's NextToken into `input`: sent
-   * again after a throttle, the request resumes at the page refused; its
-   * halves start from the first page, since Connect takes a NextToken only
-   * with the queues it was issued for.
+   * again after a throttle, the request resumes at the page refused, unless
+   * that token may have expired (then from the first page); its halves start
+   * from the first page, since Connect takes a NextToken only with the
+   * queues it was issued for.
    */
   const request = async <I extends { Filters?: { Queues?: string[] }; NextToken?: string }>(
     operation: string,
@@ -89,12 +100,12 @@ export async function fetchMetrics(
     try {
       await work(input);
     } catch (error) {
-      const now = context.now ?? Date.now;
       if (isThrottled(error) && context.throttledUntil !== undefined && now() < context.throttledUntil) {
         const attempts = (error as { $metadata?: { attempts?: number } }).$metadata?.attempts ?? 1;
         requests += attempts;
         retries += attempts;
-        return await request(operation, input, work);
+        const resume = now() - (pageAnsweredAt.get(input) ?? -Infinity) < RESUME_WITHIN_MS;
+        return await request(operation, resume ? input : { ...input, NextToken: undefined }, work);
       }
       const queues = input.Filters?.Queues ?? [];
       if (!isQueueNotFound(error, queues) || queues.length === 0) {
@@ -121,6 +132,7 @@ export async function fetchMetrics(
       request("GetCurrentMetricData", input, async (input) => {
         const unit = context.oldestContactAgeUnit ?? oldestContactAgeUnit((input.Groupings ?? []).length > 0);
         for await (const page of paginateGetCurrentMetricData({ client }, input)) {
+          pageAnsweredAt.set(input, now());
           recordPage(page, (metric) => metric.Name, (name, value) => normaliseValue(name, value, unit));
         }
       })
@@ -128,6 +140,7 @@ export async function fetchMetrics(
     ...plan.historical.map((input) =>
       request("GetMetricData", input, async (input) => {
         for await (const page of paginateGetMetricData({ client }, input)) {
+          pageAnsweredAt.set(input, now());
           recordPage(page, (metric) => metricKey(metric.Name, metric.Threshold?.ThresholdValue));
         }
       })

@@ -354,3 +354,62 @@ Deno.test("a request the quota holds back for minutes is signed as it leaves: no
     await server.close();
   }
 });
+
+Deno.test("a page throttled until its NextToken may have expired: sent again from the first page, not refused", async () => {
+  const server = await startEmulatorServer({ model: new ConnectModel(11), now: () => Date.now() });
+  // A world whose clock moves on six minutes while a throttled request is refused, as when another tool holds the quota.
+  const realNow = Date.now;
+  let skipped = 0;
+  Date.now = () => realNow() + skipped;
+  const [instance] = addGeneratedFleet(server.model, { accounts: 1, queuesPerInstance: 30 });
+  const client = createConnectClient({
+    accountId: instance.accountId,
+    region: REGION,
+    credentials: { accessKeyId: "AKIAFETCHTEST0000001", secretAccessKey: "fetch-test-secret" },
+    endpoint: server.url,
+    maxAttempts: 1,
+    pacer: new RequestPacer(),
+    clock: new ClockOffset(),
+  });
+  // Once the first page is answered, the second is throttled (one request at a time: none in flight, signed before
+  // the clock moves on, arrives after).
+  const log = server.connect.requests;
+  const record = log.push.bind(log);
+  log.push = (...entries) => {
+    if (entries.some((e) => e.status === 429)) skipped += 6 * 60_000;
+    if (entries.some((e) => e.status === 200) && log.length === 0) {
+      server.connect.failNext(1, 429, "ThrottlingException");
+    }
+    return record(...entries);
+  };
+  try {
+    const plan = planRequests({
+      instanceId: instance.instanceId,
+      queues: instance.queues,
+      channels: ["VOICE"],
+      columns: DEFAULT_COLUMNS.filter((c) => c.metric.api === "current"),
+      window: todaySoFar(Date.now(), "Europe/London") ??
+        {
+          start: new Date(Date.now() - 3_600_000 - (Date.now() % 300_000)),
+          end: new Date(Date.now() - (Date.now() % 300_000)),
+        },
+      pageSize: 10,
+    });
+    const fetched = await fetchMetrics(client, plan, {
+      clientName: "Client01",
+      instanceId: instance.instanceId,
+      configFile: "config/c-instance-queues.json",
+      throttledUntil: Date.now() + 3_600_000,
+    });
+    assertEquals(skipped, 6 * 60_000, "one request was throttled, and six minutes passed");
+    assertEquals(log.filter((r) => r.status === 400).map((r) => r.errorType), [], "no expired NextToken sent");
+    assertEquals(fetched.values.size, 30);
+    assertEquals(plan.historical, []);
+    // The first page, then again from the first page: three pages.
+    assertEquals(log.map((r) => r.status), [200, 429, 200, 200, 200]);
+  } finally {
+    Date.now = realNow;
+    client.destroy();
+    await server.close();
+  }
+});
