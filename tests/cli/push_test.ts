@@ -608,7 +608,8 @@ Deno.test("SIGKILL at seeded random moments, a fast client and a slow one: every
     const path = await writeConfig(join(ws.dir, "config"), "slow-prod", slow);
     addConfiguredInstances(ws.server.model, [parseClientConfig(JSON.stringify(slow), path).config]);
     await writeAwsProfile(ws.dir, "slow-prod", { accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY });
-    ws.server.connect.accountLatencyMs.set("222222222222", 1_200);
+    // Slower than the latest kill (1.8 s), or a run could end before it: its answers come after 3 s.
+    ws.server.connect.accountLatencyMs.set("222222222222", 3_000);
     const env = { ...ws.env, CONNECT_METRICS_POWERBI_URL: ws.pushUrl };
     const key = (row: Record<string, unknown>) => `${row.Date}|${row.Client}|${row.QueueName}`;
     const produced = new Set<string>();
