@@ -1,12 +1,12 @@
 /** Fetching through the real AWS SDK from the emulator over loopback. */
 import { assert, assertEquals, assertMatch, rejects } from "../assert.ts";
 import { ConnectionPool, createConnectClient } from "../../src/connect/client.ts";
-import { DEFAULT_COLUMNS } from "../../src/connect/catalogue.ts";
+import { DEFAULT_COLUMNS, type MetricColumn } from "../../src/connect/catalogue.ts";
 import { fetchMetrics } from "../../src/connect/fetch.ts";
 import { RequestPacer } from "../../src/connect/pacing.ts";
 import { CONNECT_QUOTAS } from "../../src/connect/quotas.ts";
 import { ClockOffset } from "../../src/aws/clock.ts";
-import { planRequests } from "../../src/connect/plan.ts";
+import { type MetricsPlan, planRequests } from "../../src/connect/plan.ts";
 import { todaySoFar } from "../../src/connect/window.ts";
 import { flattenRows } from "../../src/rows/flatten.ts";
 import { ConnectModel } from "../../src/simulator/connect_model.ts";
@@ -15,6 +15,33 @@ import { type EmulatorServer, startEmulatorServer } from "../../src/simulator/se
 import { AwsError } from "../../src/util/errors.ts";
 
 const REGION = "eu-west-2";
+const CREDENTIALS = { accessKeyId: "AKIAFETCHTEST0000001", secretAccessKey: "fetch-test-secret" };
+
+/** The plan of `instance`'s queues on VOICE: today so far or, just after midnight, the hour before. */
+function planFor(
+  instance: FleetInstance,
+  options: { pageSize?: number; columns?: readonly MetricColumn[] } = {},
+): MetricsPlan {
+  return planRequests({
+    instanceId: instance.instanceId,
+    queues: instance.queues,
+    channels: ["VOICE"],
+    columns: options.columns ?? DEFAULT_COLUMNS,
+    window: todaySoFar(Date.now(), "Europe/London") ??
+      {
+        start: new Date(Date.now() - 3_600_000 - (Date.now() % 300_000)),
+        end: new Date(Date.now() - (Date.now() % 300_000)),
+      },
+    ...(options.pageSize ? { pageSize: options.pageSize } : {}),
+  });
+}
+
+/** Whose metrics, for the errors. */
+const contextFor = (instance: FleetInstance) => ({
+  clientName: "Client01",
+  instanceId: instance.instanceId,
+  configFile: "config/c-instance-queues.json",
+});
 
 interface FetchOptions {
   readonly pageSize?: number;
@@ -48,30 +75,13 @@ async function scenario(
       maxAttempts,
       accountId: instance.accountId,
       region: REGION,
-      credentials: { accessKeyId: "AKIAFETCHTEST0000001", secretAccessKey: "fetch-test-secret" },
+      credentials: CREDENTIALS,
       endpoint: relay?.url ?? server.url,
       // A pacer of its own: tests must not share quota with each other.
       pacer: new RequestPacer(),
     });
     try {
-      const plan = planRequests({
-        instanceId: instance.instanceId,
-        queues: instance.queues,
-        channels: ["VOICE"],
-        columns: DEFAULT_COLUMNS,
-        window: todaySoFar(Date.now(), "Europe/London") ??
-          {
-            start: new Date(Date.now() - 3_600_000 - (Date.now() % 300_000)),
-            end: new Date(Date.now() - (Date.now() % 300_000)),
-          },
-        ...(pageSize ? { pageSize } : {}),
-      });
-      return await fetchMetrics(client, plan, {
-        clientName: "Client01",
-        instanceId: instance.instanceId,
-        configFile: "config/c-instance-queues.json",
-        throttledUntil,
-      });
+      return await fetchMetrics(client, planFor(instance, { pageSize }), { ...contextFor(instance), throttledUntil });
     } finally {
       client.destroy();
     }
@@ -314,29 +324,13 @@ Deno.test("a request the quota holds back for minutes is signed as it leaves: no
   const client = createConnectClient({
     accountId: instance.accountId,
     region: REGION,
-    credentials: { accessKeyId: "AKIAFETCHTEST0000001", secretAccessKey: "fetch-test-secret" },
+    credentials: CREDENTIALS,
     endpoint: server.url,
     pacer,
     clock: new ClockOffset(),
   });
   try {
-    const window = todaySoFar(Date.now(), "Europe/London") ??
-      {
-        start: new Date(Date.now() - 3_600_000 - (Date.now() % 300_000)),
-        end: new Date(Date.now() - (Date.now() % 300_000)),
-      };
-    const plan = planRequests({
-      instanceId: instance.instanceId,
-      queues: instance.queues,
-      channels: ["VOICE"],
-      columns: DEFAULT_COLUMNS,
-      window,
-    });
-    const fetched = await fetchMetrics(client, plan, {
-      clientName: "Client01",
-      instanceId: instance.instanceId,
-      configFile: "config/c-instance-queues.json",
-    });
+    const fetched = await fetchMetrics(client, planFor(instance), contextFor(instance));
     assert(skipped >= 360_000, `the pacer held the second requests back (${skipped} ms)`);
     assertEquals(
       server.connect.requests.map((r) => [r.operation, r.status, r.errorType]).sort(),
@@ -365,7 +359,7 @@ Deno.test("a page throttled until its NextToken may have expired: sent again fro
   const client = createConnectClient({
     accountId: instance.accountId,
     region: REGION,
-    credentials: { accessKeyId: "AKIAFETCHTEST0000001", secretAccessKey: "fetch-test-secret" },
+    credentials: CREDENTIALS,
     endpoint: server.url,
     maxAttempts: 1,
     pacer: new RequestPacer(),
@@ -383,22 +377,12 @@ Deno.test("a page throttled until its NextToken may have expired: sent again fro
     return record(...entries);
   };
   try {
-    const plan = planRequests({
-      instanceId: instance.instanceId,
-      queues: instance.queues,
-      channels: ["VOICE"],
-      columns: DEFAULT_COLUMNS.filter((c) => c.metric.api === "current"),
-      window: todaySoFar(Date.now(), "Europe/London") ??
-        {
-          start: new Date(Date.now() - 3_600_000 - (Date.now() % 300_000)),
-          end: new Date(Date.now() - (Date.now() % 300_000)),
-        },
+    const plan = planFor(instance, {
       pageSize: 10,
+      columns: DEFAULT_COLUMNS.filter((c) => c.metric.api === "current"),
     });
     const fetched = await fetchMetrics(client, plan, {
-      clientName: "Client01",
-      instanceId: instance.instanceId,
-      configFile: "config/c-instance-queues.json",
+      ...contextFor(instance),
       throttledUntil: Date.now() + 3_600_000,
     });
     assertEquals(skipped, 6 * 60_000, "one request was throttled, and six minutes passed");
