@@ -1,6 +1,6 @@
 /** Fetching through the real AWS SDK from the emulator over loopback. */
 import { assert, assertEquals, assertMatch, rejects } from "../assert.ts";
-import { ConnectionPool, createConnectClient } from "../../src/connect/client.ts";
+import { type ConnectClientOptions, ConnectionPool, createConnectClient } from "../../src/connect/client.ts";
 import { DEFAULT_COLUMNS, type MetricColumn } from "../../src/connect/catalogue.ts";
 import { fetchMetrics } from "../../src/connect/fetch.ts";
 import { RequestPacer } from "../../src/connect/pacing.ts";
@@ -36,6 +36,17 @@ function planFor(
   });
 }
 
+/** A client of `instance`'s account, with a pacer of its own: tests must not share quota with each other. */
+const clientOf = (instance: FleetInstance, endpoint: string, options: Partial<ConnectClientOptions> = {}) =>
+  createConnectClient({
+    accountId: instance.accountId,
+    region: REGION,
+    credentials: CREDENTIALS,
+    endpoint,
+    pacer: new RequestPacer(),
+    ...options,
+  });
+
 /** Whose metrics, for the errors. */
 const contextFor = (instance: FleetInstance) => ({
   clientName: "Client01",
@@ -70,15 +81,9 @@ async function scenario(
   const connections = new ConnectionPool();
   const [instance] = addGeneratedFleet(server.model, { accounts: 1, queuesPerInstance: queues });
   const fetch = async ({ pageSize, requestTimeoutMs, maxAttempts, throttledUntil }: FetchOptions = {}) => {
-    const client = createConnectClient({
+    const client = clientOf(instance, relay?.url ?? server.url, {
       ...(requestTimeoutMs ? { requestTimeoutMs } : { connections }),
       maxAttempts,
-      accountId: instance.accountId,
-      region: REGION,
-      credentials: CREDENTIALS,
-      endpoint: relay?.url ?? server.url,
-      // A pacer of its own: tests must not share quota with each other.
-      pacer: new RequestPacer(),
     });
     try {
       return await fetchMetrics(client, planFor(instance, { pageSize }), { ...contextFor(instance), throttledUntil });
@@ -321,14 +326,7 @@ Deno.test("a request the quota holds back for minutes is signed as it leaves: no
     return Promise.resolve();
   }, { ...CONNECT_QUOTAS, GetCurrentMetricData: slow, GetMetricData: slow });
   const [instance] = addGeneratedFleet(server.model, { accounts: 1, queuesPerInstance: 150 });
-  const client = createConnectClient({
-    accountId: instance.accountId,
-    region: REGION,
-    credentials: CREDENTIALS,
-    endpoint: server.url,
-    pacer,
-    clock: new ClockOffset(),
-  });
+  const client = clientOf(instance, server.url, { pacer, clock: new ClockOffset() });
   try {
     const fetched = await fetchMetrics(client, planFor(instance), contextFor(instance));
     assert(skipped >= 360_000, `the pacer held the second requests back (${skipped} ms)`);
@@ -356,15 +354,7 @@ Deno.test("a page throttled until its NextToken may have expired: sent again fro
   let skipped = 0;
   Date.now = () => realNow() + skipped;
   const [instance] = addGeneratedFleet(server.model, { accounts: 1, queuesPerInstance: 30 });
-  const client = createConnectClient({
-    accountId: instance.accountId,
-    region: REGION,
-    credentials: CREDENTIALS,
-    endpoint: server.url,
-    maxAttempts: 1,
-    pacer: new RequestPacer(),
-    clock: new ClockOffset(),
-  });
+  const client = clientOf(instance, server.url, { maxAttempts: 1, clock: new ClockOffset() });
   // Once the first page is answered, the second is throttled (one request at a time: none in flight, signed before
   // the clock moves on, arrives after).
   const log = server.connect.requests;
