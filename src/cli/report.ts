@@ -61,8 +61,9 @@ export function describeClockOffset(offsetMs: number): string | undefined {
   if (Math.abs(offsetMs) <= CLOCK_TOLERANCE_MS) return undefined;
   const minutes = Math.round(Math.abs(offsetMs) / 60_000);
   const howFar = minutes < 90 ? `${minutes} minutes` : `about ${Math.round(minutes / 60)} hours`;
+  const tolerance = CLOCK_TOLERANCE_MS / 60_000;
   return `this computer's clock is ${howFar} ${offsetMs > 0 ? "behind" : "ahead of"} AWS's, and AWS refuses ` +
-    `requests more than 5 minutes off: the run signs them with AWS's time instead; ${SET_THE_CLOCK}`;
+    `requests more than ${tolerance} minutes off: the run signs them with AWS's time instead; ${SET_THE_CLOCK}`;
 }
 
 /** One line about a push. */

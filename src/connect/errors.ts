@@ -2,7 +2,7 @@
  * Turning what the SDK throws into one line an analyst can act on: which
  * client, which instance, the AWS error code, and what to check.
  */
-import { SET_THE_CLOCK } from "../aws/clock.ts";
+import { CLOCK_TOLERANCE_MS, SET_THE_CLOCK } from "../aws/clock.ts";
 import { isNetworkError, networkFailure, networkHint } from "../aws/http.ts";
 import { AwsError, ConfigError } from "../util/errors.ts";
 
@@ -24,7 +24,7 @@ const CREDENTIAL_CODES = new Set([
   "ExpiredToken",
 ]);
 
-/** AWS's words for a signature made more than 5 minutes before or after its own clock. */
+/** AWS's words for a signature made more than CLOCK_TOLERANCE_MS before or after its own clock. */
 const SIGNING_TIME_REFUSED = /^Signature (expired|not yet current)/;
 
 /** Connect's answer when the account's quota is used up (by anyone): a reason to slow down. */
@@ -110,7 +110,7 @@ export function describeConnectError(
     return new AwsError(
       `${code}: AWS did not accept the credentials for ${who} (${where}): ${said}`,
       SIGNING_TIME_REFUSED.test(said)
-        ? `the request's time was more than 5 minutes from AWS's: ${SET_THE_CLOCK}`
+        ? `the request's time was more than ${CLOCK_TOLERANCE_MS / 60_000} minutes from AWS's: ${SET_THE_CLOCK}`
         : "check the profile's keys, or refresh them if they are temporary",
       code,
     );
