@@ -21,6 +21,8 @@ export interface FlattenInput {
  * QueueName, then the KPI columns. A queue Connect said nothing about gets 0.
  */
 export function flattenRows(input: FlattenInput): MetricRow[] {
+  // Each column's key once, not once a row.
+  const keys = input.columns.map((c) => metricKey(c.metric.name, c.threshold));
   return Array.from(input.queues, (queue) => {
     const values = input.values.get(queue.id);
     const row: MetricRow = {
@@ -28,9 +30,7 @@ export function flattenRows(input: FlattenInput): MetricRow[] {
       Client: input.clientName,
       QueueName: queue.name,
     };
-    for (const c of input.columns) {
-      row[c.column] = values?.get(metricKey(c.metric.name, c.threshold)) ?? 0;
-    }
+    for (let i = 0; i < keys.length; i++) row[input.columns[i].column] = values?.get(keys[i]) ?? 0;
     return row;
   });
 }

@@ -43,6 +43,8 @@ export async function cannotAppendTo(file: string): Promise<string | undefined> 
   }
 }
 
+const utf8 = new TextEncoder();
+
 /**
  * Writes `text` to a temporary file beside `path`, flushes it to the disk,
  * then renames it over `path`: a reader, a run that dies half-way, or the
@@ -56,10 +58,11 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
     `.${crypto.randomUUID()}.tmp`,
   );
   try {
-    await Deno.writeTextFile(temp, text);
     {
-      // Closed before the rename, which Windows may refuse on an open file.
-      using file = await Deno.open(temp, { write: true });
+      // Written and flushed through one handle, closed before the rename, which Windows may refuse on an open file.
+      using file = await Deno.open(temp, { write: true, createNew: true });
+      const bytes = utf8.encode(text);
+      for (let written = 0; written < bytes.length;) written += await file.write(bytes.subarray(written));
       await file.sync();
     }
     await renameRetrying(temp, path);
