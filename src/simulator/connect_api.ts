@@ -45,16 +45,15 @@ export function checkSigningTime(header: string | null, now: number): void {
   if (!m) return;
   const signed = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]);
   if (Math.abs(signed - now) <= CLOCK_TOLERANCE_MS) return;
+  const early = signed < now;
+  const [refusal, bound, sign] = early
+    ? ["Signature expired", "is now earlier than", "-"]
+    : ["Signature not yet current", "is still later than", "+"];
+  const limit = amzDate(early ? now - CLOCK_TOLERANCE_MS : now + CLOCK_TOLERANCE_MS);
   throw new ApiError(
     403,
     "InvalidSignatureException",
-    signed < now
-      ? `Signature expired: ${header} is now earlier than ${amzDate(now - CLOCK_TOLERANCE_MS)} (${
-        amzDate(now)
-      } - 5 min.)`
-      : `Signature not yet current: ${header} is still later than ${amzDate(now + CLOCK_TOLERANCE_MS)} (${
-        amzDate(now)
-      } + 5 min.)`,
+    `${refusal}: ${header} ${bound} ${limit} (${amzDate(now)} ${sign} ${CLOCK_TOLERANCE_MS / 60_000} min.)`,
   );
 }
 
