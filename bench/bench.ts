@@ -289,19 +289,32 @@ async function way2019Seconds(dir: string, endpoint: string): Promise<number> {
 /** The 2019 way is timed up to this many accounts: one process a client, it takes about 0.6 s each. */
 let MAX_2019_ACCOUNTS = 20;
 
-async function throughputCase(name: string, accounts: number, queues: number, tool: readonly string[]) {
-  // The same seeded fleet the simulator serves.
+/**
+ * The same seeded fleet the simulator serves, as the tool holds it (its
+ * clients) and as an MI machine has it (files in `dir`). The generated fleet
+ * itself is let go: the warm cycles run in this process, and every full
+ * collection would mark it too (33 MB at 1,000 x 250, more than the tool's
+ * own live heap), which the tool never holds.
+ */
+async function prepareFleet(accounts: number, queues: number, dir: string): Promise<ReadyClient[]> {
   const fleet = addGeneratedFleet(new ConnectModel(), { accounts, queuesPerInstance: queues, region: REGION });
-  const clients = clientsOf(fleet);
-  const simulator = await startSimulator(accounts, queues);
+  await writeFleetFiles(fleet, dir);
+  return clientsOf(fleet);
+}
+
+async function throughputCase(name: string, accounts: number, queues: number, tool: readonly string[]) {
   const dir = await Deno.makeTempDir({ prefix: "connect-metrics-bench-" });
   const outputDir = join(dir, "cycles");
+  let simulator: Awaited<ReturnType<typeof startSimulator>> | undefined;
   try {
+    const clients = await prepareFleet(accounts, queues, dir);
+    simulator = await startSimulator(accounts, queues);
+    const { url } = simulator;
     const cycle = () =>
       runCycle(clients, {
         outputDir,
         credentials: CREDENTIALS,
-        endpoint: simulator.url,
+        endpoint: url,
         pacer: new RequestPacer(),
       });
     // One cycle first, unmeasured: both processes' JIT warm, as in watch mode; the quota refills before each.
@@ -319,19 +332,18 @@ async function throughputCase(name: string, accounts: number, queues: number, to
       cpuMicros += used.user + used.system;
     }
     const wall = median(walls);
-    const sdkAlone = await sdkAloneCpuMs(clients, simulator.url);
-    await writeFleetFiles(fleet, dir);
+    const sdkAlone = await sdkAloneCpuMs(clients, url);
     const oneShots = [];
     for (let run = 0; run < ONE_SHOT_RUNS; run++) {
       await new Promise((resolve) => setTimeout(resolve, WARM_UP_PAUSE_MS));
-      oneShots.push(await oneShotRun(tool, dir, simulator.url));
+      oneShots.push(await oneShotRun(tool, dir, url));
     }
     await new Promise((resolve) => setTimeout(resolve, WARM_UP_PAUSE_MS));
-    const traced = await oneShotRun(tracedToolCommand(), dir, simulator.url, true);
+    const traced = await oneShotRun(tracedToolCommand(), dir, url, true);
     let way2019: number | undefined;
     if (accounts <= MAX_2019_ACCOUNTS) {
       await new Promise((resolve) => setTimeout(resolve, WARM_UP_PAUSE_MS));
-      way2019 = await way2019Seconds(dir, simulator.url);
+      way2019 = await way2019Seconds(dir, url);
     }
     const peaks = oneShots.map((r) => r.peakMb);
     const floor = floorSeconds(queues);
@@ -361,7 +373,7 @@ async function throughputCase(name: string, accounts: number, queues: number, to
         : `${median(peaks).toFixed(0)} (max ${Math.max(...peaks).toFixed(0)})`,
     };
   } finally {
-    await simulator.stop();
+    await simulator?.stop();
     await Deno.remove(dir, { recursive: true });
   }
 }
