@@ -2,11 +2,18 @@
  * Fetching one client's metrics through the SDK: every planned request,
  * every page, values normalised and keyed by queue id and metric key.
  */
-import { type ConnectClient, paginateGetCurrentMetricData, paginateGetMetricData } from "@aws-sdk/client-connect";
+import {
+  type ConnectClient,
+  type CurrentMetricResult,
+  type HistoricalMetricResult,
+  paginateGetCurrentMetricData,
+  paginateGetMetricData,
+} from "@aws-sdk/client-connect";
 import { metricKey, normaliseValue, oldestContactAgeUnit } from "./catalogue.ts";
 import type { OldestContactAgeUnit } from "../config/settings.ts";
 import type { MetricsPlan } from "./plan.ts";
 import { describeConnectError, isQueueNotFound, isThrottled } from "./errors.ts";
+import { readResultsOf } from "./protocol.ts";
 import { NEXT_TOKEN_TTL_MINUTES } from "./quotas.ts";
 
 /**
@@ -17,6 +24,12 @@ const RESUME_WITHIN_MS = (NEXT_TOKEN_TTL_MINUTES - 1) * 60_000;
 
 /** queue id -> metric key -> value. A queue with no data has no entry. */
 export type QueueValues = Map<string, Map<string, number>>;
+
+/** One queue's part of an answer, as both metrics APIs give it. */
+interface MetricResult<M> {
+  readonly Dimensions?: { readonly Queue?: { readonly Id?: string } };
+  readonly Collections?: readonly { readonly Metric?: M; readonly Value?: number | null }[];
+}
 
 export interface FetchedMetrics {
   readonly values: QueueValues;
@@ -54,22 +67,19 @@ export async function fetchMetrics(
   const pageAnsweredAt = new WeakMap<object, number>();
   let requests = 0;
   let retries = 0;
-  /** Stores one page's values; `keyOf` names a metric, `valueOf` normalises it. */
-  const recordPage = <M extends { Name?: string }>(
-    page: {
-      $metadata: { attempts?: number };
-      MetricResults?: {
-        Dimensions?: { Queue?: { Id?: string } };
-        Collections?: { Metric?: M; Value?: number | null }[];
-      }[];
-    },
-    keyOf: (metric: M & { Name: string }) => string,
-    valueOf: (name: string, value: number) => number = (_name, value) => value,
-  ) => {
+  /** Counts a page's HTTP requests: the SDK's attempts at it. */
+  const countPage = (page: { $metadata: { attempts?: number } }) => {
     const attempts = page.$metadata.attempts ?? 1;
     requests += attempts;
     retries += attempts - 1;
-    for (const result of page.MetricResults ?? []) {
+  };
+  /** Stores one answer's values; `keyOf` names a metric, `valueOf` normalises it. */
+  const storeValues = <M extends { Name?: string }>(
+    results: readonly MetricResult<M>[] | undefined,
+    keyOf: (metric: M & { Name: string }) => string,
+    valueOf: (name: string, value: number) => number = (_name, value) => value,
+  ) => {
+    for (const result of results ?? []) {
       const queueId = result.Dimensions?.Queue?.Id;
       for (const { Metric, Value } of result.Collections ?? []) {
         // A null Value means no data: the row shows 0, as for an absent queue.
@@ -127,21 +137,31 @@ export async function fetchMetrics(
     }
   };
 
+  // Each answer's values are stored as it is read (readResultsOf, protocol.ts), and its page comes without them; a
+  // page that still has them came from a client without the tool's protocol.
   await Promise.all([
     ...plan.current.map((input) =>
       request("GetCurrentMetricData", input, async (input) => {
         const unit = context.oldestContactAgeUnit ?? oldestContactAgeUnit((input.Groupings ?? []).length > 0);
+        const store = (results: CurrentMetricResult[] | undefined) =>
+          storeValues(results, (metric) => metric.Name, (name, value) => normaliseValue(name, value, unit));
+        readResultsOf(input, (results) => store(results as CurrentMetricResult[]));
         for await (const page of paginateGetCurrentMetricData({ client }, input)) {
           pageAnsweredAt.set(input, now());
-          recordPage(page, (metric) => metric.Name, (name, value) => normaliseValue(name, value, unit));
+          countPage(page);
+          store(page.MetricResults);
         }
       })
     ),
     ...plan.historical.map((input) =>
       request("GetMetricData", input, async (input) => {
+        const store = (results: HistoricalMetricResult[] | undefined) =>
+          storeValues(results, (metric) => metricKey(metric.Name, metric.Threshold?.ThresholdValue));
+        readResultsOf(input, (results) => store(results as HistoricalMetricResult[]));
         for await (const page of paginateGetMetricData({ client }, input)) {
           pageAnsweredAt.set(input, now());
-          recordPage(page, (metric) => metricKey(metric.Name, metric.Threshold?.ThresholdValue));
+          countPage(page);
+          store(page.MetricResults);
         }
       })
     ),

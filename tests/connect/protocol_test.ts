@@ -11,6 +11,7 @@ import {
 } from "@aws-sdk/client-connect";
 import { assert, assertEquals } from "../assert.ts";
 import { createConnectClient } from "../../src/connect/client.ts";
+import { readResultsOf } from "../../src/connect/protocol.ts";
 import { DEFAULT_COLUMNS, METRICS } from "../../src/connect/catalogue.ts";
 import { RequestPacer } from "../../src/connect/pacing.ts";
 import { planRequests } from "../../src/connect/plan.ts";
@@ -199,5 +200,59 @@ Deno.test("an error, an empty body, a body that is not JSON: as the SDK reads th
         await server.shutdown();
       }
     });
+  }
+});
+
+/**
+ * `send` twice: once with an input that names who takes its results, once with
+ * one that does not. What the first hands over and the second's page must agree.
+ */
+async function handedOver<I extends object, O extends { MetricResults?: unknown[]; $metadata: { requestId?: string } }>(
+  input: () => I,
+  send: (input: I) => Promise<O>,
+  operation: string,
+) {
+  const handed: unknown[][] = [];
+  const named = input();
+  readResultsOf(named, (results) => handed.push(results));
+  const page = await send(named);
+  const unnamed = await send(input());
+  assertEquals(page.MetricResults, undefined, operation);
+  assertEquals(handed, [unnamed.MetricResults], operation);
+  assertEquals(unnamed.MetricResults?.length, 20, operation);
+  // Everything else on the page is as ever.
+  assertEquals({ ...withoutRequestId(page), MetricResults: unnamed.MetricResults }, withoutRequestId(unnamed));
+}
+
+Deno.test("a request that names who takes its results: they are handed over as read, as the page had them, and the page comes without them", async () => {
+  const now = Date.now();
+  const server = await startEmulatorServer({ model: new ConnectModel(7), now: () => now });
+  const { sdk, tool } = bothClients(server.url);
+  try {
+    const [instance] = addGeneratedFleet(server.model, { accounts: 1, queuesPerInstance: 20, region: REGION });
+    const plan = () =>
+      planRequests({
+        instanceId: instance.instanceId,
+        queues: new QueueList(instance.queues),
+        channels: ["VOICE"],
+        columns: DEFAULT_COLUMNS,
+        // Just after midnight "today so far" is empty: the hour before.
+        window: todaySoFar(now, "Europe/London") ??
+          { start: new Date(now - 3_600_000 - (now % 300_000)), end: new Date(now - (now % 300_000)) },
+      });
+    await handedOver(
+      () => plan().current[0],
+      (input) => tool.send(new GetCurrentMetricDataCommand(input)),
+      "GetCurrentMetricData",
+    );
+    await handedOver(
+      () => plan().historical[0],
+      (input) => tool.send(new GetMetricDataCommand(input)),
+      "GetMetricData",
+    );
+  } finally {
+    sdk.destroy();
+    tool.destroy();
+    await server.close();
   }
 });
