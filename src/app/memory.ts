@@ -10,7 +10,7 @@
  * does nothing. `deno task bench` shows what it buys.
  */
 const MB = 1024 * 1024;
-export const HEAP_GROWTH_LIMIT = 16 * MB;
+export const HEAP_GROWTH_LIMIT = 8 * MB;
 export const HEAP_FLOOR = 40 * MB;
 
 export class MemoryPolicy {
