@@ -293,7 +293,7 @@ let MAX_2019_ACCOUNTS = 20;
  * The same seeded fleet the simulator serves, as the tool holds it (its
  * clients) and as an MI machine has it (files in `dir`). The generated fleet
  * itself is let go: the warm cycles run in this process, and every full
- * collection would mark it too (33 MB at 1,000 x 250, more than the tool's
+ * collection would mark it too (33 MB at 1,000 x 250, as much as the tool's
  * own live heap), which the tool never holds.
  */
 async function prepareFleet(accounts: number, queues: number, dir: string): Promise<ReadyClient[]> {
