@@ -67,12 +67,6 @@ export async function fetchMetrics(
   const pageAnsweredAt = new WeakMap<object, number>();
   let requests = 0;
   let retries = 0;
-  /** Counts a page's HTTP requests: the SDK's attempts at it. */
-  const countPage = (page: { $metadata: { attempts?: number } }) => {
-    const attempts = page.$metadata.attempts ?? 1;
-    requests += attempts;
-    retries += attempts - 1;
-  };
   /** Stores one answer's values; `keyOf` names a metric, `valueOf` normalises it. */
   const storeValues = <M extends { Name?: string }>(
     results: readonly MetricResult<M>[] | undefined,
@@ -137,33 +131,46 @@ export async function fetchMetrics(
     }
   };
 
-  // Each answer's values are stored as it is read (readResultsOf, protocol.ts), and its page comes without them; a
-  // page that still has them came from a client without the tool's protocol.
+  /**
+   * Every page of one request. Each answer's values are stored as it is read
+   * (readResultsOf, protocol.ts), and its page comes without them; a page
+   * that still has them came from a client without the tool's protocol.
+   */
+  const readPages = async <R>(
+    input: object,
+    pages: AsyncIterable<{ $metadata: { attempts?: number }; MetricResults?: R[] }>,
+    store: (results: R[] | undefined) => void,
+  ) => {
+    readResultsOf(input, (results) => store(results as R[]));
+    for await (const page of pages) {
+      pageAnsweredAt.set(input, now());
+      // The page's HTTP requests: the SDK's attempts at it.
+      const attempts = page.$metadata.attempts ?? 1;
+      requests += attempts;
+      retries += attempts - 1;
+      store(page.MetricResults);
+    }
+  };
+
   await Promise.all([
     ...plan.current.map((input) =>
-      request("GetCurrentMetricData", input, async (input) => {
+      request("GetCurrentMetricData", input, (input) => {
         const unit = context.oldestContactAgeUnit ?? oldestContactAgeUnit((input.Groupings ?? []).length > 0);
-        const store = (results: CurrentMetricResult[] | undefined) =>
-          storeValues(results, (metric) => metric.Name, (name, value) => normaliseValue(name, value, unit));
-        readResultsOf(input, (results) => store(results as CurrentMetricResult[]));
-        for await (const page of paginateGetCurrentMetricData({ client }, input)) {
-          pageAnsweredAt.set(input, now());
-          countPage(page);
-          store(page.MetricResults);
-        }
+        return readPages<CurrentMetricResult>(
+          input,
+          paginateGetCurrentMetricData({ client }, input),
+          (results) =>
+            storeValues(results, (metric) => metric.Name, (name, value) => normaliseValue(name, value, unit)),
+        );
       })
     ),
     ...plan.historical.map((input) =>
-      request("GetMetricData", input, async (input) => {
-        const store = (results: HistoricalMetricResult[] | undefined) =>
-          storeValues(results, (metric) => metricKey(metric.Name, metric.Threshold?.ThresholdValue));
-        readResultsOf(input, (results) => store(results as HistoricalMetricResult[]));
-        for await (const page of paginateGetMetricData({ client }, input)) {
-          pageAnsweredAt.set(input, now());
-          countPage(page);
-          store(page.MetricResults);
-        }
-      })
+      request("GetMetricData", input, (input) =>
+        readPages<HistoricalMetricResult>(
+          input,
+          paginateGetMetricData({ client }, input),
+          (results) => storeValues(results, (metric) => metricKey(metric.Name, metric.Threshold?.ThresholdValue)),
+        ))
     ),
   ]);
   return { values, missingQueues, requests, retries };
