@@ -6,6 +6,7 @@ import {
   sameClientName,
 } from "../../src/config/client_config.ts";
 import { ConfigError } from "../../src/util/errors.ts";
+import { localWallClock } from "../../src/util/time.ts";
 import { seedConfig } from "../helpers.ts";
 
 const FILE = "config/capita-tradeuk-dev-instance-queues.json";
@@ -48,6 +49,21 @@ Deno.test('"timeZone": "GMT" (UTC all year) is read, with a warning that UK time
     "(the default, when timeZone is left out)",
   ]);
   assertEquals(parse(withField("timeZone", "UTC")).warnings, [], "UTC is meant as UTC");
+});
+
+Deno.test('"timeZone" takes what the Date column can be written in, and refuses the rest with the field named', () => {
+  const now = Date.UTC(2026, 6, 1, 12);
+  for (const zone of ["Europe/London", "europe/london", "America/New_York", "Etc/GMT+1", "UTC", "+01:00", "-0530"]) {
+    const { config } = parse(withField("timeZone", zone));
+    assertEquals(config.timeZone, zone);
+    assertMatch(localWallClock(now, config.timeZone), /^2026-07-01T\d\d:\d\d:00\.000$/, zone);
+  }
+  // A misspelling; a zone Intl knows but Temporal, which writes the Date column, does not; a date-time, whose offset
+  // Temporal would take as the zone.
+  for (const zone of ["Europe/Lndon", "Factory", "2026-01-01T00:00+01:00", "", " Europe/London"]) {
+    const error = throws(() => parse(withField("timeZone", zone)), ConfigError);
+    assertMatch(error.message, /field "timeZone": expected an IANA time zone/, zone);
+  }
 });
 
 Deno.test("a client name with accents names its output file with the letters, and --client may leave the accents out", () => {
