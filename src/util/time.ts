@@ -47,7 +47,7 @@ export function localTimestamp(instantMs: number, timeZone = Temporal.Now.timeZo
  * Whether `name` is a time zone the tool can write local times in: an IANA
  * name ("Europe/London", in any case) or a UTC offset ("+01:00"). Asked of
  * Temporal, which writes those times, not of Intl: Intl's first use loads
- * ICU's locale data, 25-35 ms of every run's start-up, and it knows a zone
+ * ICU's locale data, 26-37 ms of every run's start-up, and it knows a zone
  * Temporal does not ("Factory").
  */
 export function isTimeZone(name: string): boolean {
