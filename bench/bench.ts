@@ -119,6 +119,23 @@ export function gcPauseMs(trace: string): number {
 }
 
 /**
+ * What a process of the tool takes before any work: Deno's start-up and
+ * loading the tool's modules, the AWS SDK's among them (`--version`, which
+ * loads them all and does nothing else); the median of ONE_SHOT_RUNS.
+ */
+async function loadSeconds(tool: readonly string[]): Promise<number> {
+  const runs = [];
+  for (let run = 0; run < ONE_SHOT_RUNS; run++) {
+    const started = performance.now();
+    const { code } = await new Deno.Command(tool[0], { args: [...tool.slice(1), "--version"], stdout: "null" })
+      .output();
+    if (code !== 0) throw new Error(`${tool.join(" ")} --version failed`);
+    runs.push((performance.now() - started) / 1000);
+  }
+  return median(runs);
+}
+
+/**
  * One `--all` run of `tool` over the files of writeFleetFiles, as Task
  * Scheduler runs the exe: its wall time and peak RSS (NaN without GNU time).
  */
@@ -340,6 +357,7 @@ async function throughputCase(name: string, accounts: number, queues: number, to
     }
     await new Promise((resolve) => setTimeout(resolve, WARM_UP_PAUSE_MS));
     const traced = await oneShotRun(tracedToolCommand(), dir, url, true);
+    const load = await loadSeconds(tool);
     let way2019: number | undefined;
     if (accounts <= MAX_2019_ACCOUNTS) {
       await new Promise((resolve) => setTimeout(resolve, WARM_UP_PAUSE_MS));
@@ -366,7 +384,8 @@ async function throughputCase(name: string, accounts: number, queues: number, to
       Failed: clientResults.filter((r) => r.error).length,
       "CPU ms/req": Number((cpuMicros / 1000 / (calls * WARM_CYCLES)).toFixed(2)),
       "SDK alone ms/req": Number(sdkAlone.toFixed(2)),
-      "Start-up s": Number(Math.max(0, oneShot - wall).toFixed(2)),
+      "Load s": Number(load.toFixed(2)),
+      "Cold s": Number(Math.max(0, oneShot - wall - load).toFixed(2)),
       "GC ms": Number(gcPauseMs(traced.stdout).toFixed(0)),
       "Peak RSS MB": peaks.some(Number.isNaN)
         ? "n/a"
@@ -543,8 +562,10 @@ if (import.meta.main) {
       " accounts). API calls a cycle; throttled calls and failed clients in all warm cycles." +
       "\nCPU ms/req: the tool's own CPU (user + system) in the warm cycles, per API request (the emulator runs in" +
       " another process). SDK alone: the same requests from a plain ConnectClient (the SDK's defaults), per request:" +
-      " the difference is what the tool adds. Start-up s: one-shot minus warm (start-up, profile files, credentials). GC ms: V8's GC" +
-      " pauses in one one-shot run (--trace-gc)." +
+      " the difference is what the tool adds. Where a one-shot run's time goes beyond a warm cycle's: Load s, a process" +
+      " of the tool that loads its modules and exits (--version); Cold s, the rest (the config and profile files," +
+      " credentials, and the first cycle's code before V8 has optimised it). GC ms: V8's GC pauses in one one-shot run" +
+      " (--trace-gc)." +
       "\nTargets: 20 x 250 at most 0.05 x the 2019 way and 2 x its floor; one account of 1,000 queues or more at most" +
       " 1.1 x its floor; CPU at most 3 ms a request; 1,000 x 250 in one cycle under 30 s with peak RSS under 200 MB" +
       " (deno task bench --fleet 1000x250 --runs 1).",
