@@ -2,6 +2,7 @@
 import { join } from "node:path";
 import { parseClientConfig } from "../src/config/client_config.ts";
 import { DEFAULT_COLUMNS } from "../src/connect/catalogue.ts";
+import { type TimeWindow, todaySoFar } from "../src/connect/window.ts";
 import type { MetricRow } from "../src/rows/flatten.ts";
 import { ConnectModel } from "../src/simulator/connect_model.ts";
 import { addConfiguredInstances } from "../src/simulator/fleet.ts";
@@ -10,6 +11,12 @@ import { type EmulatorServer, type EmulatorServerOptions, startEmulatorServer } 
 export const REPO = join(import.meta.dirname!, "..");
 const MAIN = join(REPO, "main.ts");
 const DENO_JSON = join(REPO, "deno.json");
+
+/** The metrics window at `now` in UK time: today so far or, just after midnight (when that is empty), the hour before. */
+export function metricsWindowAt(now: number): TimeWindow {
+  return todaySoFar(now, "Europe/London") ??
+    { start: new Date(now - 3_600_000 - (now % 300_000)), end: new Date(now - (now % 300_000)) };
+}
 
 export interface CliResult {
   readonly code: number;

@@ -1,6 +1,7 @@
 /** Fetching through the real AWS SDK from the emulator over loopback. */
 import { ConnectClient } from "@aws-sdk/client-connect";
 import { assert, assertEquals, assertMatch, rejects } from "../assert.ts";
+import { metricsWindowAt } from "../helpers.ts";
 import { type ConnectClientOptions, ConnectionPool, createConnectClient } from "../../src/connect/client.ts";
 import { DEFAULT_COLUMNS, type MetricColumn } from "../../src/connect/catalogue.ts";
 import { fetchMetrics } from "../../src/connect/fetch.ts";
@@ -8,7 +9,6 @@ import { RequestPacer } from "../../src/connect/pacing.ts";
 import { CONNECT_QUOTAS } from "../../src/connect/quotas.ts";
 import { ClockOffset } from "../../src/aws/clock.ts";
 import { type MetricsPlan, planRequests } from "../../src/connect/plan.ts";
-import { todaySoFar } from "../../src/connect/window.ts";
 import { flattenRows } from "../../src/rows/flatten.ts";
 import { ConnectModel } from "../../src/simulator/connect_model.ts";
 import { addGeneratedFleet, type FleetInstance } from "../../src/simulator/fleet.ts";
@@ -29,8 +29,7 @@ function planFor(
     queues: instance.queues,
     channels: ["VOICE"],
     columns: options.columns ?? DEFAULT_COLUMNS,
-    window: todaySoFar(now, "Europe/London") ??
-      { start: new Date(now - 3_600_000 - (now % 300_000)), end: new Date(now - (now % 300_000)) },
+    window: metricsWindowAt(now),
     ...(options.pageSize ? { pageSize: options.pageSize } : {}),
   });
 }

@@ -10,6 +10,7 @@ import {
   paginateGetMetricData,
 } from "@aws-sdk/client-connect";
 import { assert, assertEquals } from "../assert.ts";
+import { metricsWindowAt } from "../helpers.ts";
 import { createConnectClient } from "../../src/connect/client.ts";
 import { readResultsOf } from "../../src/connect/protocol.ts";
 import { DEFAULT_COLUMNS, METRICS } from "../../src/connect/catalogue.ts";
@@ -236,9 +237,7 @@ Deno.test("a request that names who takes its results: they are handed over as r
         queues: new QueueList(instance.queues),
         channels: ["VOICE"],
         columns: DEFAULT_COLUMNS,
-        // Just after midnight "today so far" is empty: the hour before.
-        window: todaySoFar(now, "Europe/London") ??
-          { start: new Date(now - 3_600_000 - (now % 300_000)), end: new Date(now - (now % 300_000)) },
+        window: metricsWindowAt(now),
       });
     await handedOver(
       () => plan().current[0],
