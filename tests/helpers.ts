@@ -152,6 +152,49 @@ export async function withWorkspace(
   }
 }
 
+/** A filesystem with no room left, and a way to make a little. */
+export interface FullDisk {
+  readonly mountPoint: string;
+  /** Frees `bytes` (whole pages of 4 KB) for the next writes. */
+  readonly free: (bytes: number) => Promise<void>;
+}
+
+/**
+ * A real full filesystem: a 64 KB tmpfs under `dir`, filled to the last
+ * byte. Mounting needs root (CI runs as root); elsewhere the test says why
+ * it was skipped and this returns false.
+ */
+export async function withFullDisk(dir: string, fn: (disk: FullDisk) => Promise<void>): Promise<boolean> {
+  const mountPoint = join(dir, "full-disk");
+  await Deno.mkdir(mountPoint);
+  const mount = await new Deno.Command("mount", {
+    args: ["-t", "tmpfs", "-o", "size=64k", "tmpfs", mountPoint],
+    stderr: "piped",
+  }).output().catch((error) => ({ success: false, stderr: new TextEncoder().encode(String(error)) }));
+  if (!mount.success) {
+    const why = new TextDecoder().decode(mount.stderr).trim();
+    console.log(`SKIPPED: a full disk needs a tmpfs mount (as root), which this machine refused (${why})`);
+    return false;
+  }
+  try {
+    const filler = join(mountPoint, "filler");
+    const file = await Deno.open(filler, { write: true, create: true });
+    try {
+      for (;;) await file.write(new Uint8Array(4096));
+    } catch (error) {
+      if (!(error instanceof Error) || !/No space left|ENOSPC|os error 28/i.test(error.message)) throw error;
+    } finally {
+      file.close();
+    }
+    const free = async (bytes: number) =>
+      await Deno.truncate(filler, Math.max(0, (await Deno.stat(filler)).size - bytes));
+    await fn({ mountPoint, free });
+  } finally {
+    await new Deno.Command("umount", { args: [mountPoint] }).output();
+  }
+  return true;
+}
+
 /** The workspace's config as the emulator serves it; the seed's when the config is deliberately broken. */
 function servedConfig(config: unknown, path: string) {
   try {

@@ -13,6 +13,7 @@ import { planRequests } from "../connect/plan.ts";
 import { type TimeWindow, todaySoFar } from "../connect/window.ts";
 import { flattenRows, type MetricRow } from "../rows/flatten.ts";
 import { writeRowsFile } from "../sinks/json_file.ts";
+import { fullDiskHint, isDiskFull } from "../util/atomic_file.ts";
 import { AwsError, WriteError } from "../util/errors.ts";
 import { localWallClock } from "../util/time.ts";
 
@@ -116,7 +117,10 @@ export async function writeClientOutput(
 ): Promise<string> {
   const path = join(outputDir, outputFileName(config));
   await writeRowsFile(path, rows).catch((error) => {
-    throw new WriteError(`cannot write ${path}: ${(error as Error).message}`, "is another program holding it open?");
+    throw new WriteError(
+      `cannot write ${path}: ${(error as Error).message}`,
+      isDiskFull(error) ? fullDiskHint("--output-dir") : "is another program holding it open?",
+    );
   });
   return path;
 }

@@ -4,6 +4,7 @@
  * only after the destination took it.
  */
 import type { MetricRow } from "../rows/flatten.ts";
+import { fullDiskHint } from "../util/atomic_file.ts";
 import { PushError } from "../util/errors.ts";
 import type { DroppedRows, OutboxFile, PushOutbox } from "./outbox.ts";
 import { type BatchLimits, splitIntoBatches } from "./batches.ts";
@@ -107,7 +108,7 @@ export async function pushRows(rows: readonly MetricRow[], plan: PushPlan): Prom
           rows.length - sentFromMemory
         } row(s) of this run are lost: the outbox ${outbox.dir} ` +
           `could not keep them (${notKept.reason})`,
-        "free space on that disk, or give --outbox-dir a folder on another",
+        fullDiskHint("--outbox-dir"),
         error.status,
       );
     }

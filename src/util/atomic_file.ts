@@ -8,6 +8,20 @@ export const pathExists = (path: string): Promise<boolean> => Deno.stat(path).th
 export const isFileAt = (path: string): Promise<boolean> => Deno.stat(path).then((s) => s.isFile, () => false);
 
 /**
+ * The disk, or the user's quota on it, has no room left. Deno names the
+ * error by its POSIX code on every system (Windows' ERROR_DISK_FULL too).
+ */
+export function isDiskFull(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return code === "ENOSPC" || code === "EDQUOT";
+}
+
+/** What to do about a full disk, `flag` being the option that chooses the folder. */
+export function fullDiskHint(flag: string): string {
+  return `free some space on that disk, or give ${flag} a folder on another disk`;
+}
+
+/**
  * Why a file operation failed, in the user's words. Deno's own permission
  * check (the exe may write anywhere the user can, so only a system folder
  * such as /proc meets it) says "run again with --allow-all", which a user of

@@ -16,6 +16,7 @@ import {
   seedConfig,
   stopWatch,
   textsLeftIn,
+  withFullDisk,
   withWorkspace,
   type Workspace,
   writeAwsProfile,
@@ -520,44 +521,10 @@ Deno.test("the outbox bound: rows older than outboxMaxDays are dropped, loudly",
   });
 });
 
-/**
- * A real full filesystem for the outbox: a 64 KB tmpfs, filled up. Mounting
- * needs root (CI runs as root); elsewhere the test says why it was skipped.
- */
-async function withFullDisk(ws: Workspace, fn: (outboxDir: string) => Promise<void>): Promise<boolean> {
-  const mountPoint = join(ws.dir, "full-disk");
-  await Deno.mkdir(mountPoint);
-  const mount = await new Deno.Command("mount", {
-    args: ["-t", "tmpfs", "-o", "size=64k", "tmpfs", mountPoint],
-    stderr: "piped",
-  }).output().catch((error) => ({ success: false, stderr: new TextEncoder().encode(String(error)) }));
-  if (!mount.success) {
-    const why = new TextDecoder().decode(mount.stderr).trim();
-    console.log(`SKIPPED: a full disk needs a tmpfs mount (as root), which this machine refused (${why})`);
-    return false;
-  }
-  try {
-    const outboxDir = join(mountPoint, "outbox");
-    await Deno.mkdir(outboxDir);
-    // Fill it to the last byte.
-    const filler = await Deno.open(join(mountPoint, "filler"), { write: true, create: true });
-    try {
-      for (;;) await filler.write(new Uint8Array(4096));
-    } catch (error) {
-      if (!(error instanceof Error) || !/No space left|ENOSPC|os error 28/i.test(error.message)) throw error;
-    } finally {
-      filler.close();
-    }
-    await fn(outboxDir);
-  } finally {
-    await new Deno.Command("umount", { args: [mountPoint] }).output();
-  }
-  return true;
-}
-
 Deno.test("the outbox's disk is full: this run's rows go from memory; if Power BI is down too, it says they are lost", async () => {
   await withPushWorkspace(async (ws) => {
-    await withFullDisk(ws, async (outboxDir) => {
+    await withFullDisk(ws.dir, async ({ mountPoint }) => {
+      const outboxDir = join(mountPoint, "outbox");
       const args = [...RUN_ARGS, "--push", "--outbox-dir", outboxDir];
       const env = { CONNECT_METRICS_POWERBI_URL: ws.pushUrl };
       const up = await ws.run(args, env);
@@ -577,7 +544,7 @@ Deno.test("the outbox's disk is full: this run's rows go from memory; if Power B
         /^error: Power BI did not take the rows after 1 attempt\(s\): HTTP 503 .*\. 3 row\(s\) of this run are lost: the outbox .*full-disk\/outbox could not keep them \(.*No space left on device/,
         "the truth: not 'kept in the outbox'",
       );
-      assertMatch(down.stderr, /\nhint: free space on that disk, or give --outbox-dir a folder on another/);
+      assertMatch(down.stderr, /\nhint: free some space on that disk, or give --outbox-dir a folder on another disk/);
       await assertNoSecrets(ws.dir, [up, down]);
     });
   });

@@ -15,6 +15,7 @@ import {
   RUN_ARGS,
   SECRET_KEY,
   seedConfig,
+  withFullDisk,
   withWorkspace,
   writeConfig,
 } from "../helpers.ts";
@@ -148,6 +149,27 @@ Deno.test("an output or outbox folder that cannot be written is exit 2 before an
     assertEquals(outbox.code, 2, outbox.stderr);
     assertMatch(outbox.stderr, /^error: outbox folder output\/outbox: cannot write to it \(/);
     assertEquals(server.connect.requests.length, 0, "nothing was fetched only to be lost");
+  });
+});
+
+Deno.test("the output folder's disk is full: the client fails saying so and what to do, leaving no partial file", async () => {
+  await withWorkspace(async ({ dir, run }) => {
+    await withFullDisk(dir, async ({ mountPoint, free }) => {
+      const outputDir = join(mountPoint, "out");
+      const full = await run([...ARGS, "--output-dir", outputDir]);
+      assertEquals(full.code, 1, full.stderr);
+      const file = join(outputDir, "tradeuk-dev-metric-data.json");
+      assertMatch(full.stderr, new RegExp(`^error: .*cannot write ${file}: No space left on device.*\n`, "m"));
+      assertMatch(full.stderr, /^hint: free some space on that disk, or give --output-dir a folder on another disk$/m);
+      assertNotMatch(full.stderr, /holding it open/);
+      assertEquals([...Deno.readDirSync(outputDir)].map((e) => e.name), [], "no file, whole or half, and no temp file");
+
+      // Room again: the next run writes the file.
+      await free(16 * 1024);
+      const again = await run([...ARGS, "--output-dir", outputDir]);
+      assertEquals(again.code, 0, again.stderr);
+      assertEquals((await readRows(file)).length, 3);
+    });
   });
 });
 
