@@ -51,6 +51,8 @@ export interface CollectOptions extends ConnectAccess {
   readonly now?: number;
   /** Connections shared with the other clients of the cycle. */
   readonly connections?: ConnectionPool;
+  /** Cuts off the client's Connect requests (the cycle's time for fetching is up). */
+  readonly signal?: AbortSignal;
 }
 
 export interface CollectedClient {
@@ -86,6 +88,7 @@ export async function collectClient(client: ClientToCollect, options: CollectOpt
       configFile: config.file,
       oldestContactAgeUnit: settings.oldestContactAgeUnit,
       throttledUntil: options.throttledUntil,
+      signal: options.signal,
     });
     const missingQueues = config.queues.filter((q) => fetched.missingQueues.has(q.id));
     if (missingQueues.length === config.queues.length) {

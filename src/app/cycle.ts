@@ -18,7 +18,8 @@ import type { TimeWindow } from "../connect/window.ts";
 import type { MetricRow } from "../rows/flatten.ts";
 import type { DroppedRows, OutboxFile } from "../sinks/outbox.ts";
 import type { PushReport } from "../sinks/push.ts";
-import { exitCodeFor } from "../util/errors.ts";
+import { unlessAborted } from "../util/abort.ts";
+import { AwsError, exitCodeFor } from "../util/errors.ts";
 
 interface ClientCounts {
   readonly rows: number;
@@ -76,11 +77,36 @@ export interface CycleOptions extends ConnectAccess, CycleCallbacks {
   readonly pushDeadline?: number;
   /** Nothing is still being pushed after this instant (PushPlan.stopBy). */
   readonly pushStopBy?: number;
+  /**
+   * No client is still being fetched after this instant (fetchDeadline): one
+   * that is has its requests cut off and fails, saying so. A Connect that
+   * does not answer would otherwise hold up the other clients' push (their
+   * rows go in one push after the last client) and the next run.
+   */
+  readonly fetchBy?: number;
   /** Keep each client's rows in its result (to show them); otherwise they are let go once written and queued. */
   readonly keepRows?: boolean;
 }
 
 export const DEFAULT_CONCURRENCY = 16;
+
+/** With a push, the share of a cycle's time its clients may be fetched for: the rest is for delivering their rows. */
+export const FETCH_SHARE_WITH_PUSH = 0.75;
+
+/** When a cycle started at `start`, and over by `runUntil`, stops fetching (CycleOptions.fetchBy). */
+export function fetchDeadline(start: number, runUntil: number, pushing: boolean): number {
+  return pushing ? start + (runUntil - start) * FETCH_SHARE_WITH_PUSH : runUntil;
+}
+
+/** The failure of a client still being fetched when the cycle's time for fetching was up. */
+function fetchTimeUp(plan: ReadyClient, seconds: number): AwsError {
+  return new AwsError(
+    `Amazon Connect had not answered all of client ${plan.config.clientName}'s requests when the run's time for ` +
+      `fetching was up, ${seconds.toFixed(0)} s in (instance ${plan.config.instanceId})`,
+    "the others went on without it, so that their rows are delivered; the next run tries it again",
+    "FetchTimeUp",
+  );
+}
 
 /**
  * As each client finishes, its rows go into the outbox (with --push) and
@@ -103,6 +129,11 @@ export async function runCycle(clients: readonly ClientPlan[], options: CycleOpt
     options.requestTimeoutMs,
   );
   const memory = new MemoryPolicy();
+  // The cut-off: requests still in flight at fetchBy are aborted, and their clients fail at once.
+  const cutOff = new AbortController();
+  const cutOffTimer = options.fetchBy === undefined
+    ? undefined
+    : setTimeout(() => cutOff.abort(), Math.max(0, options.fetchBy - Date.now()));
   const finish = (index: number, result: ClientResult) => {
     results[index] = result;
     options.onClientDone?.(index, result);
@@ -136,7 +167,12 @@ export async function runCycle(clients: readonly ClientPlan[], options: CycleOpt
     options.onClientStarted?.(i);
     let collected: CollectedClient | undefined;
     try {
-      collected = await collectClient(plan, { ...options, now, connections });
+      collected = await unlessAborted(
+        collectClient(plan, { ...options, now, connections, signal: cutOff.signal }),
+        cutOff.signal,
+      ).catch((error) => {
+        throw error === cutOff.signal.reason ? fetchTimeUp(plan, (Date.now() - now) / 1000) : error;
+      });
       // Queued even if the file cannot be written (held open by another program): the two sinks are independent.
       if (options.push) {
         const rows = collected.rows;
@@ -165,6 +201,7 @@ export async function runCycle(clients: readonly ClientPlan[], options: CycleOpt
   try {
     await atMost(concurrency, clients.length, collectOne);
   } finally {
+    clearTimeout(cutOffTimer);
     connections.close();
   }
 

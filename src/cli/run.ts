@@ -12,7 +12,7 @@ import { notBoth, parseFlags, profileFlag, regionFlag, required, trimmed } from 
 import { CycleTeller, describeBudget, describeInterrupted, tellPlan, WATCH_WORDS } from "./report.ts";
 import { Displays } from "./displays.ts";
 import { onInterrupt, stopOnSignals } from "./signals.ts";
-import { runCycle, runExitCode } from "../app/cycle.ts";
+import { fetchDeadline, runCycle, runExitCode } from "../app/cycle.ts";
 import { pushBudget } from "../app/delivery.ts";
 import { isReady, planRun, type RunRequest } from "../app/plan.ts";
 import { watch, watchPushDeadline } from "../app/watch.ts";
@@ -212,12 +212,13 @@ export async function run(args: RunArgs, options: { tables: boolean }): Promise<
   let teller: CycleTeller | undefined;
   let cycles = 0;
   /**
-   * One cycle, over by `runUntil`: throttled calls are sent again until then, and with --push nothing is still sent
-   * after it; no backlog file is started after `pushDeadline`. `nextAt`: when the next cycle starts (watch mode).
+   * One cycle, over by `runUntil`: its clients are fetched until fetchDeadline (with --push, the last quarter is for
+   * the push), and with --push nothing is still sent after it; no backlog file is started after `pushDeadline`. `nextAt`: when the next cycle starts (watch mode).
    */
   const once = async (clients: typeof plan.clients, runUntil: number, pushDeadline?: number, nextAt?: number) => {
     const number = ++cycles;
     const cycleStart = Date.now();
+    const fetchBy = fetchDeadline(cycleStart, runUntil, push !== undefined);
     if (args.everyMs) reporter.info(WATCH_WORDS.cycle(number, cycleStart));
     displays?.cycleStarted(number, cycleStart, clients.length);
     teller = new CycleTeller(plan, clients, reporter, {
@@ -231,7 +232,9 @@ export async function run(args: RunArgs, options: { tables: boolean }): Promise<
       region: args.region,
       pushDeadline,
       pushStopBy: runUntil,
-      throttledUntil: runUntil,
+      // A client not fetched by then fails, and the others' rows go out; throttled calls are sent again until then.
+      fetchBy,
+      throttledUntil: fetchBy,
       keepRows: options.tables || displays !== undefined,
       onClientStarted: teller.onClientStarted,
       onClientDone: (index, result) => {

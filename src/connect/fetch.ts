@@ -52,6 +52,8 @@ export interface FetchContext {
    * slow down (the pacer has), not to fail, while the run's time lasts.
    */
   readonly throttledUntil?: number;
+  /** Cuts off the requests in flight, and any not yet sent (the run's time for fetching is up). */
+  readonly signal?: AbortSignal;
   readonly now?: () => number;
 }
 
@@ -62,6 +64,7 @@ export async function fetchMetrics(
   context: FetchContext,
 ): Promise<FetchedMetrics> {
   const now = context.now ?? Date.now;
+  const sendOptions = { abortSignal: context.signal };
   const values: QueueValues = new Map();
   /** When a request's input last had a page answered: the NextToken the SDK's paginator left in it is that old. */
   const pageAnsweredAt = new WeakMap<object, number>();
@@ -158,7 +161,7 @@ export async function fetchMetrics(
         const unit = context.oldestContactAgeUnit ?? oldestContactAgeUnit((input.Groupings ?? []).length > 0);
         return readPages<CurrentMetricResult>(
           input,
-          paginateGetCurrentMetricData({ client }, input),
+          paginateGetCurrentMetricData({ client }, input, sendOptions),
           (results) =>
             storeValues(results, (metric) => metric.Name, (name, value) => normaliseValue(name, value, unit)),
         );
@@ -168,7 +171,7 @@ export async function fetchMetrics(
       request("GetMetricData", input, (input) =>
         readPages<HistoricalMetricResult>(
           input,
-          paginateGetMetricData({ client }, input),
+          paginateGetMetricData({ client }, input, sendOptions),
           (results) => storeValues(results, (metric) => metricKey(metric.Name, metric.Threshold?.ThresholdValue)),
         ))
     ),

@@ -4,7 +4,7 @@
  */
 import { join } from "node:path";
 import { assert, assertEquals, assertMatch } from "../assert.ts";
-import { type CycleOptions, runCycle } from "../../src/app/cycle.ts";
+import { type CycleOptions, fetchDeadline, runCycle } from "../../src/app/cycle.ts";
 import { clientFromConfig, type ReadyClient } from "../../src/app/plan.ts";
 import { preparePush } from "../../src/app/delivery.ts";
 import { datasetColumns } from "../../src/sinks/powerbi_schema.ts";
@@ -278,6 +278,45 @@ Deno.test("with --push, full requests go while a slow client is still fetching; 
     await server.close();
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("a client Connect has not answered by the time for fetching fails then, saying so; the others are written and pushed", async () => {
+  const server = await startEmulatorServer({ model: new ConnectModel(5) });
+  const dir = await Deno.makeTempDir({ prefix: "connect-metrics-cycle-" });
+  try {
+    const fleet = addGeneratedFleet(server.model, { accounts: 3, queuesPerInstance: 5, region: "eu-west-2" });
+    const clients = plansFor(fleet);
+    // Answers after a minute: within the request timeout (30 s) and its retries, it would hold the cycle 2.5 minutes.
+    server.connect.accountLatencyMs.set(fleet[1].accountId, 60_000);
+    const dataset = server.powerBi.addDataset(datasetColumns(clients[0].columns));
+    const push = preparePush(
+      { url: server.powerBi.pushUrl(server.powerBiUrl, dataset), outboxDir: join(dir, "outbox") },
+      { settings: DEFAULT_SETTINGS },
+      clients[0].columns,
+    );
+    const started = Date.now();
+    const report = await runCycle(clients, cycleOptions(server, dir, { push, fetchBy: started + 1_000 }));
+    const [first, slow, third] = report.results;
+    assertEquals([first.error, third.error], [undefined, undefined]);
+    assertMatch(
+      String(slow.error?.message),
+      /^Amazon Connect had not answered all of client Client02's requests when the run's time for fetching was up, 1 s in \(instance .*\)$/,
+    );
+    assert.ok(slow.ms < 30_000, `it failed at the cut-off, not after the request timeout: ${slow.ms} ms`);
+    const written = (await Array.fromAsync(Deno.readDir(dir))).filter((e) => e.isFile).map((e) => e.name).sort();
+    assertEquals(written, ["client01-prod-metric-data.json", "client03-prod-metric-data.json"]);
+    assertEquals([report.pushError, dataset.rows.length], [undefined, 10], "the others' rows reached Power BI");
+    assertMatch(formatSummary(report), /\nClient02 PROD +0 +\d+ +\d+ +[\d.]+ +FAILED: Amazon Connect had not answered/);
+  } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a cycle's time for fetching: all of it without a push; with one, three quarters, the rest for the push", () => {
+  const start = Date.parse("2026-12-04T10:00:00Z");
+  assertEquals(fetchDeadline(start, start + 60_000, false), start + 60_000);
+  assertEquals(fetchDeadline(start, start + 60_000, true), start + 45_000);
 });
 
 Deno.test("this computer's clock 6 minutes slow: the SDK learns AWS's time, and the next cycle's clients start with it", async () => {

@@ -550,6 +550,50 @@ Deno.test("the outbox's disk is full: this run's rows go from memory; if Power B
   });
 });
 
+const SLOW_ACCOUNT = "222222222222";
+
+/** A client "Slow" of 4 queues in its own account, whose Connect answers after `latencyMs`. */
+async function addSlowClient(ws: Workspace, latencyMs: number): Promise<void> {
+  const slow = {
+    clientName: "Slow",
+    accountId: SLOW_ACCOUNT,
+    environment: "PROD",
+    instanceId: "5a0d0f2e-0c44-4f4a-9a51-5b8e2f0c1d01",
+    region: "eu-west-2",
+    queues: Object.fromEntries(
+      Array.from(
+        { length: 4 },
+        (_, i) => [`5a0d0f2e-0c44-4f4a-9a51-5b8e2f0c1e${String(i).padStart(2, "0")}`, `Slow ${i}`],
+      ),
+    ),
+  };
+  const path = await writeConfig(join(ws.dir, "config"), "slow-prod", slow);
+  addConfiguredInstances(ws.server.model, [parseClientConfig(JSON.stringify(slow), path).config]);
+  await writeAwsProfile(ws.dir, "slow-prod", { accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY });
+  ws.server.connect.accountLatencyMs.set(SLOW_ACCOUNT, latencyMs);
+}
+
+Deno.test("one client's Connect does not answer: the run pushes the others' rows within runSeconds, and says which", async () => {
+  await withPushWorkspace(async (ws) => {
+    // It would answer after a minute: with the SDK's timeout (30 s) and retries, the run would take 2.5 minutes,
+    // push nothing (its time up before the push began), and the next scheduled runs would not start.
+    await addSlowClient(ws, 60_000);
+    await writeSettings(ws, { runSeconds: 10 });
+    const result = await ws.run(["--all", "--push"], { CONNECT_METRICS_POWERBI_URL: ws.pushUrl });
+    assertEquals(result.code, 1, result.stderr);
+    assertMatch(
+      result.stderr,
+      /^error: Slow PROD: Amazon Connect had not answered all of client Slow's requests when the run's time for fetching was up, \d s in \(instance .*\)\nhint: the others went on without it, so that their rows are delivered; the next run tries it again$/m,
+    );
+    assertMatch(result.stdout, /^pushed 3 row\(s\) to .* in 1 request\(s\)$/m);
+    assertEquals(ws.dataset.rows.map((r) => r.Client), ["TradeUK", "TradeUK", "TradeUK"]);
+    const took = Number(result.stderr.match(/\n1 of 2 client\(s\) ok in ([\d.]+) s; 3 row\(s\) pushed\n/)?.[1]);
+    assert.ok(took < 10, `over within runSeconds (10): ${took} s`);
+    assertEquals(await ws.outboxFiles(), [], "nothing left waiting");
+    await assertNoSecrets(ws.dir, [result]);
+  });
+});
+
 /** A small repeatable random source (a linear congruential generator), so a failing kill can be run again. */
 function seeded(seed: number): () => number {
   let state = seed >>> 0;
@@ -559,24 +603,8 @@ function seeded(seed: number): () => number {
 Deno.test("SIGKILL at seeded random moments, a fast client and a slow one: every row written reaches Power BI", async () => {
   await withPushWorkspace(async (ws) => {
     // A slow client in its own account beside the workspace's fast one: the window a kill can fall into.
-    const slow = {
-      clientName: "Slow",
-      accountId: "222222222222",
-      environment: "PROD",
-      instanceId: "5a0d0f2e-0c44-4f4a-9a51-5b8e2f0c1d01",
-      region: "eu-west-2",
-      queues: Object.fromEntries(
-        Array.from(
-          { length: 4 },
-          (_, i) => [`5a0d0f2e-0c44-4f4a-9a51-5b8e2f0c1e${String(i).padStart(2, "0")}`, `Slow ${i}`],
-        ),
-      ),
-    };
-    const path = await writeConfig(join(ws.dir, "config"), "slow-prod", slow);
-    addConfiguredInstances(ws.server.model, [parseClientConfig(JSON.stringify(slow), path).config]);
-    await writeAwsProfile(ws.dir, "slow-prod", { accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY });
     // Slower than the latest kill (1.8 s), or a run could end before it: its answers come after 3 s.
-    ws.server.connect.accountLatencyMs.set("222222222222", 3_000);
+    await addSlowClient(ws, 3_000);
     const env = { ...ws.env, CONNECT_METRICS_POWERBI_URL: ws.pushUrl };
     const key = (row: Record<string, unknown>) => `${row.Date}|${row.Client}|${row.QueueName}`;
     const produced = new Set<string>();
@@ -595,7 +623,7 @@ Deno.test("SIGKILL at seeded random moments, a fast client and a slow one: every
       await child.output();
       await written(); // what this run had written when it died
     }
-    ws.server.connect.accountLatencyMs.delete("222222222222");
+    ws.server.connect.accountLatencyMs.delete(SLOW_ACCOUNT);
     const last = await ws.run(["--all", "--push"], env);
     assertEquals(last.code, 0, last.stderr);
     await written();
