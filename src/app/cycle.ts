@@ -98,11 +98,16 @@ export function fetchDeadline(start: number, runUntil: number, pushing: boolean)
   return pushing ? start + (runUntil - start) * FETCH_SHARE_WITH_PUSH : runUntil;
 }
 
-/** The failure of a client still being fetched when the cycle's time for fetching was up. */
-function fetchTimeUp(plan: ReadyClient, seconds: number): AwsError {
+/** The failure of a client not fetched when the cycle's time for fetching was up: being fetched, or not yet begun. */
+function fetchTimeUp(plan: ReadyClient, seconds: number, begun: boolean): AwsError {
+  const name = plan.config.clientName;
+  const s = seconds.toFixed(0);
   return new AwsError(
-    `Amazon Connect had not answered all of client ${plan.config.clientName}'s requests when the run's time for ` +
-      `fetching was up, ${seconds.toFixed(0)} s in (instance ${plan.config.instanceId})`,
+    begun
+      ? `Amazon Connect had not answered all of client ${name}'s requests when the run's time for fetching was up, ` +
+        `${s} s in (instance ${plan.config.instanceId})`
+      : `client ${name} was not fetched: the run's time for fetching was up, ${s} s in, before its turn came ` +
+        `(the clients before it took that long)`,
     "the others went on without it, so that their rows are delivered; the next run tries it again",
     "FetchTimeUp",
   );
@@ -164,6 +169,11 @@ export async function runCycle(clients: readonly ClientPlan[], options: CycleOpt
       finish(i, { plan, rows: 0, requests: 0, retries: 0, ms: 0, error: plan.error });
       return;
     }
+    if (cutOff.signal.aborted) {
+      const error = fetchTimeUp(plan, (Date.now() - now) / 1000, false);
+      finish(i, { plan, rows: 0, requests: 0, retries: 0, ms: 0, error });
+      return;
+    }
     options.onClientStarted?.(i);
     let collected: CollectedClient | undefined;
     try {
@@ -171,7 +181,7 @@ export async function runCycle(clients: readonly ClientPlan[], options: CycleOpt
         collectClient(plan, { ...options, now, connections, signal: cutOff.signal }),
         cutOff.signal,
       ).catch((error) => {
-        throw error === cutOff.signal.reason ? fetchTimeUp(plan, (Date.now() - now) / 1000) : error;
+        throw error === cutOff.signal.reason ? fetchTimeUp(plan, (Date.now() - now) / 1000, true) : error;
       });
       // Queued even if the file cannot be written (held open by another program): the two sinks are independent.
       if (options.push) {

@@ -213,7 +213,8 @@ export async function run(args: RunArgs, options: { tables: boolean }): Promise<
   let cycles = 0;
   /**
    * One cycle, over by `runUntil`: its clients are fetched until fetchDeadline (with --push, the last quarter is for
-   * the push), and with --push nothing is still sent after it; no backlog file is started after `pushDeadline`. `nextAt`: when the next cycle starts (watch mode).
+   * the push), and with --push nothing is still sent after it; no backlog file is started after `pushDeadline`.
+   * `nextAt`: when the next cycle starts (watch mode).
    */
   const once = async (clients: typeof plan.clients, runUntil: number, pushDeadline?: number, nextAt?: number) => {
     const number = ++cycles;

@@ -307,6 +307,17 @@ Deno.test("a client Connect has not answered by the time for fetching fails then
     assertEquals(written, ["client01-prod-metric-data.json", "client03-prod-metric-data.json"]);
     assertEquals([report.pushError, dataset.rows.length], [undefined, 10], "the others' rows reached Power BI");
     assertMatch(formatSummary(report), /\nClient02 PROD +0 +\d+ +\d+ +[\d.]+ +FAILED: Amazon Connect had not answered/);
+
+    // One client at a time: a client whose turn had not come is not fetched either, and is told so.
+    const queued = await runCycle(
+      [clients[1], clients[0]],
+      cycleOptions(server, dir, { concurrency: 1, fetchBy: Date.now() + 500 }),
+    );
+    assertMatch(String(queued.results[0].error?.message), /^Amazon Connect had not answered all of client Client02's/);
+    assertMatch(
+      String(queued.results[1].error?.message),
+      /^client Client01 was not fetched: the run's time for fetching was up, \d+ s in, before its turn came/,
+    );
   } finally {
     await server.close();
     await Deno.remove(dir, { recursive: true });
