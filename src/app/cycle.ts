@@ -90,12 +90,16 @@ export interface CycleOptions extends ConnectAccess, CycleCallbacks {
 
 export const DEFAULT_CONCURRENCY = 16;
 
-/** With a push, the share of a cycle's time its clients may be fetched for: the rest is for delivering their rows. */
-export const FETCH_SHARE_WITH_PUSH = 0.75;
+/**
+ * The share of a cycle's time its clients may be fetched for. The rest is
+ * for what follows: writing, pushing their rows, and the summary, so that
+ * a cycle cut off still ends before the next one is due.
+ */
+export const FETCH_SHARE = 0.75;
 
 /** When a cycle started at `start`, and over by `runUntil`, stops fetching (CycleOptions.fetchBy). */
-export function fetchDeadline(start: number, runUntil: number, pushing: boolean): number {
-  return pushing ? start + (runUntil - start) * FETCH_SHARE_WITH_PUSH : runUntil;
+export function fetchDeadline(start: number, runUntil: number): number {
+  return start + (runUntil - start) * FETCH_SHARE;
 }
 
 /** The failure of a client not fetched when the cycle's time for fetching was up: being fetched, or not yet begun. */

@@ -212,14 +212,14 @@ export async function run(args: RunArgs, options: { tables: boolean }): Promise<
   let teller: CycleTeller | undefined;
   let cycles = 0;
   /**
-   * One cycle, over by `runUntil`: its clients are fetched until fetchDeadline (with --push, the last quarter is for
-   * the push), and with --push nothing is still sent after it; no backlog file is started after `pushDeadline`.
+   * One cycle, over by `runUntil`: its clients are fetched until fetchDeadline (the last quarter is for writing and
+   * pushing), and with --push nothing is still sent after it; no backlog file is started after `pushDeadline`.
    * `nextAt`: when the next cycle starts (watch mode).
    */
   const once = async (clients: typeof plan.clients, runUntil: number, pushDeadline?: number, nextAt?: number) => {
     const number = ++cycles;
     const cycleStart = Date.now();
-    const fetchBy = fetchDeadline(cycleStart, runUntil, push !== undefined);
+    const fetchBy = fetchDeadline(cycleStart, runUntil);
     if (args.everyMs) reporter.info(WATCH_WORDS.cycle(number, cycleStart));
     displays?.cycleStarted(number, cycleStart, clients.length);
     teller = new CycleTeller(plan, clients, reporter, {
@@ -247,7 +247,8 @@ export async function run(args: RunArgs, options: { tables: boolean }): Promise<
     });
     teller.finish(report);
     displays?.cycleDone(report, push, nextAt);
-    if (nextAt) reporter.info(WATCH_WORDS.next(nextAt));
+    // A cycle that overran its boundary is told by the watch, with the run it skipped.
+    if (nextAt && Date.now() < nextAt) reporter.info(WATCH_WORDS.next(nextAt));
     return report;
   };
 

@@ -324,10 +324,10 @@ Deno.test("a client Connect has not answered by the time for fetching fails then
   }
 });
 
-Deno.test("a cycle's time for fetching: all of it without a push; with one, three quarters, the rest for the push", () => {
+Deno.test("a cycle's time for fetching: three quarters of it, the rest for writing and pushing", () => {
   const start = Date.parse("2026-12-04T10:00:00Z");
-  assertEquals(fetchDeadline(start, start + 60_000, false), start + 60_000);
-  assertEquals(fetchDeadline(start, start + 60_000, true), start + 45_000);
+  assertEquals(fetchDeadline(start, start + 60_000), start + 45_000);
+  assertEquals(fetchDeadline(start, start + 55_000), start + 41_250);
 });
 
 Deno.test("this computer's clock 6 minutes slow: the SDK learns AWS's time, and the next cycle's clients start with it", async () => {

@@ -479,6 +479,31 @@ Deno.test("--every: a cycle now and on each boundary; SIGTERM lets the running c
   });
 });
 
+Deno.test("--every: a client whose Connect does not answer is cut off each cycle, and no boundary is skipped", async () => {
+  await withWorkspace(async (ws) => {
+    await addClient(ws, "slow-prod", "Slow", "222222222222");
+    ws.server.connect.accountLatencyMs.set("222222222222", 600_000); // would answer in 10 minutes
+    const child = cliCommand(["--all", "--every", "10s"], { cwd: ws.dir, env: ws.env }).spawn();
+    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    try {
+      const seen = await readUntil(reader, /--- cycle 3 at /);
+      const starts = [...seen.matchAll(/^--- cycle (\d) at (\d\d):(\d\d):(\d\d) ---$/gm)]
+        .map(([, , h, m, s]) => Number(h) * 3600 + Number(m) * 60 + Number(s));
+      assertEquals(starts.length, 3);
+      assertEquals((starts[2] - starts[1] + 86_400) % 86_400, 10, "cycles 2 and 3 on consecutive boundaries");
+      child.kill("SIGKILL");
+      await child.status;
+      const stderr = await new Response(child.stderr).text();
+      assertNotMatch(stderr, /skipped/);
+      const cutOff = stderr.match(/^error: Slow PROD: Amazon Connect had not answered all of client Slow's requests/gm);
+      assert.ok((cutOff?.length ?? 0) >= 2, stderr);
+      assertMatch(stderr, /\n1 of 2 client\(s\) ok in [\d.]+ s; not pushed/);
+    } finally {
+      await reader.cancel().catch(() => {});
+    }
+  });
+});
+
 Deno.test("--every: keys rotated in the credentials file are used from the next cycle, without a restart", async () => {
   await withWorkspace(async (ws) => {
     const child = cliCommand(["--all", "--every", "10s"], { cwd: ws.dir, env: ws.env }).spawn();
