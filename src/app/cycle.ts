@@ -112,7 +112,9 @@ function fetchTimeUp(plan: ReadyClient, seconds: number, begun: boolean): AwsErr
         `${s} s in (instance ${plan.config.instanceId})`
       : `client ${name} was not fetched: the run's time for fetching was up, ${s} s in, before its turn came ` +
         `(the clients before it took that long)`,
-    "the others went on without it, so that their rows are delivered; the next run tries it again",
+    "the others went on without it, so that their rows are delivered, and the next run tries it again; if it needs " +
+      'longer every run (many queues, a quota others share), give runs more time: "runSeconds" in settings.json, ' +
+      "or a longer --every",
     "FetchTimeUp",
   );
 }

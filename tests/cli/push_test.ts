@@ -583,7 +583,7 @@ Deno.test("one client's Connect does not answer: the run pushes the others' rows
     assertEquals(result.code, 1, result.stderr);
     assertMatch(
       result.stderr,
-      /^error: Slow PROD: Amazon Connect had not answered all of client Slow's requests when the run's time for fetching was up, \d s in \(instance .*\)\nhint: the others went on without it, so that their rows are delivered; the next run tries it again$/m,
+      /^error: Slow PROD: Amazon Connect had not answered all of client Slow's requests when the run's time for fetching was up, \d s in \(instance .*\)\nhint: the others went on without it, so that their rows are delivered, and the next run tries it again; if it needs longer every run \(many queues, a quota others share\), give runs more time: "runSeconds" in settings\.json, or a longer --every$/m,
     );
     assertMatch(result.stdout, /^pushed 3 row\(s\) to .* in 1 request\(s\)$/m);
     assertEquals(ws.dataset.rows.map((r) => r.Client), ["TradeUK", "TradeUK", "TradeUK"]);
