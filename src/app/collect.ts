@@ -53,6 +53,8 @@ export interface CollectOptions extends ConnectAccess {
   readonly connections?: ConnectionPool;
   /** Cuts off the client's Connect requests (the cycle's time for fetching is up). */
   readonly signal?: AbortSignal;
+  /** Told of each Connect request as it leaves, and whether it is a retry. */
+  readonly onAttempt?: (retry: boolean) => void;
 }
 
 export interface CollectedClient {

@@ -182,12 +182,19 @@ export async function runCycle(clients: readonly ClientPlan[], options: CycleOpt
     }
     options.onClientStarted?.(i);
     let collected: CollectedClient | undefined;
+    // What the client has sent: a client cut off has no answers to count them from.
+    const sent = { requests: 0, retries: 0 };
+    const onAttempt = (retry: boolean) => {
+      sent.requests++;
+      if (retry) sent.retries++;
+    };
     try {
       collected = await unlessAborted(
-        collectClient(plan, { ...options, now, connections, signal: cutOff.signal }),
+        collectClient(plan, { ...options, now, connections, signal: cutOff.signal, onAttempt }),
         cutOff.signal,
       ).catch((error) => {
-        throw error === cutOff.signal.reason ? fetchTimeUp(plan, (Date.now() - now) / 1000, true) : error;
+        if (error !== cutOff.signal.reason) throw error;
+        throw Object.assign(fetchTimeUp(plan, (Date.now() - now) / 1000, true), { calls: { ...sent } });
       });
       // Queued even if the file cannot be written (held open by another program): the two sinks are independent.
       if (options.push) {

@@ -41,6 +41,8 @@ export interface ConnectClientOptions {
   readonly connections?: ConnectionPool;
   /** What the client would otherwise load from the environment and the AWS files itself (sdk_settings.ts). */
   readonly settings?: SdkSettings;
+  /** Told of each HTTP attempt as it leaves, and whether it is a retry (what a client cut off had sent). */
+  readonly onAttempt?: (retry: boolean) => void;
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 5;
@@ -121,6 +123,7 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
     const region = await client.config.region();
     const operation = String(context.commandName ?? "").replace(/Command$/, "");
     const answered = await pacer.wait(options.accountId, region, operation);
+    options.onAttempt?.(isRetry(args.request));
     try {
       const result = await next(args);
       pacer.succeeded(options.accountId, region, operation);
@@ -145,6 +148,12 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
   return client;
 }
 
+/** Whether a request is a retry: the SDK's retry middleware numbers each attempt in its amz-sdk-request header. */
+function isRetry(request: unknown): boolean {
+  const header = (request as { headers?: Record<string, string> }).headers?.["amz-sdk-request"] ?? "";
+  return Number(/attempt=(\d+)/.exec(header)?.[1] ?? 1) > 1;
+}
+
 /** Whose credentials and which Region: a client config plus the profile that named it. */
 export interface ClientTarget {
   /** The --profile: the AWS profile, unless the config names a role to assume. */
@@ -165,7 +174,7 @@ export async function connectClientFor(
   target: ClientTarget,
   options: Pick<
     ConnectClientOptions,
-    "credentials" | "endpoint" | "maxAttempts" | "pacer" | "clock" | "connections" | "requestTimeoutMs"
+    "credentials" | "endpoint" | "maxAttempts" | "pacer" | "clock" | "connections" | "requestTimeoutMs" | "onAttempt"
   > = {},
 ): Promise<ConnectClient> {
   // --region and the config's region were checked when read; one from the environment or the profile is
@@ -196,6 +205,7 @@ export async function connectClientFor(
     clock: options.clock,
     connections: options.connections,
     requestTimeoutMs: options.requestTimeoutMs,
+    onAttempt: options.onAttempt,
     settings: await sdkSettings(regionProfile),
   });
   if (!region) {
