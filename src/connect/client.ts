@@ -43,6 +43,8 @@ export interface ConnectClientOptions {
   readonly settings?: SdkSettings;
   /** Told of each HTTP attempt as it leaves, and whether it is a retry (what a client cut off had sent). */
   readonly onAttempt?: (retry: boolean) => void;
+  /** Cuts off requests still waiting for their turn under the quota (they give it back); those sent, the SDK cuts. */
+  readonly signal?: AbortSignal;
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 5;
@@ -122,7 +124,7 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
   const paced: FinalizeRequestMiddleware<ServiceInputTypes, ServiceOutputTypes> = (next, context) => async (args) => {
     const region = await client.config.region();
     const operation = String(context.commandName ?? "").replace(/Command$/, "");
-    const answered = await pacer.wait(options.accountId, region, operation);
+    const answered = await pacer.wait(options.accountId, region, operation, options.signal);
     options.onAttempt?.(isRetry(args.request));
     try {
       const result = await next(args);
@@ -174,7 +176,15 @@ export async function connectClientFor(
   target: ClientTarget,
   options: Pick<
     ConnectClientOptions,
-    "credentials" | "endpoint" | "maxAttempts" | "pacer" | "clock" | "connections" | "requestTimeoutMs" | "onAttempt"
+    | "credentials"
+    | "endpoint"
+    | "maxAttempts"
+    | "pacer"
+    | "clock"
+    | "connections"
+    | "requestTimeoutMs"
+    | "onAttempt"
+    | "signal"
   > = {},
 ): Promise<ConnectClient> {
   // --region and the config's region were checked when read; one from the environment or the profile is
@@ -206,6 +216,7 @@ export async function connectClientFor(
     connections: options.connections,
     requestTimeoutMs: options.requestTimeoutMs,
     onAttempt: options.onAttempt,
+    signal: options.signal,
     settings: await sdkSettings(regionProfile),
   });
   if (!region) {

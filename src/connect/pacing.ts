@@ -18,6 +18,7 @@
  * very late (a hanging Connect, a timeout) shifts the requests behind it
  * as a whole: they still leave at the rate, from the answer, not at once.
  */
+import { unlessAborted } from "../util/abort.ts";
 import { type RateQuota, TokenBucket } from "../util/token_bucket.ts";
 import { CONNECT_QUOTAS, type ConnectOperation } from "./quotas.ts";
 
@@ -83,8 +84,12 @@ export class RequestPacer {
   /**
    * Waits until a request of `operation` may be sent for this account;
    * call what it returns when the request's answer (or failure) comes back.
+   * Cut off by `signal` while it waits, it gives its turn back and rejects
+   * with the signal's reason: the service never saw it, and the account's
+   * next requests (the next cycle's) must not queue behind it.
    */
-  async wait(account: string, region: string, operation: string): Promise<Answered> {
+  async wait(account: string, region: string, operation: string, signal?: AbortSignal): Promise<Answered> {
+    signal?.throwIfAborted();
     const pace = this.#pace(account, region, operation);
     if (!pace) return () => {};
     // A full bucket (a cycle's first request, or after a pause): the service's is full too, and a new burst starts.
@@ -92,10 +97,16 @@ export class RequestPacer {
     const burst = pace.burst;
     const leaveAt = this.now() + pace.bucket.reserve();
     if (leaveAt > this.now()) {
-      await this.sleep(leaveAt - this.now());
-      await burst.answered;
-      const late = leaveAt + burst.lag - this.now();
-      if (late > 0) await this.sleep(late);
+      const until = <T>(waiting: Promise<T>) => signal ? unlessAborted(waiting, signal) : waiting;
+      try {
+        await until(this.sleep(leaveAt - this.now()));
+        await until(burst.answered);
+        const late = leaveAt + burst.lag - this.now();
+        if (late > 0) await until(this.sleep(late));
+      } catch (error) {
+        pace.bucket.refund();
+        throw error;
+      }
     }
     return () => burst.answer();
   }

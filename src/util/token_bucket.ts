@@ -60,6 +60,12 @@ export class TokenBucket {
     return Math.ceil((-this.#tokens / this.quota.ratePerSecond) * 1000);
   }
 
+  /** Gives back a reserved token that was not used after all (up to the burst). */
+  refund(): void {
+    this.#refill();
+    this.#tokens = Math.min(this.quota.burst, this.#tokens + 1);
+  }
+
   /** Empties the bucket (the emulator's way to simulate another caller). */
   drain(): void {
     this.#refill();

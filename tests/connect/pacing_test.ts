@@ -1,5 +1,5 @@
 /** Pacing learns the rate an account's shared quota leaves: halved on a throttle, back up step by step. */
-import { assertEquals } from "../assert.ts";
+import { assertEquals, rejects } from "../assert.ts";
 import { ADAPTIVE_PACING, RequestPacer } from "../../src/connect/pacing.ts";
 
 Deno.test("a throttle halves the pace (never below the floor); successes bring it back to the quota", async () => {
@@ -50,6 +50,35 @@ Deno.test("the whole burst goes at once; then the full rate, late by as long as 
   const before = now;
   await Promise.all(Array.from({ length: 8 }, () => pacer.wait(...op)));
   assertEquals(now, before);
+});
+
+Deno.test("requests cut off while they wait their turn give it back: the account's next cycle is not held behind them", async () => {
+  let now = 0;
+  const slept: number[] = [];
+  // Until the cut-off, a request that has to wait waits for ever; after it, waits are recorded and pass at once.
+  let waitForEver = true;
+  const pacer = new RequestPacer(() => now, (ms) => {
+    if (waitForEver) return new Promise(() => {});
+    slept.push(ms);
+    now += ms;
+    return Promise.resolve();
+  });
+  const op = ["111111111111", "eu-west-2", "GetMetricData"] as const;
+  const cutOff = new AbortController();
+  const burst = await Promise.all(Array.from({ length: 8 }, () => pacer.wait(...op, cutOff.signal)));
+  burst[0]();
+  // A large client's other 40 requests queue behind the burst, 8 s of turns at 5 a second; the cycle's time is up.
+  const queued = Array.from({ length: 40 }, () => pacer.wait(...op, cutOff.signal));
+  cutOff.abort();
+  const outcomes = await Promise.allSettled(queued);
+  assertEquals(outcomes.filter((o) => o.status === "rejected").length, 40, "none of them is sent");
+  await rejects(() => pacer.wait(...op, cutOff.signal), DOMException); // nor one asked for after it
+
+  // The next cycle, a second later: its first request waits for the bucket's refill, not behind 40 turns.
+  waitForEver = false;
+  now += 1_000;
+  (await pacer.wait(...op))();
+  assertEquals(slept, [], "5 tokens earned in that second: it goes at once");
 });
 
 Deno.test("connections: what the quotas let run at once (each client at its burst on both APIs), at most 32", async () => {
