@@ -81,7 +81,8 @@ export interface CycleOptions extends ConnectAccess, CycleCallbacks {
    * No client is still being fetched after this instant (fetchDeadline): one
    * that is has its requests cut off and fails, saying so. A Connect that
    * does not answer would otherwise hold up the other clients' push (their
-   * rows go in one push after the last client) and the next run.
+   * rows go in one push after the last client) and the next run. Until
+   * then, throttled calls are sent again (ConnectAccess.throttledUntil).
    */
   readonly fetchBy?: number;
   /** Keep each client's rows in its result (to show them); otherwise they are let go once written and queued. */
@@ -102,10 +103,13 @@ export function fetchDeadline(start: number, runUntil: number): number {
   return start + (runUntil - start) * FETCH_SHARE;
 }
 
-/** The failure of a client not fetched when the cycle's time for fetching was up: being fetched, or not yet begun. */
-function fetchTimeUp(plan: ReadyClient, seconds: number, begun: boolean): AwsError {
+/**
+ * The failure of a client not fetched when the time for fetching of the cycle
+ * started at `cycleStart` was up: being fetched, or not yet begun.
+ */
+function fetchTimeUp(plan: ReadyClient, cycleStart: number, begun: boolean): AwsError {
   const name = plan.config.clientName;
-  const s = seconds.toFixed(0);
+  const s = ((Date.now() - cycleStart) / 1000).toFixed(0);
   return new AwsError(
     begun
       ? `Amazon Connect had not answered all of client ${name}'s requests when the run's time for fetching was up, ` +
@@ -145,6 +149,9 @@ export async function runCycle(clients: readonly ClientPlan[], options: CycleOpt
   const cutOffTimer = options.fetchBy === undefined
     ? undefined
     : setTimeout(() => cutOff.abort(), Math.max(0, options.fetchBy - Date.now()));
+  // Throttled calls are sent again until fetchBy (never after it, their client being cut off).
+  const { throttledUntil: asked, fetchBy } = options;
+  const throttledUntil = asked === undefined ? fetchBy : fetchBy === undefined ? asked : Math.min(asked, fetchBy);
   const finish = (index: number, result: ClientResult) => {
     results[index] = result;
     options.onClientDone?.(index, result);
@@ -171,12 +178,8 @@ export async function runCycle(clients: readonly ClientPlan[], options: CycleOpt
   const collectOne = async (i: number) => {
     const plan = clients[i];
     const t0 = performance.now();
-    if (!isReady(plan)) {
-      finish(i, { plan, rows: 0, requests: 0, retries: 0, ms: 0, error: plan.error });
-      return;
-    }
-    if (cutOff.signal.aborted) {
-      const error = fetchTimeUp(plan, (Date.now() - now) / 1000, false);
+    if (!isReady(plan) || cutOff.signal.aborted) {
+      const error = isReady(plan) ? fetchTimeUp(plan, now, false) : plan.error;
       finish(i, { plan, rows: 0, requests: 0, retries: 0, ms: 0, error });
       return;
     }
@@ -190,11 +193,11 @@ export async function runCycle(clients: readonly ClientPlan[], options: CycleOpt
     };
     try {
       collected = await unlessAborted(
-        collectClient(plan, { ...options, now, connections, signal: cutOff.signal, onAttempt }),
+        collectClient(plan, { ...options, now, connections, signal: cutOff.signal, onAttempt, throttledUntil }),
         cutOff.signal,
       ).catch((error) => {
         if (error !== cutOff.signal.reason) throw error;
-        throw Object.assign(fetchTimeUp(plan, (Date.now() - now) / 1000, true), { calls: { ...sent } });
+        throw Object.assign(fetchTimeUp(plan, now, true), { calls: { ...sent } });
       });
       // Queued even if the file cannot be written (held open by another program): the two sinks are independent.
       if (options.push) {

@@ -219,7 +219,6 @@ export async function run(args: RunArgs, options: { tables: boolean }): Promise<
   const once = async (clients: typeof plan.clients, runUntil: number, pushDeadline?: number, nextAt?: number) => {
     const number = ++cycles;
     const cycleStart = Date.now();
-    const fetchBy = fetchDeadline(cycleStart, runUntil);
     if (args.everyMs) reporter.info(WATCH_WORDS.cycle(number, cycleStart));
     displays?.cycleStarted(number, cycleStart, clients.length);
     teller = new CycleTeller(plan, clients, reporter, {
@@ -234,8 +233,7 @@ export async function run(args: RunArgs, options: { tables: boolean }): Promise<
       pushDeadline,
       pushStopBy: runUntil,
       // A client not fetched by then fails, and the others' rows go out; throttled calls are sent again until then.
-      fetchBy,
-      throttledUntil: fetchBy,
+      fetchBy: fetchDeadline(cycleStart, runUntil),
       keepRows: options.tables || displays !== undefined,
       onClientStarted: teller.onClientStarted,
       onClientDone: (index, result) => {
